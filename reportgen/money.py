@@ -1,0 +1,51 @@
+"""Exact money arithmetic: splitting an amount into parts that add up to it to the öre."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Sequence
+
+OERE = Decimal("0.01")
+
+
+def apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = OERE) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights`` into multiples of ``quantum`` that sum to ``total``.
+
+    Largest remainder method: each part is rounded down, then the quanta left over go to the parts
+    with the largest remainders (ties to the earlier part), so the result is deterministic. ``total``
+    must itself be a multiple of ``quantum``.
+    """
+    if not weights:
+        return []
+    weight_sum = sum(weights, Decimal(0))
+    if weight_sum == 0:
+        weights = [Decimal(1)] * len(weights)
+        weight_sum = Decimal(len(weights))
+    exact = [total * w / weight_sum for w in weights]
+    floors = [(x / quantum).to_integral_value(rounding=ROUND_DOWN) * quantum for x in exact]
+    left = int(((total - sum(floors, Decimal(0))) / quantum).to_integral_value(rounding=ROUND_HALF_UP))
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    step = quantum if left >= 0 else -quantum
+    for i in order[: abs(left)]:
+        floors[i] += step
+    return floors
+
+
+def round_parts(parts: Sequence[Decimal], quantum: Decimal) -> tuple[list[Decimal], Decimal]:
+    """Round ``parts`` to ``quantum`` so that the rounded parts add up to the rounded total.
+
+    The total is rounded half-up; the parts are apportioned by the largest remainder method, so
+    a table of rounded figures still adds up. Returns (rounded parts, rounded total).
+    """
+    total = sum(parts, Decimal(0))
+    rounded_total = total.quantize(quantum, rounding=ROUND_HALF_UP) if quantum <= 1 else \
+        (total / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
+    if not parts:
+        return [], rounded_total
+    negative = [p < 0 for p in parts]
+    if any(negative):
+        # Mixed signs: plain rounding (a signed column, e.g. differences, has no sum to keep).
+        return [(p / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum for p in parts], rounded_total
+    if total == 0:
+        return [Decimal(0) * quantum for _ in parts], rounded_total
+    return apportion(rounded_total, list(parts), quantum), rounded_total

@@ -1,0 +1,264 @@
+"""Read sheets of an .xlsx workbook as tables of raw cell values, each with its cell address.
+
+Nothing here knows about the domain: callers say which headers a sheet has. Columns are found
+by header name in any order; blank rows are skipped; unknown headers are warned about. The
+workbook is checked before openpyxl parses it (not a zip, legacy .xls, zip bombs), and XML is
+parsed through defusedxml (openpyxl picks it up when installed), so hostile files are harmless.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from ..findings import Finding, Location, error, warning
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 150
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = True
+
+
+@dataclass
+class Cell:
+    value: Any
+    where: Location
+    # True when the cell holds a formula whose result was never calculated and saved.
+    uncalculated_formula: bool = False
+
+
+@dataclass
+class Row:
+    number: int
+    where: Location
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return cell.value if cell else None
+
+    def where_of(self, key: str) -> Location:
+        cell = self.cells.get(key)
+        return cell.where if cell else self.where
+
+
+def normalize_header(text: Any) -> str:
+    s = unicodedata.normalize("NFC", str(text)).casefold()
+    return "".join(s.split())
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Workbook:
+    """An opened workbook; use :meth:`open`."""
+
+    def __init__(self, path: Path, file: str, book: Any):
+        self.path = path
+        self.file = file
+        self._book = book
+        self._formula_cells: dict[str, set[tuple[int, int]]] | None = None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheetnames)
+
+    @classmethod
+    def open(cls, path: Path, display: str | None = None) -> tuple["Workbook | None", list[Finding]]:
+        file = display or str(path)
+        where = Location(file)
+        if not path.exists():
+            return None, [error("file-missing", "the file does not exist", where)]
+        if path.stat().st_size == 0:
+            return None, [error("file-empty", "the file is empty; expected an Excel workbook (.xlsx)", where)]
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0"):
+            return None, [error("xlsx-format", "the file is an old Excel 97-2003 workbook (.xls), not .xlsx", where,
+                                hint="open it in Excel or LibreOffice and save it as .xlsx")]
+        if not zipfile.is_zipfile(path):
+            return None, [error("xlsx-format", "the file is not an Excel workbook (.xlsx is a zip archive; this is not)",
+                                where, hint="save the workbook from Excel or LibreOffice as .xlsx")]
+        problem = _zip_problem(path)
+        if problem:
+            return None, [error("xlsx-unsafe", problem, where,
+                                hint="the file is refused to protect the machine; save a fresh copy from Excel")]
+        try:
+            import openpyxl
+
+            with warnings.catch_warnings():
+                # openpyxl warns about unsupported extensions (data validation, styles): not our user's problem.
+                warnings.simplefilter("ignore")
+                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a finding about this file
+            return None, [_open_failure(exc, where)]
+        return cls(path, file, book), []
+
+    def close(self) -> None:
+        self._book.close()
+
+    def read(self, sheet: str, columns: list[Column], required: bool = True) -> tuple[list[Row], list[Finding]]:
+        """The data rows of ``sheet`` with the given columns. A missing optional sheet gives no rows."""
+        findings: list[Finding] = []
+        if sheet not in self._book.sheetnames:
+            by_norm = {normalize_header(n): n for n in self._book.sheetnames}
+            actual = by_norm.get(normalize_header(sheet))
+            if actual is None:
+                if required:
+                    close = difflib.get_close_matches(sheet, self._book.sheetnames, n=1, cutoff=0.6)
+                    hint = f"did you mean '{close[0]}'? Rename that sheet to '{sheet}'" if close else \
+                        f"add a sheet named '{sheet}'; the workbook has: {', '.join(self._book.sheetnames)}"
+                    findings.append(error("xlsx-missing-sheet", f"expected a sheet named '{sheet}'; there is none",
+                                          Location(self.file), hint=hint))
+                return [], findings
+            sheet = actual
+        try:
+            ws = self._book[sheet]
+            raw_rows = ws.iter_rows(values_only=True)
+            header = next(raw_rows, None)
+            if header is None:
+                findings.append(error("xlsx-empty-sheet", f"the sheet is empty; expected a header row with: "
+                                      f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
+                return [], findings
+            col_index, header_findings = self._match_headers(sheet, header, columns)
+            findings += header_findings
+            rows: list[Row] = []
+            for number, values in enumerate(raw_rows, start=2):
+                if number > MAX_ROWS:
+                    findings.append(error("xlsx-too-many-rows", f"the sheet has more than {MAX_ROWS} rows",
+                                          Location(self.file, sheet=sheet, cell=f"A{number}")))
+                    break
+                if all(_is_blank(v) for v in values):
+                    continue
+                row = Row(number, Location(self.file, sheet=sheet, cell=f"A{number}"))
+                for key, idx in col_index.items():
+                    value = values[idx] if idx < len(values) else None
+                    if isinstance(value, str):
+                        value = value.strip()
+                    row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
+                rows.append(row)
+        except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
+            findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
+            return [], findings
+        self._mark_uncalculated_formulas(sheet, rows)
+        return rows, findings
+
+    def _match_headers(self, sheet: str, header: tuple, columns: list[Column]) -> tuple[dict[str, int], list[Finding]]:
+        findings: list[Finding] = []
+        wanted = {normalize_header(c.header): c for c in columns}
+        found: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
+        for idx, text in enumerate(header):
+            if _is_blank(text):
+                continue
+            col = wanted.get(normalize_header(text))
+            if col is None:
+                unknown.append((idx, str(text)))
+            elif col.key in found:
+                findings.append(error("xlsx-duplicate-column", f"the column '{col.header}' appears twice",
+                                      Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}1"),
+                                      hint="delete or rename one of the two columns"))
+            else:
+                found[col.key] = idx
+        missing = [c for c in columns if c.key not in found]
+        unused_unknown = list(unknown)
+        for col in missing:
+            names = [t for _, t in unused_unknown]
+            close = difflib.get_close_matches(col.header, names, n=1, cutoff=0.6)
+            hint = None
+            if close:
+                hint = f"the column '{close[0]}' looks like it; rename its header to '{col.header}'"
+            if col.required:
+                findings.append(error(
+                    "xlsx-missing-column",
+                    f"expected a column with the header '{col.header}'; the header row has "
+                    f"{', '.join(repr(str(h)) for h in header if not _is_blank(h)) or 'no headers'}",
+                    Location(self.file, sheet=sheet, cell="A1"), hint=hint))
+        for idx, text in unknown:
+            findings.append(warning(
+                "xlsx-unknown-column",
+                f"the column '{text}' is not one reportgen reads; its values are ignored",
+                Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}1"),
+                hint=f"the columns of this sheet are: {', '.join(c.header for c in columns)}"))
+        return found, findings
+
+    def _mark_uncalculated_formulas(self, sheet: str, rows: list[Row]) -> None:
+        # A formula saved by openpyxl (or another generator) has no cached result: data_only reads None.
+        # Only then is the workbook opened a second time, to tell "empty" from "formula".
+        suspects = [(r, c) for r in rows for c in r.cells.values() if c.value is None]
+        if not suspects:
+            return
+        formulas = self._formulas(sheet)
+        for _, cell in suspects:
+            row, col = _split_cell(cell.where.cell or "")
+            if (row, col) in formulas:
+                cell.uncalculated_formula = True
+
+    def _formulas(self, sheet: str) -> set[tuple[int, int]]:
+        if self._formula_cells is None:
+            self._formula_cells = {}
+        if sheet not in self._formula_cells:
+            import openpyxl
+
+            cells: set[tuple[int, int]] = set()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                book = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+            try:
+                for r_idx, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+                    for c_idx, value in enumerate(row, start=1):
+                        if isinstance(value, str) and value.startswith("="):
+                            cells.add((r_idx, c_idx))
+            finally:
+                book.close()
+            self._formula_cells[sheet] = cells
+        return self._formula_cells[sheet]
+
+
+def _split_cell(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return int(digits or 0), col
+
+
+def _zip_problem(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            for info in zf.infolist():
+                total += info.file_size
+                if info.file_size > 10 * 1024 * 1024 and info.compress_size and \
+                        info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
+                    return (f"the part '{info.filename}' expands {info.file_size // info.compress_size}-fold "
+                            f"to {info.file_size} bytes (a zip bomb?)")
+            if total > MAX_UNCOMPRESSED_BYTES:
+                return f"the workbook expands to {total} bytes; at most {MAX_UNCOMPRESSED_BYTES} are read"
+    except zipfile.BadZipFile as exc:
+        return f"the zip archive is damaged: {exc}"
+    return None
+
+
+def _open_failure(exc: Exception, where: Location) -> Finding:
+    name = type(exc).__name__
+    if "Entities" in name or "DTDForbidden" in name or "ExternalReference" in name:
+        return error("xlsx-unsafe", "the workbook's XML declares entities or a DTD, which is refused (an entity bomb?)",
+                     where, hint="save a fresh copy of the workbook from Excel or LibreOffice")
+    return error("xlsx-format", f"the workbook cannot be read ({name}: {exc})", where,
+                 hint="open the file in Excel or LibreOffice and save it again as .xlsx")

@@ -1,0 +1,264 @@
+"""Read a YAML file into plain Python values, remembering where every value came from.
+
+Nothing here knows about the domain. The loader is strict where PyYAML is lenient:
+
+* YAML 1.2 core schema: ``no``/``on``/``yes`` stay text, ``010`` is ten, ``12:30`` is text,
+  so no value silently changes meaning;
+* duplicate keys are findings (PyYAML keeps the last one without a word);
+* only the standard tags; ``!!python/...`` and other tags are refused;
+* floats become ``Decimal`` built from the literal text, so ``0.1`` is exactly 0.1;
+* bounded: file size, and node count after alias expansion (a "billion laughs" document is refused).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..findings import Finding, Location, error
+
+try:  # the C parser is much faster; resolution stays in Python either way
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_NODES = 200_000
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class _CoreSchemaLoader(_BaseLoader):
+    """YAML 1.2 core schema resolution instead of PyYAML's YAML 1.1 rules."""
+
+
+_CoreSchemaLoader.yaml_implicit_resolvers = {}
+for _tag, _regex, _first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+]:
+    _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
+
+
+@dataclass
+class YamlDocument:
+    """The values of one YAML file and the place of each of them."""
+
+    file: str
+    data: Any
+    places: dict[tuple, Location] = field(default_factory=dict)
+    key_places: dict[tuple, Location] = field(default_factory=dict)
+
+    def where(self, path: tuple) -> Location:
+        """The place of the value at ``path``, or of its nearest existing ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.places.get((), Location(self.file))
+
+    def where_key(self, path: tuple) -> Location:
+        return self.key_places.get(tuple(path)) or self.where(path)
+
+
+def _loc(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str):
+        self.file = file
+        self.places: dict[tuple, Location] = {}
+        self.key_places: dict[tuple, Location] = {}
+        self.findings: list[Finding] = []
+        self.count = 0
+        self.too_big = False
+
+    def build(self, node: yaml.Node, path: tuple) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if not self.too_big:
+                self.too_big = True
+                self.findings.append(error(
+                    "yaml-too-large",
+                    f"the document expands to more than {MAX_NODES} values (aliases included)",
+                    _loc(self.file, node.start_mark),
+                    hint="check for anchors and aliases (&name / *name) that refer to each other",
+                ))
+            return None
+        self.places[path] = _loc(self.file, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag not in (_TAG + "seq",):
+                self._bad_tag(node)
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        if node.tag != _TAG + "map":
+            self._bad_tag(node)
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.findings.append(error(
+                    "yaml-merge-key", "merge keys (<<) are not supported",
+                    _loc(self.file, key_node.start_mark), hint="write the keys out in full"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.findings.append(error(
+                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
+                    _loc(self.file, key_node.start_mark)))
+                continue
+            key = key_node.value  # keys are always text: `2019:` stays "2019"
+            if key in out:
+                first = self.key_places.get(path + (key,))
+                self.findings.append(error(
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}'" + (f" (first defined at line {first.line})" if first else ""),
+                    _loc(self.file, key_node.start_mark),
+                    hint="a key may appear only once in a mapping; remove or rename one of them",
+                ))
+                continue
+            self.key_places[path + (key,)] = _loc(self.file, key_node.start_mark)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _TAG + "str":
+            return text
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return text.lower() == "true"
+        if tag == _TAG + "int":
+            t = text.lstrip("+")
+            if t.startswith("0o"):
+                return int(t[2:], 8)
+            if t.startswith("0x"):
+                return int(t[2:], 16)
+            return int(t)
+        if tag == _TAG + "float":
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite():
+                self.findings.append(error(
+                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, node.start_mark)))
+                return None
+            return value
+        if tag in (_TAG + "timestamp", _TAG + "binary"):
+            # An explicit !!timestamp: hand the text on, the model parses dates itself.
+            return text
+        self._bad_tag(node)
+        return None
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        self.findings.append(error(
+            "yaml-tag",
+            f"unsupported YAML tag '{node.tag}'",
+            _loc(self.file, node.start_mark),
+            hint="reportgen reads plain YAML only: remove the tag (the part starting with '!')",
+        ))
+
+
+def _syntax_finding(file: str, exc: yaml.YAMLError) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = _loc(file, mark) if mark is not None else Location(file)
+    if isinstance(exc, yaml.reader.ReaderError):
+        char = exc.character
+        code = ord(char) if isinstance(char, str) else char
+        # ReaderError positions are character offsets; line/column are computed by the caller.
+        return error("yaml-character", f"a control character (U+{code:04X}) is not allowed in YAML text",
+                     where, hint="remove the character; it is often pasted in from Excel or Word")
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = None
+    if "tab" in problem or "'\\t'" in problem:
+        hint = "indent with spaces, not tabs"
+        message = "YAML syntax error: a tab character where YAML expects spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value containing ': ' must be quoted, or the indentation is off"
+    elif "could not find expected ':'" in problem:
+        hint = "each line of a mapping needs 'key: value'; check the indentation and quotes"
+    elif "found undefined alias" in problem:
+        hint = "define the anchor (&name) before using the alias (*name)"
+    return error("yaml-syntax", message, where, hint=hint)
+
+
+def _reader_error_location(file: str, text: str, exc: yaml.reader.ReaderError) -> Location:
+    pos = exc.position
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return Location(file, line, col)
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | None, list[Finding]]:
+    """Read ``path``. Returns the document (None when unreadable) and the findings."""
+    file = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [error("file-missing", f"cannot read the file: {exc.strerror}", Location(file))]
+    if size > MAX_FILE_BYTES:
+        return None, [error("file-too-large", f"the file is {size} bytes; at most {MAX_FILE_BYTES} are read",
+                            Location(file))]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [error("file-encoding", "the file is not UTF-8 text", Location(file, line, 1),
+                            hint="save the file as UTF-8 (in most editors: 'Save with encoding')")]
+    if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
+        return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
+    try:
+        node = yaml.compose(text, Loader=_CoreSchemaLoader)
+    except yaml.reader.ReaderError as exc:
+        finding = _syntax_finding(file, exc)
+        where = _reader_error_location(file, text, exc)
+        return None, [error(finding.code, finding.message, where, finding.hint)]
+    except yaml.YAMLError as exc:
+        return None, [_syntax_finding(file, exc)]
+    except RecursionError:
+        return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
+    if node is None:
+        return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
+    builder = _Builder(file)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
+    if builder.too_big:
+        return None, builder.findings
+    doc = YamlDocument(file, data, builder.places, builder.key_places)
+    if not isinstance(data, dict):
+        builder.findings.append(error(
+            "yaml-root", f"expected a mapping (key: value lines) at the top of the file, found {_kind(data)}",
+            doc.where(())))
+    return doc, builder.findings
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"the value {value!r}"
