@@ -68,6 +68,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     \b
     Typical use:
       reportgen validate            check inputs/ against the schema and the decision's terms
+      reportgen build               write the four deliverables to outputs/
       reportgen status              deadlines and what is built
     """
     ctx.obj = Printer(quiet, verbose)
@@ -122,6 +123,41 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(format_status(report))
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@inputs_option
+@out_option
+@click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
+@format_option
+@today_option
+@click.pass_obj
+def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
+          fmt: str, today: dt.date | None) -> None:
+    """Build the deliverables: <id>.docx and <id>.md for each.
+
+    IDs are deliverable ids from decision.yaml (genomforandeplan-2018, delrapport-2019,
+    delrapport-2020, slutredovisning-2021); all when none is given. The inputs are validated
+    first; on any error nothing is written and the previous outputs stay as they were.
+
+    \b
+    Example:
+      reportgen build delrapport-2019 --inputs inputs --out outputs
+    """
+    from .build import build as run_build
+
+    result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today())
+    printer.findings(result.findings, fmt)
+    if not result.ok:
+        if fmt == "text":
+            click.echo(f"build failed: {fnd.summary_line(result.findings)}; nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    if fmt == "text" and not printer.quiet:
+        for path in result.written:
+            click.echo(f"wrote {path}")
     sys.exit(EXIT_OK)
 
 

@@ -73,6 +73,8 @@ class Finding:
     hint: str | None = None
     # Further places that the same finding concerns (e.g. the cost rows behind a cap breach).
     related: tuple[Location, ...] = field(default=())
+    # For warnings that the deliverables report to the government: the same fact in Swedish.
+    report_text: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -130,8 +132,8 @@ def error(code: str, message: str, where: Location | None = None, hint: str | No
 
 
 def warning(code: str, message: str, where: Location | None = None, hint: str | None = None,
-            related: Iterable[Location] = ()) -> Finding:
-    return Finding(code, Severity.WARNING, message, where, hint, tuple(related))
+            related: Iterable[Location] = (), report_text: str | None = None) -> Finding:
+    return Finding(code, Severity.WARNING, message, where, hint, tuple(related), report_text)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

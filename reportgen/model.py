@@ -555,8 +555,27 @@ class Evaluation(Strict):
     recommendations: list[MarkdownText] = []
 
 
+class PlannedYear(Strict):
+    year: Year
+    calls: Money  # to be announced in calls for proposals
+    programme_costs: Money
+
+
+class Milestone(Strict):
+    date: Date
+    activity: Text
+
+
+class Plan(Strict):
+    """The implementation plan's budget and milestones, as planned in early 2018."""
+
+    budget: list[PlannedYear] = []
+    milestones: list[Milestone] = []
+
+
 class Programme(Strict):
     agency: Agency
+    plan: Plan | None = None
     texts: dict[str, dict[str, MarkdownText]] = {}
     calls: list[Call] = []
     projects: list[Project]

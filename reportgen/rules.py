@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from .findings import Finding, Location, error, warning
-from .formatting import date_iso, kr, percent
+from .formatting import date_iso, date_long, kr, percent
 from .inputs import Inputs
 from .ledger import Ledger
 from .model import did_you_mean
@@ -24,6 +24,8 @@ RULES: list[Rule] = []
 # Rule codes are part of the interface (CI scripts filter on them): never renumber.
 PROGRAMME_COSTS_YEAR = "SI101"
 PROGRAMME_COSTS_TOTAL = "SI102"
+PLAN_COSTS_CAP = "SI103"
+PLAN_OVER_FRAME = "SI104"
 REQUISITION_LATE = "SI201"
 REQUISITION_OVER_FRAME = "SI202"
 REQUISITION_REFERENCE = "SI203"
@@ -46,6 +48,8 @@ DELIVERABLE_INCOMPLETE = "SI801"
 DESCRIPTIONS = {
     PROGRAMME_COSTS_YEAR: "programme-related costs above the cap (5 %) of the year's requisitioned funds",
     PROGRAMME_COSTS_TOTAL: "programme-related costs above the cap (5 %) of all requisitioned funds",
+    PLAN_COSTS_CAP: "planned programme-related costs above the cap (5 %) of the year's frame",
+    PLAN_OVER_FRAME: "a planned budget above the year's frame",
     REQUISITION_LATE: "a requisition after the deadline (30 May) of its year",
     REQUISITION_OVER_FRAME: "requisitions of a year above that year's frame",
     REQUISITION_REFERENCE: "a requisition that does not cite the decision's diarienummer",
@@ -115,6 +119,30 @@ def programme_costs_cap(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
             inputs.finances.programme_costs[0].where("amount"))
 
 
+@rule
+def plan_budget(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    plan = inputs.programme.plan
+    if plan is None:
+        return
+    cap = inputs.decision.programme_cost_cap_percent / 100
+    terms = terms_as_of(inputs.decision, inputs.decision.date)
+    for i, planned in enumerate(plan.budget):
+        frame = terms.frame(planned.year)
+        if frame is None:
+            yield error(PLAN_OVER_FRAME, f"the plan budgets {planned.year}, a year without a frame",
+                        inputs.where_programme("plan", "budget", i, "year"))
+            continue
+        if planned.programme_costs > cap * frame.amount:
+            yield error(PLAN_COSTS_CAP,
+                        f"the plan's programme-related costs for {planned.year}, {kr(planned.programme_costs)}, are "
+                        f"{percent(planned.programme_costs / frame.amount)} of the frame {kr(frame.amount)}; at most "
+                        f"{percent(cap, 0)} is allowed", inputs.where_programme("plan", "budget", i, "programme_costs"))
+        if planned.calls + planned.programme_costs > frame.amount:
+            yield error(PLAN_OVER_FRAME,
+                        f"the plan for {planned.year} uses {kr(planned.calls + planned.programme_costs)}, more than the "
+                        f"frame {kr(frame.amount)}", inputs.where_programme("plan", "budget", i))
+
+
 # --- requisitions -------------------------------------------------------------------------
 
 @rule
@@ -130,7 +158,8 @@ def requisitions(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
                         hint=f"funds must be requisitioned from {d.requisition.from_} by "
                              f"{d.requisition.deadline.day}/{d.requisition.deadline.month} each year")
         elif r.date.year != r.year:
-            yield warning(REQUISITION_YEAR, f"the requisition for {r.year} is dated in {r.date.year}", r.where("date"))
+            yield warning(REQUISITION_YEAR, f"the requisition for {r.year} is dated in {r.date.year}", r.where("date"),
+                          report_text=f"Medlen för {r.year} rekvirerades den {date_long(r.date)}.")
         terms = terms_as_of(d, r.date)
         frame = terms.frame(r.year)
         running[r.year] = running.get(r.year, Decimal(0)) + r.amount
@@ -208,7 +237,9 @@ def disbursement_periods(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
         elif x.date > p.end:
             yield warning(DISBURSEMENT_OUTSIDE_PROJECT,
                           f"disbursement to {p.id} on {date_iso(x.date)}, after the project ended ({date_iso(p.end)})",
-                          x.where("date"), hint="a final payment after the end is normal; check the date if it is not one")
+                          x.where("date"), hint="a final payment after the end is normal; check the date if it is not one",
+                          report_text=f"En utbetalning på {kr(x.amount)} till projekt {p.id} gjordes den "
+                                      f"{date_long(x.date)}, efter projektets slut den {date_long(p.end)}.")
 
 
 # --- projects ------------------------------------------------------------------------------
@@ -248,7 +279,9 @@ def owners(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
     if total and regional * 2 < total:
         yield warning(MAINLY_REGIONAL,
                       f"only {percent(regional / total)} of the grants go to regional development actors; the "
-                      "decision says funds go in the first place to them", inputs.where_programme("projects"))
+                      "decision says funds go in the first place to them", inputs.where_programme("projects"),
+                      report_text=f"Endast {percent(regional / total)} av de beviljade medlen har gått till aktörer med "
+                                  "regionalt utvecklingsansvar, som enligt beslutet i första hand ska beviljas medel.")
 
 
 # --- repayment -----------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""The Jinja environment that renders a deliverable's Markdown, and its formatting filters.
+
+Templates run sandboxed with StrictUndefined. Every value a template prints passes through
+``finalize``: plain text is escaped so that it stays text in Markdown (a project called
+``FoU & <utveckling> *2*`` stays exactly that), text marked as :class:`Markdown` (narrative from
+the inputs, output of filters that build Markdown) goes in as Markdown, and raw numbers or dates
+are refused, because a template must say how to format them (``|kr``, ``|datum``...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from . import formatting as f
+from .document.markdown import escape
+from .findings import Finding, Location, error
+
+
+class Markdown(Markup):
+    """Text that is already Markdown: printed as is.
+
+    It is a ``Markup`` so that Jinja's autoescaping machinery carries it (and the output of
+    macros, which Jinja marks as Markup) through untouched; every other value is escaped for
+    Markdown by ``_finalize`` before Jinja's HTML escape could see it.
+    """
+
+
+class TemplateValueError(Exception):
+    pass
+
+
+def _finalize(value: Any) -> Markup:
+    if isinstance(value, Markup):  # Markdown from the inputs, or a macro's already-escaped output
+        return value
+    if isinstance(value, str):
+        return Markup(escape(value))
+    if isinstance(value, bool) or value is None:
+        raise TemplateValueError(f"the template prints {value!r}; test it with 'if' instead of printing it")
+    if isinstance(value, int):
+        return Markup(str(value))
+    if isinstance(value, Decimal):
+        raise TemplateValueError(f"the template prints the number {value} unformatted; use a filter such as "
+                                 "|kr, |mnkr, |tal or |procent")
+    if isinstance(value, dt.date):
+        raise TemplateValueError(f"the template prints the date {value} unformatted; use |datum or |iso")
+    raise TemplateValueError(f"the template prints a {type(value).__name__}; print its fields instead")
+
+
+def _md(value: Any) -> Markdown:
+    """Mark text as Markdown (for narrative text from the inputs)."""
+    return value if isinstance(value, Markdown) else Markdown(str(value))
+
+
+def _join_and(values) -> Markdown:
+    return Markdown(f.join_and([str(v) if isinstance(v, Markup) else escape(str(v)) for v in values]))
+
+
+def _indent_headings(value: Any, levels: int = 1) -> Markdown:
+    """Push the headings in narrative Markdown down below the section they are placed in."""
+    out = []
+    for line in str(value).splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("#") and line[: len(line) - len(stripped)] == "":
+            hashes = len(stripped) - len(stripped.lstrip("#"))
+            if stripped[hashes:hashes + 1] in (" ", ""):
+                line = "#" * min(6, hashes + levels) + stripped[hashes:]
+        out.append(line)
+    return Markdown("\n".join(out))
+
+
+FILTERS = {
+    "kr": lambda v, decimals=0: f.kr(v, decimals),
+    "kr_tal": lambda v, decimals=0: f.kr(v, decimals, unit=False),
+    "tkr": lambda v, decimals=0: f.tkr(v, decimals),
+    "mnkr": lambda v, decimals=1: f.mnkr(v, decimals),
+    "tal": lambda v, decimals=0: f.number(v, decimals),
+    "procent": lambda v, decimals=1: f.percent(v, decimals),
+    "datum": f.date_long,
+    "iso": f.date_iso,
+    "md": _md,
+    "och": _join_and,
+    "rubriknivå": _indent_headings,
+}
+
+
+def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,  # see Markdown: values are escaped for Markdown in _finalize, never as HTML
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"],
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
+    """Render ``template`` with ``context``; errors name the template file and line."""
+    try:
+        return env.get_template(template).render(context), []
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(_template_path(env, exc.filename or exc.name or template), exc.lineno)
+        return None, [error("template-syntax", f"template syntax error: {exc.message}", where)]
+    except jinja2.TemplateNotFound as exc:
+        return None, [error("template-missing", f"the template '{exc.name}' does not exist",
+                            Location(_template_path(env, template)))]
+    except jinja2.UndefinedError as exc:
+        return None, [error("template-undefined", f"the template uses something the inputs do not provide: {exc.message}",
+                            _template_frame(env, exc, template),
+                            hint="check the variable's name; `reportgen templates check` lists what is available")]
+    except jinja2.exceptions.SecurityError as exc:
+        return None, [error("template-unsafe", f"the template tried something the sandbox forbids: {exc}",
+                            _template_frame(env, exc, template))]
+    except TemplateValueError as exc:
+        return None, [error("template-value", str(exc), _template_frame(env, exc, template))]
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        return None, [error("template-error", f"the template failed: {type(exc).__name__}: {exc}",
+                            _template_frame(env, exc, template))]
+
+
+def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
+    from .inputs import display_path
+
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader) and not Path(name).is_absolute():
+        return display_path(Path(loader.searchpath[0]) / name)
+    return display_path(Path(name))
+
+
+def _template_frame(env: ImmutableSandboxedEnvironment, exc: BaseException, template: str) -> Location:
+    """The innermost template line in the traceback (Jinja rewrites frames to template lines)."""
+    tb = exc.__traceback__
+    found: Location | None = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = Location(_template_path(env, filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found or Location(_template_path(env, template))
