@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import rules
 from .check import validate_inputs
-from .deliverables import build_context, deliverable_ids, info
+from .deliverables import ChartSpec, build_context, chart_specs, deliverable_ids, info
 from .document.markdown import parse
 from .findings import Finding, Location, error, has_errors
 from .formatting import date_long
@@ -38,11 +38,24 @@ def _installed_templates() -> Path:
 PACKAGE_TEMPLATES = _installed_templates()
 
 
+FIGURE_DIR = "figurer"
+
+
 @dataclass
 class Rendered:
     id: str
     markdown: str  # the normalized draft
     docx: bytes
+    figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
+
+
+def draw_chart(spec: ChartSpec, deliverable_id: str):
+    from . import charts
+
+    name = f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
+    if spec.kind == "grouped":
+        return charts.grouped_bars(name, spec.caption, list(spec.categories), dict(spec.series))
+    return charts.horizontal_bars(name, spec.caption, list(spec.categories), list(spec.series[0][1]))
 
 
 @dataclass
@@ -76,6 +89,13 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     d = info(inputs, deliverable_id)
     context = build_context(inputs, ledger, deliverable_id)
     context["rule_warnings"] = [w.report_text for w in warnings if w.report_text]
+    figures: dict[str, bytes] = {}
+    context["charts"] = {}
+    for spec in chart_specs(inputs, ledger, deliverable_id):
+        chart = draw_chart(spec, deliverable_id)
+        src = f"{FIGURE_DIR}/{chart.name}"
+        figures[src] = chart.png
+        context["charts"][spec.key] = {"src": src, "alt": chart.alt, "caption": chart.caption}
     env = make_environment(template_dir)
     text, findings = render(env, d.template, context)
     if text is None:
@@ -112,7 +132,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
-    return Rendered(deliverable_id, draft, data), findings
+    return Rendered(deliverable_id, draft, data, figures), findings
 
 
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
@@ -155,10 +175,12 @@ def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
     for item in rendered:
         files.append((out_dir / f"{item.id}.docx", item.docx))
         files.append((out_dir / f"{item.id}.md", item.markdown.encode("utf-8")))
+        files += [(out_dir / rel, png) for rel, png in sorted(item.figures.items())]
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

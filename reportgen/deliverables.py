@@ -383,3 +383,47 @@ def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
             for k in sorted(sums, key=lambda k: order.index(k) if k in order else len(order))]
     total = {i: sum(r[i] for r in rows) for i in GROUP_INDICATORS}
     return {"rows": rows, "total": total}
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart a deliverable shows: its data, already computed. Drawn by reportgen.charts."""
+
+    key: str
+    kind: str  # "grouped" | "horizontal"
+    caption: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[Decimal, ...]], ...]  # (label, values); one series for "horizontal"
+
+
+def chart_specs(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[ChartSpec]:
+    d = _deliverable(inputs, deliverable_id)
+    if d.kind == "genomforandeplan" or not d.accounting_years:
+        return []
+    years = list(d.accounting_years)
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    project_years = years if d.kind == "slutredovisning" else list(range(d.period.start.year, d.period.end.year + 1))
+    specs = []
+    if d.kind == "slutredovisning":
+        rows = [ledger.year(y) for y in years]
+        specs.append(ChartSpec(
+            "per_year", "grouped", f"Ram, rekvirerade medel, utbetalningar och programanknutna kostnader per år {span}",
+            tuple(str(y) for y in years),
+            (("Ram", tuple(r.frame for r in rows)), ("Rekvirerat", tuple(r.requisitioned for r in rows)),
+             ("Utbetalt", tuple(r.disbursed for r in rows)),
+             ("Programanknutna kostnader", tuple(r.programme_costs for r in rows)))))
+    county = ledger.by_county(project_years)
+    specs.append(ChartSpec("by_county", "horizontal", f"Beviljade medel per län {span}",
+                           tuple(r.name for r in county.rows), (("Beviljat", tuple(r.granted for r in county.rows)),)))
+    area = ledger.by_focus_area(project_years)
+    specs.append(ChartSpec("by_focus_area", "horizontal", f"Beviljade medel per fokusområde {span}",
+                           tuple(r.name for r in area.rows), (("Beviljat", tuple(r.granted for r in area.rows)),)))
+    if d.kind == "slutredovisning":
+        granted = [f for f in ledger.projects if any(y in project_years for y in f.granted_by_year)]
+        cofin = _cofinancing(granted)
+        if cofin:
+            specs.append(ChartSpec("cofinancing", "horizontal", f"Medfinansiering per källa {span}",
+                                   tuple(cofin), (("Medfinansiering", tuple(cofin.values())),)))
+    return specs

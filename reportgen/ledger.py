@@ -122,6 +122,14 @@ class Ledger:
     def year(self, year: int) -> YearFigures:
         return self._years[year]
 
+    def year_of(self, day: dt.date) -> int:
+        """The year of the period a disbursement on ``day`` counts in: its own, or the nearest one.
+
+        A final payment after the period (or one before it) is still paid from the decision's funds:
+        without this it would be left out of the year table, the total and the funds to repay.
+        """
+        return min(max(day.year, self.years[0]), self.years[-1])
+
     @cached_property
     def _years(self) -> dict[int, YearFigures]:
         fin = self.inputs.finances
@@ -132,7 +140,7 @@ class Ledger:
             requisitions = [r for r in fin.requisitions if r.year == y]
             requisitioned = _sum(r.amount for r in requisitions)
             costs = _sum(c.amount for c in fin.programme_costs if c.year == y)
-            disbursed = _sum(d.amount for d in fin.disbursements if d.date.year == y)
+            disbursed = _sum(d.amount for d in fin.disbursements if self.year_of(d.date) == y)
             out[y] = YearFigures(
                 year=y,
                 frame=frame.amount if frame else ZERO,
@@ -200,7 +208,7 @@ class Ledger:
         for g in fin.grants:
             granted[g.project][g.year] += g.amount
         for d in fin.disbursements:
-            disbursed[d.project][d.date.year] += d.amount
+            disbursed[d.project][self.year_of(d.date)] += d.amount
         for c in fin.cofinancing:
             cofin[c.project][c.source] += c.amount
         out = []

@@ -24,7 +24,9 @@ def apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = OER
     exact = [total * w / weight_sum for w in weights]
     floors = [(x / quantum).to_integral_value(rounding=ROUND_DOWN) * quantum for x in exact]
     left = int(((total - sum(floors, Decimal(0))) / quantum).to_integral_value(rounding=ROUND_HALF_UP))
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    # By the size of the remainder: for a negative total the parts are rounded towards zero, so the
+    # remainders are negative and the largest in size must take the quanta left over.
+    order = sorted(range(len(weights)), key=lambda i: (-abs(exact[i] - floors[i]), i))
     step = quantum if left >= 0 else -quantum
     for i in order[: abs(left)]:
         floors[i] += step

@@ -289,8 +289,8 @@ def owners(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
 @rule
 def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
     d = inputs.decision
-    terms = terms_as_of(d)
     for r in inputs.finances.repayments:
+        terms = terms_as_of(d, r.date)  # an amendment decided after the repayment does not excuse it
         if r.date > terms.repayment_deadline:
             yield error(REPAYMENT_LATE,
                         f"repayment dated {date_iso(r.date)}, after the deadline {date_iso(terms.repayment_deadline)}",

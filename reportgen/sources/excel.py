@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 
 from ..findings import Finding, Location, error, warning
 
@@ -148,7 +149,9 @@ class Workbook:
                 for key, idx in col_index.items():
                     value = values[idx] if idx < len(values) else None
                     if isinstance(value, str):
-                        value = value.strip()
+                        # OOXML stores characters XML cannot hold as _xHHHH_ (a pasted line break in
+                        # a cell is _x000B_); openpyxl leaves them escaped.
+                        value = unescape(value).strip()
                     row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
                 rows.append(row)
         except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash

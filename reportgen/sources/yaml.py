@@ -205,6 +205,9 @@ def _syntax_finding(file: str, exc: yaml.YAMLError) -> Finding:
 
 def _reader_error_location(file: str, text: str, exc: yaml.reader.ReaderError) -> Location:
     pos = exc.position
+    if _BaseLoader is not yaml.SafeLoader:
+        # libyaml counts bytes of the UTF-8 encoding, not characters: 'å' before the character is two.
+        pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return Location(file, line, col)
