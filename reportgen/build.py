@@ -128,7 +128,12 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         created=stamp,
         modified=stamp,
     )
-    data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=template_dir)
+    with tempfile.TemporaryDirectory(prefix="reportgen-figures-") as tmp:
+        # The writer embeds figures from files; the charts exist only in memory until the outputs are written.
+        for rel, png in figures.items():
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / rel).write_bytes(png)
+        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp))
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
@@ -193,4 +198,4 @@ def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()
-    return [target for _, target in files]
+    return [target for target, _ in files]

@@ -56,7 +56,7 @@ def _mnkr_axis(ax, top: float, axis: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter
 
     decimals = 0 if top >= 10_000_000 else 1
-    fmt = FuncFormatter(lambda v, _pos: f.number(Decimal(repr(v)) / 1_000_000, decimals))
+    fmt = FuncFormatter(lambda v, _pos: f.number(Decimal(repr(float(v))) / 1_000_000, decimals))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
