@@ -133,6 +133,8 @@ def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
     from .inputs import display_path
 
     loader = env.loader
+    if Path(name).is_file():  # Jinja reports the loaded file's own path
+        return display_path(Path(name))
     if isinstance(loader, jinja2.FileSystemLoader) and not Path(name).is_absolute():
         return display_path(Path(loader.searchpath[0]) / name)
     return display_path(Path(name))
