@@ -57,6 +57,24 @@ class Printer:
             click.echo(fnd.render(items, fmt), err=(fmt == "text"))
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Printer).quiet = True
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Printer).verbose = True
+
+
+def verbosity_options(command):
+    """-q/--quiet and -v/--verbose after the subcommand too: `reportgen validate --quiet`."""
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
+                           help="Print more detail (and tracebacks of internal errors).")(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Print errors only.")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="reportgen")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
@@ -67,9 +85,13 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
     \b
     Typical use:
+      reportgen init reports        start a new project in reports/ (valid inputs, templates, CI)
       reportgen validate            check inputs/ against the schema and the decision's terms
       reportgen build               write the four deliverables to outputs/
       reportgen status              deadlines and what is built
+      reportgen templates check     check the templates' variables against the context
+      reportgen schema              the JSON Schema of decision.yaml, for editors
+      reportgen docs inputs         the inputs reference, generated from the model
     """
     ctx.obj = Printer(quiet, verbose)
 
@@ -78,6 +100,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @inputs_option
 @format_option
 @today_option
+@verbosity_options
 @click.pass_obj
 def validate(printer: Printer, inputs_dir: Path, fmt: str, today: dt.date | None) -> None:
     """Check the inputs against the schema and the decision's terms.
@@ -103,6 +126,7 @@ def validate(printer: Printer, inputs_dir: Path, fmt: str, today: dt.date | None
 @out_option
 @today_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@verbosity_options
 @click.pass_obj
 def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | None, fmt: str) -> None:
     """Deadlines of the deliverables and obligations, and what is built.
@@ -134,6 +158,7 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
               help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
 @format_option
 @today_option
+@verbosity_options
 @click.pass_obj
 def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
           fmt: str, today: dt.date | None) -> None:
@@ -158,6 +183,195 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     if fmt == "text" and not printer.quiet:
         for path in result.written:
             click.echo(f"wrote {path}")
+    sys.exit(EXIT_OK)
+
+
+# --- onboarding: schema, docs, init, templates -------------------------------------------------
+
+@cli.command()
+@click.option("--file", "kind", type=click.Choice(["decision", "programme"]), default="decision", show_default=True,
+              help="Which YAML file's schema to print.")
+@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write both schemas (decision.schema.json, programme.schema.json) into DIR instead.")
+@verbosity_options
+@click.pass_obj
+def schema(printer: Printer, kind: str, write_dir: Path | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of decision.yaml or programme.yaml.
+
+    Editors use it to complete and check the YAML as it is typed: with the YAML extension of
+    VS Code (yaml-language-server), a first line `# yaml-language-server: $schema=../schemas/
+    decision.schema.json` in the file is enough. The schema is generated from reportgen's model;
+    `reportgen validate` still checks more (references, the decision's terms).
+
+    \b
+    Examples:
+      reportgen schema --file programme > programme.schema.json
+      reportgen schema --write schemas
+    """
+    from .schema import schema_text, write_schemas
+
+    if write_dir is None:
+        click.echo(schema_text(kind), nl=False)
+        sys.exit(EXIT_OK)
+    for path in write_schemas(write_dir):
+        if not printer.quiet:
+            click.echo(f"wrote {path}")
+    sys.exit(EXIT_OK)
+
+
+@cli.group()
+def docs() -> None:
+    """Generated documentation.
+
+    \b
+    Example:
+      reportgen docs inputs --out docs/inputs-reference.md
+    """
+
+
+@docs.command("inputs")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the reference to this file instead of printing it.")
+@click.option("--check", is_flag=True, help="Do not write: exit 1 when --out differs from the generated text.")
+@verbosity_options
+@click.pass_obj
+def docs_inputs(printer: Printer, out_file: Path | None, check: bool) -> None:
+    """The inputs reference: every field of the YAML files and column of finances.xlsx.
+
+    Generated from the model, with types, required or optional, and descriptions.
+
+    \b
+    Examples:
+      reportgen docs inputs --out docs/inputs-reference.md
+      reportgen docs inputs --out docs/inputs-reference.md --check
+    """
+    from .reference import inputs_reference
+
+    text = inputs_reference()
+    if out_file is None:
+        if check:
+            raise click.UsageError("--check needs --out FILE")
+        click.echo(text, nl=False)
+        sys.exit(EXIT_OK)
+    if check:
+        current = out_file.read_text(encoding="utf-8") if out_file.is_file() else None
+        if current != text:
+            click.echo(f"{out_file}: out of date; run: reportgen docs inputs --out {out_file}", err=True)
+            sys.exit(EXIT_INVALID)
+        if not printer.quiet:
+            click.echo(f"{out_file}: up to date", err=True)
+        sys.exit(EXIT_OK)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(text, encoding="utf-8")
+    if not printer.quiet:
+        click.echo(f"wrote {out_file}")
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into DIR even when it is not empty (reportgen's files are replaced).")
+@verbosity_options
+@click.pass_obj
+def init(printer: Printer, directory: Path, force: bool) -> None:
+    """Start a new reports project in DIR, valid from the first run.
+
+    DIR gets inputs/ (the decision, a small programme with two projects, finances.xlsx with drop-down
+    lists and instructions), schemas/ for editors, a copy of the templates and base.docx, a
+    .gitignore and a GitHub Actions workflow (.github/workflows/reports.yml). DIR must be empty or
+    missing unless --force is given.
+
+    \b
+    Example:
+      reportgen init smart-industri && cd smart-industri && reportgen validate
+    """
+    from .newproject import init_project, is_empty
+
+    if directory.exists() and not directory.is_dir():
+        click.echo(f"reportgen init: {directory} is a file, not a folder", err=True)
+        sys.exit(EXIT_USAGE)
+    if not force and not is_empty(directory):
+        click.echo(f"reportgen init: {directory} is not empty; choose a new folder, or use --force to write "
+                   "reportgen's files into it (files of the same name are replaced)", err=True)
+        sys.exit(EXIT_USAGE)
+    written = init_project(directory)
+    if not printer.quiet:
+        if printer.verbose:
+            for path in written:
+                click.echo(f"wrote {path}")
+        click.echo(f"created {directory} ({len(written)} files). Next:\n"
+                   f"  cd {directory}\n  reportgen validate\n  reportgen build")
+    sys.exit(EXIT_OK)
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the report templates.
+
+    \b
+    Example:
+      reportgen templates check --templates templates
+    """
+
+
+def _default_template_dir() -> Path:
+    from .resources import package_templates
+
+    local = Path("templates")
+    return local if local.is_dir() else package_templates()
+
+
+@templates.command("check")
+@click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder with the templates (default: templates/ here, else the packaged ones).")
+@click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Inputs whose contexts define what the templates may use (default: the shipped example).")
+@format_option
+@verbosity_options
+@click.pass_obj
+def templates_check(printer: Printer, template_dir: Path | None, inputs_dir: Path | None, fmt: str) -> None:
+    """Check that every variable the templates use is one the context provides.
+
+    Parses each template and lists, with its file and line, every variable path (`projects.rows`,
+    `p.title` in a loop, a macro argument's fields, an imported macro) that the context of the
+    deliverables does not provide, with a "did you mean". The context is learnt from the contexts a
+    build makes for every deliverable of the shipped example (or of --inputs). Exit 0 when all are
+    known, 1 when not.
+
+    \b
+    Example:
+      reportgen templates check --templates templates
+    """
+    from .template_check import check_templates
+
+    template_dir = template_dir or _default_template_dir()
+    result = check_templates(template_dir, inputs_dir)
+    printer.findings(result.findings, fmt)
+    if fmt == "text" and not printer.quiet:
+        click.echo(f"{template_dir}: {len(result.templates)} templates checked: "
+                   f"{fnd.summary_line(result.findings)}", err=True)
+    sys.exit(EXIT_INVALID if fnd.has_errors(result.findings) else EXIT_OK)
+
+
+@templates.command("context")
+@click.option("--inputs", "inputs_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Inputs whose contexts to list (default: the shipped example).")
+@verbosity_options
+def templates_context(inputs_dir: Path | None) -> None:
+    """List every variable path the templates may use (`decision.frames[].amount`...).
+
+    \b
+    Example:
+      reportgen templates context | grep ^projects
+    """
+    from .template_check import context_paths
+
+    try:
+        paths = context_paths(inputs_dir)
+    except ValueError as exc:
+        click.echo(f"reportgen templates context: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo("\n".join(paths))
     sys.exit(EXIT_OK)
 
 

@@ -10,9 +10,16 @@ import datetime as dt
 import difflib
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 OERE = Decimal("0.01")
@@ -29,6 +36,7 @@ COUNTIES: dict[str, str] = {
 ORGANISATION_KINDS = ("regional", "other")
 PROJECT_STATUSES = ("granted", "ongoing", "completed", "cancelled")
 DELIVERABLE_KINDS = ("genomforandeplan", "delrapport", "slutredovisning")
+FRAME_STATUSES = ("decided", "estimated")
 COST_KINDS = ("Personal", "Utvärdering", "Kommunikation", "Administration", "Övrigt")
 COFINANCING_SOURCES = ("Regionalfonden", "Region", "Kommun", "Näringsliv", "Statlig", "Övrigt")
 
@@ -274,24 +282,86 @@ def parse_flag(value: Any) -> bool:
     raise PydanticCustomError("flag", "expected true or false, found {found}{hint}", {"found": _found(value), "hint": hint})
 
 
-Money = Annotated[Decimal, BeforeValidator(parse_money)]
-Date = Annotated[dt.date, BeforeValidator(parse_date)]
-Year = Annotated[int, BeforeValidator(parse_year)]
-Count = Annotated[int, BeforeValidator(parse_count)]
-Percent = Annotated[Decimal, BeforeValidator(parse_percent)]
-Text = Annotated[str, BeforeValidator(_bounded_text(MAX_TITLE))]
-MarkdownText = Annotated[str, BeforeValidator(_bounded_text(MAX_TEXT))]
-CountyCode = Annotated[str, BeforeValidator(parse_county)]
-Diarienummer = Annotated[str, BeforeValidator(parse_diarienummer)]
-Bankgiro = Annotated[str, BeforeValidator(parse_bankgiro)]
-Identifier = Annotated[str, BeforeValidator(parse_identifier)]
-Flag = Annotated[bool, BeforeValidator(parse_flag)]
-OrganisationKind = Annotated[str, BeforeValidator(_choice(ORGANISATION_KINDS, "an organisation kind"))]
-ProjectStatus = Annotated[str, BeforeValidator(_choice(PROJECT_STATUSES, "a project status"))]
-DeliverableKind = Annotated[str, BeforeValidator(_choice(DELIVERABLE_KINDS, "a kind of deliverable"))]
-FrameStatus = Annotated[str, BeforeValidator(_choice(("decided", "estimated"), "a frame status"))]
-CostKind = Annotated[str, BeforeValidator(_choice(COST_KINDS, "a kind of programme-related cost"))]
-CofinancingSource = Annotated[str, BeforeValidator(_choice(COFINANCING_SOURCES, "a co-financing source"))]
+# What the YAML may hold, as JSON Schema (for `reportgen schema` and editors). The parsers above
+# stay the judges: these only describe, for the inputs, the forms the parsers accept.
+
+def _schema(schema: dict) -> WithJsonSchema:
+    return WithJsonSchema(schema)
+
+
+_MONEY_SCHEMA = {
+    "description": "An amount in kronor, zero or more, at most two decimals (öre): 20000000 or \"20 000 000\" "
+                   "or \"125 000,50\".",
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9][0-9\s]*([.,][0-9]{1,2})?\s*(kr|SEK)?\s*$"},
+    ],
+}
+_DATE_SCHEMA = {"description": "A date as YYYY-MM-DD.", "type": "string", "format": "date"}
+_YEAR_SCHEMA = {
+    "description": "A year such as 2019.",
+    "anyOf": [{"type": "integer", "minimum": 1900, "maximum": 2100},
+              {"type": "string", "pattern": r"^\s*[0-9]{4}\s*$"}],
+}
+_COUNT_SCHEMA = {"description": "A whole number, zero or more.", "type": "integer", "minimum": 0}
+_PERCENT_SCHEMA = {
+    "description": "A percentage from 0 to 100, such as 40 or \"12,5 %\".",
+    "anyOf": [{"type": "number", "minimum": 0, "maximum": 100},
+              {"type": "string", "pattern": r"^\s*[0-9]+([.,][0-9]+)?\s*%?\s*$"}],
+}
+_COUNTY_SCHEMA = {
+    "description": "A county code (länskod), quoted: " + ", ".join(f"{c} {n}" for c, n in COUNTIES.items())
+                   + ". A plain number such as 1 is read as \"01\".",
+    "anyOf": [{"type": "string", "enum": list(COUNTIES)},
+              {"type": "integer", "enum": [int(c) for c in COUNTIES]}],
+}
+_IDENTIFIER_SCHEMA = {
+    "description": "An id of letters, digits, '.', '-' or '_' (at most 64 characters).",
+    "anyOf": [{"type": "string", "pattern": _ID.pattern}, {"type": "integer", "minimum": 0}],
+}
+
+
+def _text_schema(limit: int, markdown: bool = False) -> dict:
+    if markdown:
+        return {"description": "Markdown text.", "type": "string", "maxLength": limit,
+                "contentMediaType": "text/markdown"}
+    return {"type": "string", "maxLength": limit}
+
+
+def _choice_schema(choices: tuple[str, ...], what: str) -> dict:
+    return {"description": f"{what[0].upper()}{what[1:]}: one of {', '.join(choices)}.", "type": "string",
+            "enum": list(choices)}
+
+
+Money = Annotated[Decimal, BeforeValidator(parse_money), _schema(_MONEY_SCHEMA)]
+Date = Annotated[dt.date, BeforeValidator(parse_date), _schema(_DATE_SCHEMA)]
+Year = Annotated[int, BeforeValidator(parse_year), _schema(_YEAR_SCHEMA)]
+Count = Annotated[int, BeforeValidator(parse_count), _schema(_COUNT_SCHEMA)]
+Percent = Annotated[Decimal, BeforeValidator(parse_percent), _schema(_PERCENT_SCHEMA)]
+Text = Annotated[str, BeforeValidator(_bounded_text(MAX_TITLE)), _schema(_text_schema(MAX_TITLE))]
+MarkdownText = Annotated[str, BeforeValidator(_bounded_text(MAX_TEXT)), _schema(_text_schema(MAX_TEXT, markdown=True))]
+CountyCode = Annotated[str, BeforeValidator(parse_county), _schema(_COUNTY_SCHEMA)]
+Diarienummer = Annotated[str, BeforeValidator(parse_diarienummer), _schema(
+    {"description": "A diarienummer such as N2018/01234/FÖF.", "type": "string", "pattern": _DNR.pattern})]
+Bankgiro = Annotated[str, BeforeValidator(parse_bankgiro), _schema(
+    {"description": "A bankgiro number such as 5052-5781.",
+     "anyOf": [{"type": "string", "pattern": r"^\s*[0-9]{3,4}-[0-9]{4}\s*$"},
+               {"type": "integer", "minimum": 1000000, "maximum": 99999999}]})]
+Identifier = Annotated[str, BeforeValidator(parse_identifier), _schema(_IDENTIFIER_SCHEMA)]
+Flag = Annotated[bool, BeforeValidator(parse_flag), _schema({"type": "boolean"})]
+OrganisationKind = Annotated[str, BeforeValidator(_choice(ORGANISATION_KINDS, "an organisation kind")), _schema(
+    _choice_schema(ORGANISATION_KINDS, "the kind of organisation (regional: an actor with regional development "
+                                       "responsibility)"))]
+ProjectStatus = Annotated[str, BeforeValidator(_choice(PROJECT_STATUSES, "a project status")), _schema(
+    _choice_schema(PROJECT_STATUSES, "the project's status"))]
+DeliverableKind = Annotated[str, BeforeValidator(_choice(DELIVERABLE_KINDS, "a kind of deliverable")), _schema(
+    _choice_schema(DELIVERABLE_KINDS, "the kind of deliverable"))]
+FrameStatus = Annotated[str, BeforeValidator(_choice(FRAME_STATUSES, "a frame status")), _schema(
+    _choice_schema(FRAME_STATUSES, "the frame's status"))]
+CostKind = Annotated[str, BeforeValidator(_choice(COST_KINDS, "a kind of programme-related cost")), _schema(
+    _choice_schema(COST_KINDS, "the kind of programme-related cost"))]
+CofinancingSource = Annotated[str, BeforeValidator(_choice(COFINANCING_SOURCES, "a co-financing source")), _schema(
+    _choice_schema(COFINANCING_SOURCES, "the co-financing source"))]
 
 
 class Strict(BaseModel):
@@ -301,16 +371,16 @@ class Strict(BaseModel):
 # --- the decision --------------------------------------------------------------------------
 
 class Predecessor(Strict):
-    diarienummer: Diarienummer
-    description: Text
+    diarienummer: Diarienummer = Field(description="The earlier decision's diarienummer.")
+    description: Text = Field(description="What the earlier assignment was.")
 
 
 class YearPeriod(Strict):
-    start: Year
-    end: Year
+    start: Year = Field(description="The first year.")
+    end: Year = Field(description="The last year (at or after start).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "YearPeriod":
+    def _ordered(self) -> YearPeriod:
         if self.end < self.start:
             raise PydanticCustomError("period", "the period ends ({end}) before it starts ({start})",
                                       {"start": self.start, "end": self.end})
@@ -318,11 +388,11 @@ class YearPeriod(Strict):
 
 
 class DatePeriod(Strict):
-    start: Date
-    end: Date
+    start: Date = Field(description="The first day.")
+    end: Date = Field(description="The last day (at or after start).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "DatePeriod":
+    def _ordered(self) -> DatePeriod:
         if self.end < self.start:
             raise PydanticCustomError("period", "the period ends ({end}) before it starts ({start})",
                                       {"start": self.start.isoformat(), "end": self.end.isoformat()})
@@ -330,126 +400,131 @@ class DatePeriod(Strict):
 
 
 class Appropriation(Strict):
-    expenditure_area: Text
-    appropriation: Text
-    item: Text
+    expenditure_area: Text = Field(description="The expenditure area (utgiftsområde), e.g. '24 Näringsliv'.")
+    appropriation: Text = Field(description="The appropriation (anslag), e.g. '1:5 Näringsutveckling m.m.'.")
+    item: Text = Field(description="The appropriation item (anslagspost).")
 
 
 class Frame(Strict):
-    year: Year
-    amount: Money
-    status: FrameStatus
+    year: Year = Field(description="The year the frame is for.")
+    amount: Money = Field(description="The funds that may be requisitioned for the year, in kronor.")
+    status: FrameStatus = Field(
+        description="decided when the decision grants the funds, estimated when it only forecasts them.")
 
 
 class MonthDay(Strict):
-    month: Annotated[int, Field(ge=1, le=12)]
-    day: Annotated[int, Field(ge=1, le=31)]
+    month: Annotated[int, Field(ge=1, le=12)] = Field(description="The month, 1–12.")
+    day: Annotated[int, Field(ge=1, le=31)] = Field(description="The day of the month, 1–31.")
 
     def in_year(self, year: int) -> dt.date:
         return dt.date(year, self.month, self.day)
 
 
 class RequisitionTerms(Strict):
-    from_: Text = Field(alias="from")
-    deadline: MonthDay
-    reference_required: Flag = True
+    from_: Text = Field(alias="from", description="Who the funds are requisitioned from, e.g. Kammarkollegiet.")
+    deadline: MonthDay = Field(
+        description="The last day of each year by which that year's funds must be requisitioned.")
+    reference_required: Flag = Field(True, description="Whether a requisition must cite the decision's diarienummer.")
 
 
 class RepaymentTerms(Strict):
-    to: Text
-    deadline: Date
-    bankgiro: Bankgiro
-    reference_required: Flag = True
+    to: Text = Field(description="Who unspent funds are repaid to.")
+    deadline: Date = Field(description="The last day for repaying unspent funds.")
+    bankgiro: Bankgiro = Field(description="The bankgiro number repayments go to.")
+    reference_required: Flag = Field(True, description="Whether a repayment must cite the decision's diarienummer.")
 
 
 class FocusArea(Strict):
-    id: Identifier
-    name: Text
+    id: Identifier = Field(description="The focus area's id, used in programme.yaml.")
+    name: Text = Field(description="The focus area's name as the reports print it.")
 
 
 class Deliverable(Strict):
-    id: Identifier
-    kind: DeliverableKind
-    title: Text
-    due: Date
-    period: DatePeriod
-    accounting_years: list[Year] = []
-    evaluation_required: Flag = False
+    id: Identifier = Field(description="The deliverable's id (used in programme.yaml texts and on the command line).")
+    kind: DeliverableKind = Field(description="What kind of report it is; it chooses the template.")
+    title: Text = Field(description="The report's title.")
+    due: Date = Field(description="The day the report is due at the latest.")
+    period: DatePeriod = Field(description="The period the report covers.")
+    accounting_years: list[Year] = Field([], description="The years whose funds the report accounts for.")
+    evaluation_required: Flag = Field(
+        False, description="Whether the report must include the evaluation (programme.yaml evaluation).")
 
 
 class Person(Strict):
-    name: Text
-    role: Text
+    name: Text = Field(description="The person's name.")
+    role: Text = Field(description="The person's role, e.g. Näringsminister.")
 
 
 class Amendment(Strict):
-    diarienummer: Diarienummer
-    date: Date
-    description: Text
-    deliverable_due: dict[str, Date] = {}
-    frames: list[Frame] = []
-    repayment_deadline: Date | None = None
-    period_end: Year | None = None
+    diarienummer: Diarienummer = Field(description="The amending decision's diarienummer.")
+    date: Date = Field(description="The amending decision's date; it takes effect from then.")
+    description: Text = Field(description="What the amendment does.")
+    deliverable_due: dict[str, Date] = Field({}, description="New due dates, by deliverable id.")
+    frames: list[Frame] = Field([], description="Frames that replace the original ones for their years.")
+    repayment_deadline: Date | None = Field(None, description="A new deadline for repaying unspent funds.")
+    period_end: Year | None = Field(None, description="A new last year of the period.")
 
 
 class Decision(Strict):
-    diarienummer: Diarienummer
-    diarienummer_illustrative: Flag = False
-    title: Text
-    date: Date
-    ministry: Text
-    recipient: Text
-    report_to: Text
-    strategy: Text | None = None
-    predecessor: Predecessor | None = None
-    period: YearPeriod
-    appropriation: Appropriation
-    frames: list[Frame]
-    programme_cost_cap_percent: Percent
-    requisition: RequisitionTerms
-    repayment: RepaymentTerms
-    focus_areas: list[FocusArea]
-    deliverables: list[Deliverable]
-    signatories: list[Person] = []
-    copies: list[Text] = []
-    amendments: list[Amendment] = []
+    diarienummer: Diarienummer = Field(description="The decision's own diarienummer.")
+    diarienummer_illustrative: Flag = Field(
+        False, description="true when the diarienummer and date are made up (the reports then say so).")
+    title: Text = Field(description="The decision's title.")
+    date: Date = Field(description="The date of the decision.")
+    ministry: Text = Field(description="The ministry that decided.")
+    recipient: Text = Field(description="The agency given the assignment.")
+    report_to: Text = Field(description="Who the reports are addressed to.")
+    strategy: Text | None = Field(None, description="The strategy the assignment serves.")
+    predecessor: Predecessor | None = Field(None, description="The earlier assignment this one continues.")
+    period: YearPeriod = Field(description="The years of the assignment.")
+    appropriation: Appropriation = Field(description="Where in the state budget the funds come from.")
+    frames: list[Frame] = Field(description="The funds per year of the period, one entry per year.")
+    programme_cost_cap_percent: Percent = Field(
+        description="At most this share of the funds may go to programme-related costs.")
+    requisition: RequisitionTerms = Field(description="How and by when funds are requisitioned.")
+    repayment: RepaymentTerms = Field(description="How and by when unspent funds are repaid.")
+    focus_areas: list[FocusArea] = Field(description="The focus areas every project must relate to.")
+    deliverables: list[Deliverable] = Field(description="The reports the decision demands.")
+    signatories: list[Person] = Field([], description="Who signed the decision.")
+    copies: list[Text] = Field([], description="Who received a copy of the decision.")
+    amendments: list[Amendment] = Field([], description="Later decisions that change this one.")
 
 
 # --- the programme -------------------------------------------------------------------------
 
 class Contact(Strict):
-    name: Text
-    title: Text
-    email: Text | None = None
-    phone: Text | None = None
+    name: Text = Field(description="The contact person's name.")
+    title: Text = Field(description="The contact person's title.")
+    email: Text | None = Field(None, description="An e-mail address.")
+    phone: Text | None = Field(None, description="A telephone number (quote it).")
 
 
 class Signer(Strict):
-    name: Text
-    title: Text
+    name: Text = Field(description="The person's name.")
+    title: Text = Field(description="The person's title, e.g. Generaldirektör.")
 
 
 class Agency(Strict):
-    name: Text
-    unit: Text | None = None
-    case_number: Text
-    city: Text | None = None
-    contact: Contact
-    signatory: Signer | None = None
-    rapporteur: Signer | None = None
+    name: Text = Field(description="The agency's name.")
+    unit: Text | None = Field(None, description="The unit responsible for the assignment.")
+    case_number: Text = Field(description="The agency's own diarienummer for the assignment.")
+    city: Text | None = Field(None, description="The city the reports are dated in.")
+    contact: Contact = Field(description="The contact person printed in the reports.")
+    signatory: Signer | None = Field(None, description="Who decides (signs) the reports.")
+    rapporteur: Signer | None = Field(None, description="Who presents (föredrar) the reports.")
 
 
 class Call(Strict):
-    id: Identifier
-    title: Text
-    opens: Date
-    closes: Date
-    budget: Money
-    focus_areas: list[Identifier] = []
-    eligible: MarkdownText | None = None
+    id: Identifier = Field(description="The call's id (projects refer to it).")
+    title: Text = Field(description="The call's title.")
+    opens: Date = Field(description="The day the call opens.")
+    closes: Date = Field(description="The day the call closes.")
+    budget: Money = Field(description="The funds the call offers, in kronor.")
+    focus_areas: list[Identifier] = Field([], description="The focus area ids the call is open to.")
+    eligible: MarkdownText | None = Field(None, description="Who may apply (Markdown).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Call":
+    def _ordered(self) -> Call:
         if self.closes < self.opens:
             raise PydanticCustomError("period", "the call closes ({closes}) before it opens ({opens})",
                                       {"opens": self.opens.isoformat(), "closes": self.closes.isoformat()})
@@ -459,8 +534,8 @@ class Call(Strict):
 class Share(Strict):
     """A county or focus area of a project, with an optional percent share."""
 
-    code: str
-    share: Percent | None = None
+    code: str = Field(description="The county code or focus area id.")
+    share: Percent | None = Field(None, description="Its share in percent.")
 
 
 def _share_of(parser):
@@ -478,28 +553,40 @@ def _share_of(parser):
     return check
 
 
-CountyShare = Annotated[Share, BeforeValidator(_share_of(parse_county))]
-AreaShare = Annotated[Share, BeforeValidator(_share_of(parse_identifier))]
+def _share_schema(code: dict, what: str) -> dict:
+    return {
+        "description": f"A {what}, or a mapping with the {what} under 'code' (or 'id') and its share in percent.",
+        "anyOf": [code, {"type": "object", "properties": {"code": code, "id": code, "share": _PERCENT_SCHEMA},
+                         "additionalProperties": False, "anyOf": [{"required": ["code"]}, {"required": ["id"]}]}],
+    }
+
+
+CountyShare = Annotated[Share, BeforeValidator(_share_of(parse_county)), _schema(
+    _share_schema(_COUNTY_SCHEMA, "county code"))]
+AreaShare = Annotated[Share, BeforeValidator(_share_of(parse_identifier)), _schema(
+    _share_schema(_IDENTIFIER_SCHEMA, "focus area id"))]
 
 
 class Owner(Strict):
-    name: Text
-    kind: OrganisationKind
-    anchoring: MarkdownText | None = None
-    org_number: Text | None = None
+    name: Text = Field(description="The organisation that owns the project.")
+    kind: OrganisationKind = Field(
+        description="regional for an actor with regional development responsibility, other for anyone else.")
+    anchoring: MarkdownText | None = Field(
+        None, description="For kind other: how the project is anchored with the regional development actor (Markdown).")
+    org_number: Text | None = Field(None, description="The organisation number.")
 
 
 class Indicators(Strict):
-    companies: Count | None = None
-    smes: Count | None = None
-    companies_non_financial: Count | None = None
-    new_companies: Count | None = None
-    participants_women: Count | None = None
-    participants_men: Count | None = None
-    activities: Count | None = None
+    companies: Count | None = Field(None, description="Companies receiving support.")
+    smes: Count | None = Field(None, description="Of them, small and medium-sized enterprises.")
+    companies_non_financial: Count | None = Field(None, description="Companies receiving non-financial support.")
+    new_companies: Count | None = Field(None, description="New companies.")
+    participants_women: Count | None = Field(None, description="Participants in training, women.")
+    participants_men: Count | None = Field(None, description="Participants in training, men.")
+    activities: Count | None = Field(None, description="Activities held.")
 
     @model_validator(mode="after")
-    def _smes_within_companies(self) -> "Indicators":
+    def _smes_within_companies(self) -> Indicators:
         if self.smes is not None and self.companies is not None and self.smes > self.companies:
             raise PydanticCustomError("indicators", "smes ({smes}) cannot exceed companies ({companies})",
                                       {"smes": self.smes, "companies": self.companies})
@@ -520,21 +607,23 @@ def _shares_add_up(items: list[Share], what: str) -> None:
 
 
 class Project(Strict):
-    id: Identifier
-    title: Text
-    call: Identifier | None = None
-    owner: Owner
-    counties: list[CountyShare]
-    focus_areas: list[AreaShare]
-    start: Date
-    end: Date
-    status: ProjectStatus
-    summary: MarkdownText | None = None
-    continues: Text | None = None
-    indicators: Indicators | None = None
+    id: Identifier = Field(description="The project's id, unique; finances.xlsx refers to it in the Projekt columns.")
+    title: Text = Field(description="The project's title.")
+    call: Identifier | None = Field(None, description="The id of the call the project was granted under.")
+    owner: Owner = Field(description="The organisation that owns the project.")
+    counties: list[CountyShare] = Field(
+        description="The counties the project works in, optionally with shares in percent that add up to 100.")
+    focus_areas: list[AreaShare] = Field(
+        description="The focus area ids the project relates to, optionally with shares that add up to 100.")
+    start: Date = Field(description="The day the project starts.")
+    end: Date = Field(description="The day the project ends.")
+    status: ProjectStatus = Field(description="Where the project stands.")
+    summary: MarkdownText | None = Field(None, description="What the project does (Markdown).")
+    continues: Text | None = Field(None, description="The earlier effort (förstudie) the project continues.")
+    indicators: Indicators | None = Field(None, description="The project's result indicators, as whole numbers.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Project":
+    def _consistent(self) -> Project:
         if self.end < self.start:
             raise PydanticCustomError("period", "the project ends ({end}) before it starts ({start})",
                                       {"start": self.start.isoformat(), "end": self.end.isoformat()})
@@ -546,40 +635,43 @@ class Project(Strict):
 
 
 class Evaluation(Strict):
-    evaluator: Text
-    external: Flag = True
-    period: DatePeriod | None = None
-    method: MarkdownText
-    findings: list[MarkdownText]
-    effects: MarkdownText
-    recommendations: list[MarkdownText] = []
+    evaluator: Text = Field(description="Who evaluated the programme.")
+    external: Flag = Field(True, description="Whether the evaluator is external.")
+    period: DatePeriod | None = Field(None, description="When the evaluation ran.")
+    method: MarkdownText = Field(description="How the evaluation was done (Markdown).")
+    findings: list[MarkdownText] = Field(description="The main findings, one per item (Markdown).")
+    effects: MarkdownText = Field(description="The results and effects found (Markdown).")
+    recommendations: list[MarkdownText] = Field([], description="The recommendations, one per item (Markdown).")
 
 
 class PlannedYear(Strict):
-    year: Year
-    calls: Money  # to be announced in calls for proposals
-    programme_costs: Money
+    year: Year = Field(description="The year planned.")
+    calls: Money = Field(
+        description="Funds to be announced in calls for proposals, in kronor.")  # to be announced in calls for proposals
+    programme_costs: Money = Field(description="Planned programme-related costs, in kronor.")
 
 
 class Milestone(Strict):
-    date: Date
-    activity: Text
+    date: Date = Field(description="When.")
+    activity: Text = Field(description="What happens.")
 
 
 class Plan(Strict):
     """The implementation plan's budget and milestones, as planned in early 2018."""
 
-    budget: list[PlannedYear] = []
-    milestones: list[Milestone] = []
+    budget: list[PlannedYear] = Field([], description="The planned budget, one entry per year.")
+    milestones: list[Milestone] = Field([], description="The planned milestones.")
 
 
 class Programme(Strict):
-    agency: Agency
-    plan: Plan | None = None
-    texts: dict[str, dict[str, MarkdownText]] = {}
-    calls: list[Call] = []
-    projects: list[Project]
-    evaluation: Evaluation | None = None
+    agency: Agency = Field(description="The agency carrying out the assignment.")
+    plan: Plan | None = Field(None, description="The implementation plan's budget and milestones.")
+    texts: dict[str, dict[str, MarkdownText]] = Field(
+        {}, description="The reports' narrative sections (Markdown), by deliverable id and then section name: genomforandeplan: sammanfattning, genomforande, uppfoljning; delrapport: sammanfattning, genomfort, avvikelser; slutredovisning: sammanfattning, genomfort, lardomar.")
+    calls: list[Call] = Field([], description="The calls for proposals.")
+    projects: list[Project] = Field(description="The projects granted funds.")
+    evaluation: Evaluation | None = Field(
+        None, description="The evaluation of results and effects (required before the final report).")
 
 
 # --- money records (finances.xlsx) ---------------------------------------------------------
@@ -597,46 +689,48 @@ class Record(Strict):
 
 
 class Requisition(Record):
-    year: Year
-    date: Date
-    amount: Money
-    reference: Text | None = None
+    year: Year = Field(description="The year whose funds are requisitioned.")
+    date: Date = Field(description="The day of the requisition.")
+    amount: Money = Field(description="The amount requisitioned, in kronor.")
+    reference: Text | None = Field(
+        None, description="The requisition's reference; must cite the decision's diarienummer.")
 
 
 class Grant(Record):
-    project: Identifier
-    year: Year
-    decided: Date
-    amount: Money
-    comment: Text | None = None
+    project: Identifier = Field(description="The project id.")
+    year: Year = Field(description="The year whose frame the grant is charged to.")
+    decided: Date = Field(description="The day the grant was decided.")
+    amount: Money = Field(description="The amount granted, in kronor.")
+    comment: Text | None = Field(None, description="A comment.")
 
 
 class Disbursement(Record):
-    project: Identifier
-    date: Date
-    amount: Money
-    voucher: Text | None = None
+    project: Identifier = Field(description="The project id.")
+    date: Date = Field(description="The day of payment.")
+    amount: Money = Field(description="The amount paid, in kronor.")
+    voucher: Text | None = Field(None, description="The voucher (verifikation) number.")
 
 
 class ProgrammeCost(Record):
-    year: Year
-    date: Date
-    kind: CostKind
-    amount: Money
-    description: Text | None = None
+    year: Year = Field(description="The year the cost is charged to.")
+    date: Date = Field(description="The day of the cost.")
+    kind: CostKind = Field(description="The kind of cost.")
+    amount: Money = Field(description="The cost, in kronor.")
+    description: Text | None = Field(None, description="What the cost was for.")
 
 
 class CoFinancing(Record):
-    project: Identifier
-    source: CofinancingSource
-    amount: Money
+    project: Identifier = Field(description="The project id.")
+    source: CofinancingSource = Field(description="Where the co-financing comes from.")
+    amount: Money = Field(description="The co-financing, in kronor.")
 
 
 class Repayment(Record):
-    date: Date
-    amount: Money
-    bankgiro: Bankgiro
-    reference: Text | None = None
+    date: Date = Field(description="The day of repayment.")
+    amount: Money = Field(description="The amount repaid, in kronor.")
+    bankgiro: Bankgiro = Field(description="The bankgiro number paid to.")
+    reference: Text | None = Field(
+        None, description="The repayment's reference; must cite the decision's diarienummer.")
 
 
 class Finances(BaseModel):

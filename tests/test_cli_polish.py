@@ -1,0 +1,81 @@
+"""Issue #9: every command has a help text with an example, and -q/-v work after the command too."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from conftest import run_cli
+
+from reportgen.cli import cli
+
+
+def leaf_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += leaf_commands(command, prefix + (name,))
+        else:
+            out.append(prefix + (name,))
+    return out
+
+
+def test_the_new_commands_exist():
+    leaves = leaf_commands()
+    for path in [("schema",), ("docs", "inputs"), ("init",), ("templates", "check"), ("validate",), ("status",),
+                 ("build",)]:
+        assert path in leaves
+
+
+@pytest.mark.parametrize("path", leaf_commands(), ids=" ".join)
+def test_help_has_an_example(path):
+    result = run_cli(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout, f"reportgen {' '.join(path)} --help has no example"
+    assert f"reportgen {' '.join(path)}" in result.stdout.split("Example", 1)[1]
+
+
+@pytest.mark.parametrize("path", leaf_commands(), ids=" ".join)
+def test_quiet_and_verbose_are_accepted_after_the_command(path):
+    result = run_cli(*path, "--help")
+    assert "-q, --quiet" in result.stdout and "-v, --verbose" in result.stdout
+
+
+def test_groups_have_an_example_too():
+    assert "reportgen docs inputs" in run_cli("docs", "--help").stdout
+    assert "reportgen templates check" in run_cli("templates", "--help").stdout
+    top = run_cli("--help").stdout
+    for name in ("init", "schema", "templates check", "docs inputs"):
+        assert f"reportgen {name}" in top
+
+
+def test_quiet_after_validate_prints_errors_only(inputs_copy):
+    # A repayment to the wrong bankgiro (an error) and a column reportgen does not know (a warning).
+    from conftest import set_cell
+
+    set_cell(inputs_copy / "finances.xlsx", "Återbetalningar", "C2", "1234-5678")
+    set_cell(inputs_copy / "finances.xlsx", "Rekvisitioner", "E1", "Anteckning")
+    loud = run_cli("validate")
+    quiet_after = run_cli("validate", "--quiet")
+    quiet_before = run_cli("--quiet", "validate")
+    assert loud.exit_code == quiet_after.exit_code == quiet_before.exit_code == 1
+    assert loud.stderr.splitlines()[-1] == "inputs: 1 error, 1 warning"
+    assert "warning:" in loud.stderr
+    assert quiet_after.stderr == quiet_before.stderr
+    lines = quiet_after.stderr.splitlines()
+    assert any(": error: " in line and "5052-5781" in line for line in lines)
+    assert not any("warning" in line for line in lines)  # neither the warning nor the summary line
+
+
+def test_quiet_does_not_change_json_output(example_inputs):
+    a = run_cli("validate", "--inputs", str(example_inputs), "--format", "json", "-q")
+    b = run_cli("validate", "--inputs", str(example_inputs), "--format", "json")
+    assert a.exit_code == b.exit_code == 0
+    assert json.loads(a.stdout) == json.loads(b.stdout) == []
+
+
+def test_verbose_after_init_lists_every_file(tmp_path):
+    result = run_cli("init", str(tmp_path / "p"), "--verbose")
+    assert result.exit_code == 0
+    assert "wrote " in result.stdout and "finances.xlsx" in result.stdout
