@@ -53,9 +53,13 @@ def draw_chart(spec: ChartSpec, deliverable_id: str):
     from . import charts
 
     name = f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
-    if spec.kind == "grouped":
-        return charts.grouped_bars(name, spec.caption, list(spec.categories), dict(spec.series))
-    return charts.horizontal_bars(name, spec.caption, list(spec.categories), list(spec.series[0][1]))
+
+    def draw():
+        if spec.kind == "grouped":
+            return charts.grouped_bars(name, spec.caption, list(spec.categories), dict(spec.series))
+        return charts.horizontal_bars(name, spec.caption, list(spec.categories), list(spec.series[0][1]))
+
+    return charts.cached(name, repr(spec), draw)
 
 
 @dataclass

@@ -8,9 +8,14 @@ readers) and bars also differ by hatching, so they stay apart in greyscale print
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Callable
 
 from . import formatting as f
 
@@ -103,3 +108,51 @@ def horizontal_bars(name: str, caption: str, labels: list[str], values: list[Dec
     fig.tight_layout()
     alt = f"Liggande stapeldiagram. {caption}. " + "; ".join(f"{label} {f.mnkr(v)}" for label, v in zip(labels, values)) + "."
     return Chart(name, caption, alt, _save(fig))
+
+
+def cache_dir() -> Path | None:
+    """Where drawn charts are kept between builds (REPORTGEN_CACHE_DIR/charts, else the user's cache folder).
+
+    Drawing is deterministic, so a chart whose data, code and matplotlib version are unchanged is
+    taken from the cache: same bytes, without the 0.2 s a chart costs to draw. Set
+    REPORTGEN_CACHE_DIR to an empty string to disable the cache.
+    """
+    from .cache import cache_root
+
+    root = cache_root()
+    return root / "charts" if root else None
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mpl = version("matplotlib")
+    except PackageNotFoundError:  # pragma: no cover
+        mpl = "?"
+    return hashlib.sha256(Path(__file__).read_bytes() + mpl.encode()).hexdigest()[:16]
+
+
+def cached(name: str, data_key: str, draw: Callable[[], Chart]) -> Chart:
+    folder = cache_dir()
+    if folder is None:
+        return draw()
+    key = hashlib.sha256(f"{_code_version()}\0{name}\0{data_key}".encode()).hexdigest()
+    png_path, alt_path = folder / f"{key}.png", folder / f"{key}.txt"
+    try:
+        caption, alt = alt_path.read_text("utf-8").split("\n", 1)
+        return Chart(name, caption, alt, png_path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    chart = draw()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write the image before the text: a reader that finds the text finds a complete image.
+        for path, payload in ((png_path, chart.png), (alt_path, f"{chart.caption}\n{chart.alt}".encode("utf-8"))):
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(payload)
+            os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full cache folder only costs speed
+    return chart

@@ -10,6 +10,7 @@ are refused, because a template must say how to format them (``|kr``, ``|datum``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,12 @@ FILTERS = {
 
 
 def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
+    """One environment per template folder and process: Jinja compiles each template once."""
+    return _environment(str(Path(template_dir).resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         undefined=jinja2.StrictUndefined,
@@ -100,9 +107,25 @@ def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.loopcontrols"],
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja checks each template's source before using one)."""
+    from .cache import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    folder = root / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
