@@ -108,7 +108,10 @@ STYLE_NAMES: dict[str, tuple[str, bool]] = {
 _STYLE_TYPES = {"table": "table", "hyperlink": "character", "code": "character"}
 
 DEFAULT_TOC_TITLE = "Innehåll"
-TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+# Two levels: chapters and sections. Deeper headings (e.g. one per project in an annex) would
+# turn the contents into a second copy of the document.
+TOC_LEVELS = 2
+TOC_INSTRUCTION = f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u '
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _W_P, _W_T, _W_R = qn("w:p"), qn("w:t"), qn("w:r")
@@ -566,7 +569,7 @@ class _Builder:
         self.has_toc = any(isinstance(b, TableOfContents) for b in iter_blocks(doc.blocks))
         if self.has_toc:
             for b in iter_blocks(doc.blocks):
-                if isinstance(b, Heading) and b.level <= 3:
+                if isinstance(b, Heading) and b.level <= TOC_LEVELS:
                     self._headings.append((b.level, plain_text(b.inlines),
                                            f"_Toc{len(self._headings) + 1:08d}"))
         self.blocks(doc.blocks, out, depth=0, quote=False)
@@ -646,7 +649,7 @@ class _Builder:
         p = _E("w:p")
         self._ppr(p, self.style(f"h{h.level}"))
         bookmark = None
-        if self.has_toc and h.level <= 3:
+        if self.has_toc and h.level <= TOC_LEVELS:
             bookmark = self._headings[self._heading_i][2]
             self._heading_i += 1
             bid = str(self._next_bookmark)
