@@ -114,7 +114,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     fields = {
         "agency": agency.name,
         "title": d.title,
-        "subtitle": f"Redovisning av regeringsuppdraget {dec.title}",
+        "subtitle": dec.title,
         "date": date_long(d.due),
         "decision_ref": f"Regeringsbeslut {date_long(dec.date)}, {dec.diarienummer}",
         "your_ref": f"Ert dnr {dec.diarienummer}",

@@ -370,6 +370,7 @@ def build() -> bytes:
         sentinel.remove(el)
 
     cover = [
+        _para("Forsattsblad", _run("{{ addressee }}")),
         _para("Title", _run("{{ title }}")),
         _para("Subtitle", _run("{{ subtitle }}")),
         _para("Forsattsblad", _run("{{ decision_ref }}")),
