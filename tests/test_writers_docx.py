@@ -45,6 +45,7 @@ FIELDS = {
     "your_ref": "Ert dnr N2018/00000/FÖF",
     "our_ref": "Vårt dnr 2018-123",
     "diarienummer": "2018-123",
+    "addressee": "Regeringskansliet (Näringsdepartementet)",
 }
 CORE = CoreProperties(title="Smart industri", subject="Slutrapport", author="Tillväxtverket",
                       keywords="smart industri; rapport",
