@@ -1,25 +1,30 @@
 """One build: load and check the inputs, render each deliverable, write the outputs.
 
-Nothing is written unless every requested deliverable rendered without error; then each file
-is written to a temporary name in the output folder and renamed into place, so a reader never
-sees a half-written file and a failed build leaves the previous outputs as they were.
+Nothing is written unless every requested deliverable rendered without error; then the output
+folder is replaced as a whole (see :mod:`reportgen.outfolder`): a reader never sees a half-written
+file or a mix of two builds, a failed or killed build leaves the previous outputs as they were, and
+two builds into the same folder take turns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import posixpath
+import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import rules
+from . import outfolder, rules
 from .check import validate_inputs
 from .deliverables import ChartSpec, build_context, chart_specs, deliverable_ids, info
 from .document.markdown import parse
+from .document.tree import Document, Figure, iter_blocks
 from .findings import Finding, Location, error, has_errors
 from .formatting import date_long
-from .inputs import Inputs, display_path
+from .inputs import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
 from .ledger import Ledger
 from .render import make_environment, render
 from .writers.docx import CoreProperties, write_docx
@@ -47,6 +52,7 @@ class Rendered:
     markdown: str  # the normalized draft
     docx: bytes
     figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
+    pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
 
 
 def draw_chart(spec: ChartSpec, deliverable_id: str):
@@ -106,6 +112,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         return None, findings
     doc, parse_findings = parse(text, display_path(template_dir / d.template))
     findings += parse_findings
+    findings += check_figures(doc, figures, inputs, template_dir)
     if has_errors(findings):
         return None, findings
     draft = write_markdown(doc)
@@ -144,9 +151,103 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     return Rendered(deliverable_id, draft, data, figures), findings
 
 
+def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """Every figure must show a chart this build drew (``figurer/...``).
+
+    A figure in narrative Markdown (``![x](../../etc/passwd)``) or in a template would otherwise
+    make the writer embed any file on the machine into a document sent to the government; an
+    image path that leaves the figures folder is refused, located in the inputs (or template).
+    """
+    findings: list[Finding] = []
+    for block in iter_blocks(doc.blocks):
+        if not isinstance(block, Figure):
+            continue
+        src = block.src
+        norm = posixpath.normpath(src.replace("\\", "/")) if src else ""
+        if norm in figures:
+            continue
+        where = _place_of(src, inputs, template_dir)
+        drawn = ", ".join(sorted(figures)) or "none for this deliverable"
+        if not src or posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or _URL.match(src):
+            findings.append(error(
+                "figure-path", f"the image '{src}' lies outside the figures folder; a figure may show only "
+                f"the charts reportgen draws ({FIGURE_DIR}/...)", where,
+                hint=f"remove the image, or link to the file instead; the charts are: {drawn}"))
+        else:
+            findings.append(error("figure-missing", f"no chart '{src}' is drawn for this deliverable", where,
+                                  hint=f"the charts are: {drawn}"))
+    return findings
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, C: ...
+
+
+def _place_of(text: str, inputs: Inputs, template_dir: Path) -> Location:
+    """Where ``text`` (an image path) is written: a text of programme.yaml or decision.yaml, else a template."""
+    for doc, name in ((inputs.programme_doc, PROGRAMME_FILE), (inputs.decision_doc, DECISION_FILE)):
+        for path, value in _strings(doc.data, ()):
+            if text and text in value:
+                start = doc.where(path)
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    lines = (inputs.folder / name).read_text(encoding="utf-8-sig").split("\n")
+                    for number in range((start.line or 1) - 1, len(lines)):
+                        column = lines[number].find(text)
+                        if column >= 0:
+                            return Location(doc.file, number + 1, column + 1)
+                return start
+    for template in sorted(Path(template_dir).glob("*.j2")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for number, line in enumerate(template.read_text(encoding="utf-8").split("\n"), start=1):
+                if text and text in line:
+                    return Location(display_path(template), number, line.find(text) + 1)
+    return Location(display_path(Path(template_dir)))
+
+
+def _strings(node, path: tuple):
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, path + (i,))
+
+
+def check_output_folder(out_dir: Path, inputs_dir: Path, template_dir: Path) -> Finding | None:
+    """The output folder is replaced as a whole: it must not hold the inputs or the templates."""
+    target = outfolder.target_of(out_dir)
+    for what, folder in (("inputs", inputs_dir), ("templates", template_dir)):
+        real = Path(os.path.realpath(folder))
+        if real == target or target in real.parents:
+            return error("output-folder", f"the output folder holds the {what} folder ({display_path(Path(folder))}); "
+                         "each build replaces the output folder as a whole", Location(display_path(Path(out_dir))),
+                         hint="choose a folder of its own for the outputs, e.g. --out outputs")
+    return None
+
+
+def _write_failure(out_dir: Path, exc: OSError) -> Finding:
+    place = f" ({exc.filename})" if exc.filename else ""
+    return error("output-write", f"cannot write the outputs: {exc.strerror or exc}{place}",
+                 Location(display_path(Path(out_dir))),
+                 hint="the build writes a new output folder beside the old one and swaps them: "
+                      "the folder that holds the output folder must be writable too")
+
+
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
-          today: dt.date | None = None) -> BuildResult:
+          today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
+          lock_timeout: float = outfolder.LOCK_TIMEOUT) -> BuildResult:
     result = BuildResult()
+    soffice_path = None
+    if pdf:
+        from .pdf import INSTALL_HINT, find_soffice
+
+        soffice_path = find_soffice(soffice)
+        if soffice_path is None:
+            what = f"'{soffice}' is not a program" if soffice else "LibreOffice (soffice) is not installed"
+            result.findings.append(error("pdf-soffice-missing", f"--pdf needs LibreOffice: {what}",
+                                         hint=INSTALL_HINT))
+            return result
     inputs, findings = validate_inputs(inputs_dir, today)
     result.findings += findings
     if inputs is None or has_errors(findings):
@@ -159,47 +260,93 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
                                   Location(inputs.decision_doc.file)) for i in unknown]
         return result
     template_dir = template_dir or default_template_dir(inputs_dir)
-    ledger = Ledger(inputs)
-    warnings = [f for f in findings if not f.is_error]
-    rendered: list[Rendered] = []
-    for deliverable_id in wanted:
-        # What a deliverable needs is an error only when that deliverable is built.
-        readiness = rules.check_deliverable(inputs, ledger, deliverable_id)
-        result.findings += readiness
-        if has_errors(readiness):
-            continue
-        item, item_findings = render_deliverable(inputs, ledger, deliverable_id, template_dir, warnings)
-        result.findings += item_findings
-        if item is not None:
-            rendered.append(item)
-    if not result.ok:
+    problem = check_output_folder(out_dir, inputs_dir, template_dir)
+    if problem:
+        result.findings.append(problem)
         return result
-    result.written = write_outputs(out_dir, rendered)
+    with contextlib.ExitStack() as stack:
+        # One build at a time into an output folder; a build that died while swapping is cleaned up first.
+        try:
+            stack.enter_context(outfolder.locked(out_dir, lock_timeout))
+            outfolder.recover(out_dir)
+        except outfolder.LockTimeout as exc:
+            result.findings.append(error(
+                "output-locked", f"another build is writing to this output folder; waited {exc.waited:.0f} s for it",
+                Location(display_path(Path(out_dir))),
+                hint=f"wait for the other build to finish and run again (it holds {display_path(exc.lock)})"))
+            return result
+        except OSError as exc:
+            result.findings.append(_write_failure(out_dir, exc))
+            return result
+        ledger = Ledger(inputs)
+        warnings = [f for f in findings if not f.is_error]
+        rendered: list[Rendered] = []
+        for deliverable_id in wanted:
+            # What a deliverable needs is an error only when that deliverable is built.
+            readiness = rules.check_deliverable(inputs, ledger, deliverable_id)
+            result.findings += readiness
+            if has_errors(readiness):
+                continue
+            item, item_findings = render_deliverable(inputs, ledger, deliverable_id, template_dir, warnings)
+            result.findings += item_findings
+            if item is not None:
+                result.findings += check_accessibility(item, out_dir, template_dir / info(inputs, deliverable_id).template)
+                rendered.append(item)
+        if not result.ok:
+            return result
+        if soffice_path is not None:
+            result.findings += add_pdfs(rendered, soffice_path, out_dir)
+            if not result.ok:
+                return result
+        try:
+            result.written = write_outputs(out_dir, rendered)
+        except OSError as exc:
+            result.findings.append(_write_failure(out_dir, exc))
     return result
 
 
-def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: list[tuple[Path, bytes]] = []
-    for item in rendered:
-        files.append((out_dir / f"{item.id}.docx", item.docx))
-        files.append((out_dir / f"{item.id}.md", item.markdown.encode("utf-8")))
-        files += [(out_dir / rel, png) for rel, png in sorted(item.figures.items())]
-    staged: list[tuple[Path, Path]] = []
+def check_accessibility(item: Rendered, out_dir: Path, template: Path) -> list[Finding]:
+    """The accessibility check (reportgen.a11y) of a built document, on its bytes before anything
+    is written: a failure fails the build."""
+    from .a11y import check_docx
+
+    found = check_docx(item.docx, name=display_path(out_dir / f"{item.id}.docx"), language="sv-SE")
+    made_of = f"built from {display_path(template)} on {display_path(template.parent / 'base.docx')}"
+    return [replace(f, hint=f"{f.hint}; the document was {made_of}" if f.hint else made_of) for f in found]
+
+
+def add_pdfs(rendered: list[Rendered], soffice: str, out_dir: Path) -> list[Finding]:
+    """Convert every built .docx to a tagged PDF (reportgen.pdf) and attach the bytes to its
+    Rendered, so that write_outputs writes them with the rest or, on any failure, nothing."""
+    from .pdf import PdfError, check_pdf, convert_to_pdf
+
     try:
-        for target, data in files:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            staged.append((Path(tmp), target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
-    return [target for target, _ in files]
+        pdfs = convert_to_pdf({item.id: item.docx for item in rendered}, soffice)
+    except PdfError as exc:
+        return [error(exc.code, exc.message, Location(soffice), hint=exc.hint)]
+    findings = []
+    for item in rendered:
+        data = pdfs[item.id]
+        problems = check_pdf(data, language="sv-SE")
+        if problems:
+            findings.append(error("pdf-untagged", f"the PDF made by LibreOffice is not accessible: {'; '.join(problems)}",
+                                  Location(display_path(out_dir / f"{item.id}.pdf")),
+                                  hint="LibreOffice 7.4 or newer is needed for tagged PDF export options"))
+        item.pdf = data
+    return findings
+
+
+def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
+    """Replace the output folder with its current files plus the rendered ones, as a whole.
+
+    Call with the output folder's lock held (``outfolder.locked``), as :func:`build` does.
+    """
+    files: dict[str, bytes] = {}
+    for item in rendered:
+        files[f"{item.id}.docx"] = item.docx
+        files[f"{item.id}.md"] = item.markdown.encode("utf-8")
+        files.update(sorted(item.figures.items()))
+        if item.pdf is not None:
+            files[f"{item.id}.pdf"] = item.pdf
+    outfolder.replace(out_dir, files)
+    return [out_dir / rel for rel in files]

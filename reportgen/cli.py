@@ -88,6 +88,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
       reportgen init reports        start a new project in reports/ (valid inputs, templates, CI)
       reportgen validate            check inputs/ against the schema and the decision's terms
       reportgen build               write the four deliverables to outputs/
+      reportgen check-docx FILE...  check Word documents for accessibility
       reportgen status              deadlines and what is built
       reportgen templates check     check the templates' variables against the context
       reportgen schema              the JSON Schema of decision.yaml, for editors
@@ -156,25 +157,33 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
 @out_option
 @click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
+@click.option("--pdf", is_flag=True, help="Also write <id>.pdf: a tagged PDF (PDF/UA) made by LibreOffice.")
+@click.option("--soffice", metavar="PATH", help="The LibreOffice program for --pdf (default: soffice or libreoffice on PATH).")
 @format_option
 @today_option
 @verbosity_options
 @click.pass_obj
 def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
-          fmt: str, today: dt.date | None) -> None:
-    """Build the deliverables: <id>.docx and <id>.md for each.
+          pdf: bool, soffice: str | None, fmt: str, today: dt.date | None) -> None:
+    """Build the deliverables: <id>.docx and <id>.md for each (and <id>.pdf with --pdf).
 
     IDs are deliverable ids from decision.yaml (genomforandeplan-2018, delrapport-2019,
     delrapport-2020, slutredovisning-2021); all when none is given. The inputs are validated
-    first; on any error nothing is written and the previous outputs stay as they were.
+    first, and every document is checked for accessibility (as check-docx does) before it is
+    written; on any error nothing is written and the previous outputs stay as they were.
+
+    --pdf converts the documents with LibreOffice headless (7.4 or newer); without it the build
+    fails (exit 1) and says how to install it. PDFs are not byte-reproducible (creation time, /ID).
 
     \b
-    Example:
+    Examples:
       reportgen build delrapport-2019 --inputs inputs --out outputs
+      reportgen build --pdf
     """
     from .build import build as run_build
 
-    result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today())
+    result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
+                       pdf=pdf, soffice=soffice)
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":
@@ -184,6 +193,44 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
         for path in result.written:
             click.echo(f"wrote {path}")
     sys.exit(EXIT_OK)
+
+
+@cli.command("check-docx")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option("--lang", "language", metavar="LANG", help="The language the documents must declare, e.g. sv-SE.")
+@format_option
+@verbosity_options
+@click.pass_obj
+def check_docx(printer: Printer, files: tuple[Path, ...], language: str | None, fmt: str) -> None:
+    """Check Word documents (.docx, any, not only reportgen's) for accessibility.
+
+    The rules (EN 301 549): the document language and title are set; headings start at level 1
+    and skip no level; every table has a header row marked to repeat, without merged cells;
+    every picture has alternative text; lists are real lists, not typed bullets or numbers; no
+    empty paragraphs are used for spacing. Each failure names the paragraph or table.
+
+    Exit 0 when every file passes, 1 when any fails, 2 when a file is missing or not a .docx.
+
+    \b
+    Example:
+      reportgen check-docx outputs/*.docx
+    """
+    from .a11y import check_docx as run_check
+
+    items: list[fnd.Finding] = []
+    unreadable = False
+    for path in files:
+        found = run_check(path, language=language)
+        unreadable |= any(f.code == "a11y-unreadable" for f in found)
+        items += found
+        if fmt == "text" and not printer.quiet and not found:
+            click.echo(f"{path}: ok", err=True)
+    printer.findings(items, fmt)
+    if fmt == "text" and not printer.quiet:
+        failed = len({f.where for f in items if f.is_error})
+        click.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {failed} failed: "
+                   f"{fnd.summary_line(items)}", err=True)
+    sys.exit(EXIT_USAGE if unreadable else EXIT_INVALID if fnd.has_errors(items) else EXIT_OK)
 
 
 # --- onboarding: schema, docs, init, templates -------------------------------------------------
@@ -372,6 +419,124 @@ def templates_context(inputs_dir: Path | None) -> None:
         click.echo(f"reportgen templates context: {exc}", err=True)
         sys.exit(EXIT_INVALID)
     click.echo("\n".join(paths))
+    sys.exit(EXIT_OK)
+
+
+# --- reviewers: diff, redline, docx-text ---------------------------------------------------------
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--stat", is_flag=True, help="One line per deliverable: paragraphs and table rows added, removed, changed.")
+@click.option("--redline", "redline_out", type=click.Path(dir_okay=False, path_type=Path), metavar="OUT.docx",
+              help="Also write NEW as a Word document with tracked changes against OLD (both must be .docx).")
+@click.option("-U", "--unified", "context", type=click.IntRange(0, None), default=3, show_default=True,
+              help="Lines of context around each change.")
+@verbosity_options
+@click.pass_obj
+def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path | None, context: int) -> None:
+    """Compare two versions of the deliverables as normalized text.
+
+    OLD and NEW are each a Markdown draft (.md), a Word document (.docx) or an output folder.
+    Each is read into the document tree and written as normalized Markdown, so a .md and a .docx
+    of the same report compare equal. Folders pair <id>.docx with <id>.docx when both have it,
+    else <id>.md with <id>.md; a deliverable only one folder has is all added or all removed.
+
+    Prints a unified diff (nothing when equal). Exit 0 when equal, 1 when different, 2 on trouble
+    (a missing or unreadable file), like diff(1).
+
+    \b
+    Examples:
+      reportgen diff old-outputs outputs
+      reportgen diff old-outputs outputs --stat
+      reportgen diff old/slutredovisning-2021.docx outputs/slutredovisning-2021.docx --redline redline.docx
+    """
+    from . import diff as textdiff
+
+    try:
+        pairs = textdiff.pair_paths(old, new)
+    except textdiff.DiffUsageError as exc:
+        click.echo(f"reportgen diff: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if redline_out is not None and (old.is_dir() or new.is_dir() or old.suffix.lower() != ".docx"
+                                    or new.suffix.lower() != ".docx"):
+        click.echo("reportgen diff: --redline needs two .docx files", err=True)
+        sys.exit(EXIT_USAGE)
+    different = False
+    for name, a, b in pairs:
+        doc_a, found_a = textdiff.document_of(a)
+        doc_b, found_b = textdiff.document_of(b)
+        problems = [f for f in found_a + found_b if f.is_error]
+        if problems:
+            printer.findings(problems, "text")
+            sys.exit(EXIT_USAGE)
+        if printer.verbose:
+            printer.findings(found_a + found_b, "text")
+        if stat:
+            result = textdiff.stat(doc_a, doc_b)
+            changed = result.any or (a.path is None) != (b.path is None)
+            if changed or textdiff.text_of(doc_a, a) != textdiff.text_of(doc_b, b):
+                different = True
+            click.echo(textdiff.stat_line(name, result))
+            continue
+        out = textdiff.unified(textdiff.text_of(doc_a, a), textdiff.text_of(doc_b, b), a.label, b.label,
+                               context)
+        if out:
+            different = True
+            click.echo(out, nl=False)
+    if redline_out is not None:
+        from .document.docx_reader import DocxError
+        from .redline import redline
+
+        try:
+            result = redline(old, new)
+        except (DocxError, OSError) as exc:
+            click.echo(f"reportgen diff: cannot make the redline: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        redline_out.parent.mkdir(parents=True, exist_ok=True)
+        redline_out.write_bytes(result.data)
+        if not printer.quiet:
+            s = result.stats
+            click.echo(f"wrote {redline_out}: {s.insertions} insertions, {s.deletions} deletions "
+                       f"(paragraphs {s.paragraphs_inserted} inserted, {s.paragraphs_deleted} deleted, "
+                       f"{s.paragraphs_changed} changed; table rows {s.rows_inserted} inserted, "
+                       f"{s.rows_deleted} deleted, {s.rows_changed} changed)", err=True)
+    sys.exit(EXIT_INVALID if different else EXIT_OK)
+
+
+@cli.command("docx-text")
+@click.argument("file", type=click.Path(path_type=Path))
+@verbosity_options
+@click.pass_obj
+def docx_text(printer: Printer, file: Path) -> None:
+    """Print the normalized Markdown of a Word document (or of a .md draft).
+
+    For `git diff` on .docx files: with `*.docx diff=reportgen-docx` in .gitattributes and
+    `git config diff.reportgen-docx.textconv "reportgen docx-text"`, git shows the text that
+    changed. The cover, headers and footers are not included. Exit 2 when the file is missing
+    or unreadable.
+
+    \b
+    Example:
+      reportgen docx-text outputs/slutredovisning-2021.docx | less
+    """
+    from .document.docx_reader import read_docx
+    from .document.markdown import parse
+    from .writers.text import write_markdown
+
+    if not file.is_file():
+        click.echo(f"reportgen docx-text: {file}: no such file", err=True)
+        sys.exit(EXIT_USAGE)
+    if file.suffix.lower() == ".md":
+        doc, found = parse(file.read_text(encoding="utf-8", errors="replace"), str(file))
+    else:
+        doc, found = read_docx(file, name=str(file))
+    if fnd.has_errors(found):
+        printer.findings([f for f in found if f.is_error], "text")
+        sys.exit(EXIT_USAGE)
+    if printer.verbose:
+        printer.findings(found, "text")
+    click.echo(write_markdown(doc), nl=False)
     sys.exit(EXIT_OK)
 
 

@@ -23,7 +23,7 @@ from .model import (
     CoFinancing, Decision, Disbursement, Finances, Grant, Programme, ProgrammeCost, Project,
     Repayment, Requisition, _found, did_you_mean,
 )
-from .sources.excel import Column, Row, Workbook
+from .sources.excel import EXCEL_ERRORS, Column, Row, Workbook
 from .sources.yaml import YamlDocument, load_yaml
 
 DECISION_FILE = "decision.yaml"
@@ -195,6 +195,7 @@ def _code(kind: str) -> str:
     return {
         "money": "money", "money_negative": "money-negative", "date": "date", "date_impossible": "date-impossible",
         "choice": "unknown-value", "county": "unknown-county", "missing": "missing-field",
+        "text_too_long": "text-too-long",
     }.get(kind, "type")
 
 
@@ -329,6 +330,13 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
                 continue
             value = cell.value
             if value is None:
+                continue
+            if isinstance(value, str) and value in EXCEL_ERRORS:
+                findings.append(error(
+                    "xlsx-cell-error", f"the cell shows the Excel error {value}; expected a value for '{headers[key]}'",
+                    cell.where, hint="correct the formula or the value in Excel (a date cell holding a number "
+                                     "far beyond year 9999 shows #VALUE! too)"))
+                row_ok = False
                 continue
             if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
                 box = {"v": value}

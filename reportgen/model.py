@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 OERE = Decimal("0.01")
+MAX_MONEY = Decimal(10) ** 12  # a thousand billion kronor: more than any programme, far within Decimal's precision
 
 COUNTIES: dict[str, str] = {
     "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län", "05": "Östergötlands län",
@@ -85,7 +86,7 @@ def parse_money(value: Any) -> Decimal:
         # Excel stores numbers as binary doubles: 123456.5 arrives as the nearest double. The shortest
         # repr gives back what the user typed; anything finer than öre after that is noise or an error.
         amount = Decimal(repr(value))
-        rounded = amount.quantize(OERE) if amount.is_finite() else amount
+        rounded = amount.quantize(OERE) if amount.is_finite() and abs(amount) < MAX_MONEY else amount
         if amount.is_finite() and abs(amount - rounded) < Decimal("0.000001"):
             amount = rounded
     elif isinstance(value, str):
@@ -105,6 +106,9 @@ def parse_money(value: Any) -> Decimal:
         raise PydanticCustomError("money", "expected an amount in kronor, found {found}", {"found": _found(value)})
     if not amount.is_finite():
         raise PydanticCustomError("money", "expected a finite amount, found {found}", {"found": _found(value)})
+    if abs(amount) >= MAX_MONEY:  # also keeps quantize() within the decimal context's precision
+        raise PydanticCustomError("money", "expected an amount below 1 000 000 000 000 kr, found {found}",
+                                  {"found": _found(value) if isinstance(value, str) else str(value)})
     if amount != amount.quantize(OERE):
         raise PydanticCustomError("money", "expected at most two decimals (öre), found {found}",
                                   {"found": str(amount)})

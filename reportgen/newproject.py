@@ -24,6 +24,8 @@ D = Decimal
 date = dt.date
 
 GITIGNORE = """\
+# The build's lock beside outputs/, and what a killed build leaves there (the next build cleans up).
+.outputs.*
 # Built deliverables: rebuild them with `reportgen build`, or take them from the CI artifacts.
 outputs/
 """

@@ -38,6 +38,8 @@ class TemplateValueError(Exception):
 
 
 def _finalize(value: Any) -> Markup:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError here, naming what is missing
     if isinstance(value, Markup):  # Markdown from the inputs, or a macro's already-escaped output
         return value
     if isinstance(value, str):
@@ -91,6 +93,33 @@ FILTERS = {
 }
 
 
+#: The most characters or items a template may make with ``*`` (``'x' * 10**10`` would take gigabytes).
+MAX_REPEAT = 1_000_000
+#: The most bits the result of ``**`` may have (``9**9**9`` would compute for hours).
+MAX_POWER_BITS = 10_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, also against templates that would exhaust memory or time with ``*`` and ``**``.
+
+    Jinja's sandbox stops attribute access to Python internals, but not arithmetic. Intercepted
+    operators are not folded at compile time, so the check runs, and fails at its template line.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise jinja2.exceptions.SecurityError(
+                        f"'*' would make {len(seq) * times} characters or items; at most {MAX_REPEAT} are allowed")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 \
+                and abs(left).bit_length() * right > MAX_POWER_BITS:
+            raise jinja2.exceptions.SecurityError(f"'**' would make a number of more than {MAX_POWER_BITS} bits")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
     """One environment per template folder and process: Jinja compiles each template once."""
     return _environment(str(Path(template_dir).resolve()))
@@ -98,7 +127,7 @@ def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
 
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,  # see Markdown: values are escaped for Markdown in _finalize, never as HTML
@@ -136,8 +165,9 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> 
         where = Location(_template_path(env, exc.filename or exc.name or template), exc.lineno)
         return None, [error("template-syntax", f"template syntax error: {exc.message}", where)]
     except jinja2.TemplateNotFound as exc:
+        # An include or import may name the missing template: point at its line.
         return None, [error("template-missing", f"the template '{exc.name}' does not exist",
-                            Location(_template_path(env, template)))]
+                            _template_frame(env, exc, template))]
     except jinja2.UndefinedError as exc:
         return None, [error("template-undefined", f"the template uses something the inputs do not provide: {exc.message}",
                             _template_frame(env, exc, template),

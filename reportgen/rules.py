@@ -212,10 +212,13 @@ def funds_available(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
 
 @rule
 def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    by_project: dict[str, list] = {}
+    for x in inputs.finances.disbursements:
+        by_project.setdefault(x.project, []).append(x)
     for figures in ledger.projects:
         pid = figures.project.id
         running = Decimal(0)
-        for x in sorted((x for x in inputs.finances.disbursements if x.project == pid), key=lambda x: x.date):
+        for x in sorted(by_project.get(pid, ()), key=lambda x: x.date):
             running += x.amount
             if running > figures.granted:
                 yield error(DISBURSEMENT_BEYOND_GRANT,

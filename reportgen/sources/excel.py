@@ -24,6 +24,8 @@ from ..findings import Finding, Location, error, warning
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 150
 MAX_ROWS = 200_000
+# What a cell shows when its formula failed (and what openpyxl reads for a date cell that holds no date).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class Workbook:
         where = Location(file)
         if not path.exists():
             return None, [error("file-missing", "the file does not exist", where)]
+        if not path.is_file():  # a folder, a pipe or a device: zipfile would fail or wait forever
+            kind = "a folder" if path.is_dir() else "something that is not a regular file (a pipe or a device)"
+            return None, [error("file-type", f"expected an Excel workbook (.xlsx), found {kind}", where,
+                                hint="put the workbook itself here")]
         if path.stat().st_size == 0:
             return None, [error("file-empty", "the file is empty; expected an Excel workbook (.xlsx)", where)]
         with path.open("rb") as fh:
@@ -98,6 +104,11 @@ class Workbook:
         if problem:
             return None, [error("xlsx-unsafe", problem, where,
                                 hint="the file is refused to protect the machine; save a fresh copy from Excel")]
+        missing = _missing_parts(path)
+        if missing:
+            return None, [error("xlsx-format", f"the file is a zip archive but not an Excel workbook (it has no "
+                                f"{' and no '.join(missing)})", where,
+                                hint="save the workbook from Excel or LibreOffice as .xlsx")]
         try:
             import openpyxl
 
@@ -127,36 +138,39 @@ class Workbook:
                                           Location(self.file), hint=hint))
                 return [], findings
             sheet = actual
-        try:
-            ws = self._book[sheet]
-            raw_rows = ws.iter_rows(values_only=True)
-            header = next(raw_rows, None)
-            if header is None:
-                findings.append(error("xlsx-empty-sheet", f"the sheet is empty; expected a header row with: "
-                                      f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
+        with warnings.catch_warnings():
+            # openpyxl warns of a date cell whose number is no date (and reads '#VALUE!'): a finding says so.
+            warnings.simplefilter("ignore")
+            try:
+                ws = self._book[sheet]
+                raw_rows = ws.iter_rows(values_only=True)
+                header = next(raw_rows, None)
+                if header is None:
+                    findings.append(error("xlsx-empty-sheet", f"the sheet is empty; expected a header row with: "
+                                          f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
+                    return [], findings
+                col_index, header_findings = self._match_headers(sheet, header, columns)
+                findings += header_findings
+                rows: list[Row] = []
+                for number, values in enumerate(raw_rows, start=2):
+                    if number > MAX_ROWS:
+                        findings.append(error("xlsx-too-many-rows", f"the sheet has more than {MAX_ROWS} rows",
+                                              Location(self.file, sheet=sheet, cell=f"A{number}")))
+                        break
+                    if all(_is_blank(v) for v in values):
+                        continue
+                    row = Row(number, Location(self.file, sheet=sheet, cell=f"A{number}"))
+                    for key, idx in col_index.items():
+                        value = values[idx] if idx < len(values) else None
+                        if isinstance(value, str):
+                            # OOXML stores characters XML cannot hold as _xHHHH_ (a pasted line break in
+                            # a cell is _x000B_); openpyxl leaves them escaped.
+                            value = unescape(value).strip()
+                        row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
+                    rows.append(row)
+            except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
+                findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
                 return [], findings
-            col_index, header_findings = self._match_headers(sheet, header, columns)
-            findings += header_findings
-            rows: list[Row] = []
-            for number, values in enumerate(raw_rows, start=2):
-                if number > MAX_ROWS:
-                    findings.append(error("xlsx-too-many-rows", f"the sheet has more than {MAX_ROWS} rows",
-                                          Location(self.file, sheet=sheet, cell=f"A{number}")))
-                    break
-                if all(_is_blank(v) for v in values):
-                    continue
-                row = Row(number, Location(self.file, sheet=sheet, cell=f"A{number}"))
-                for key, idx in col_index.items():
-                    value = values[idx] if idx < len(values) else None
-                    if isinstance(value, str):
-                        # OOXML stores characters XML cannot hold as _xHHHH_ (a pasted line break in
-                        # a cell is _x000B_); openpyxl leaves them escaped.
-                        value = unescape(value).strip()
-                    row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
-                rows.append(row)
-        except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
-            findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
-            return [], findings
         self._mark_uncalculated_formulas(sheet, rows)
         return rows, findings
 
@@ -179,18 +193,27 @@ class Workbook:
                 found[col.key] = idx
         missing = [c for c in columns if c.key not in found]
         unused_unknown = list(unknown)
+        # An empty header cell between headers: most often two header cells merged into one.
+        gaps = [idx for idx, text in enumerate(header)
+                if _is_blank(text) and any(not _is_blank(t) for t in header[idx + 1:])]
         for col in missing:
             names = [t for _, t in unused_unknown]
             close = difflib.get_close_matches(col.header, names, n=1, cutoff=0.6)
             hint = None
+            where = Location(self.file, sheet=sheet, cell="A1")
             if close:
                 hint = f"the column '{close[0]}' looks like it; rename its header to '{col.header}'"
+            elif gaps:
+                cell = f"{get_column_letter(gaps[0] + 1)}1"
+                where = Location(self.file, sheet=sheet, cell=cell)
+                hint = (f"the header cell {cell} is empty (merged with the cell beside it?); unmerge the header "
+                        f"cells and give each column its own header")
             if col.required:
                 findings.append(error(
                     "xlsx-missing-column",
                     f"expected a column with the header '{col.header}'; the header row has "
                     f"{', '.join(repr(str(h)) for h in header if not _is_blank(h)) or 'no headers'}",
-                    Location(self.file, sheet=sheet, cell="A1"), hint=hint))
+                    where, hint=hint))
         for idx, text in unknown:
             findings.append(warning(
                 "xlsx-unknown-column",
@@ -258,10 +281,25 @@ def _zip_problem(path: Path) -> str | None:
     return None
 
 
+def _missing_parts(path: Path) -> list[str]:
+    """The parts every workbook has that this zip archive lacks (a zip that is not a workbook)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        return []
+    return [part for part in ("[Content_Types].xml", "xl/workbook.xml") if part not in names]
+
+
 def _open_failure(exc: Exception, where: Location) -> Finding:
-    name = type(exc).__name__
-    if "Entities" in name or "DTDForbidden" in name or "ExternalReference" in name:
-        return error("xlsx-unsafe", "the workbook's XML declares entities or a DTD, which is refused (an entity bomb?)",
-                     where, hint="save a fresh copy of the workbook from Excel or LibreOffice")
-    return error("xlsx-format", f"the workbook cannot be read ({name}: {exc})", where,
+    # openpyxl wraps what went wrong ("Unable to read workbook ..."): defusedxml's refusal may be the cause.
+    cause: BaseException | None = exc
+    while cause is not None:
+        name = type(cause).__name__
+        if "Entities" in name or "DTDForbidden" in name or "ExternalReference" in name:
+            return error("xlsx-unsafe", "the workbook's XML declares entities or a DTD, which is refused "
+                         "(an entity bomb?)", where, hint="save a fresh copy of the workbook from Excel or LibreOffice")
+        cause = cause.__cause__ or cause.__context__
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    return error("xlsx-format", f"the workbook cannot be read ({type(exc).__name__}: {detail})", where,
                  hint="open the file in Excel or LibreOffice and save it again as .xlsx")

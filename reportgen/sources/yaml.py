@@ -13,6 +13,7 @@ Nothing here knows about the domain. The loader is strict where PyYAML is lenien
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,7 +29,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_NODES = 200_000
+# Alias expansion may add at most this many values beyond four times the document's own nodes:
+# ordinary reuse of an anchor stays far below, a "billion laughs" document far above.
+ALIAS_ALLOWANCE = 200_000
 
 Path_ = tuple  # a path into the document: keys and list indexes
 
@@ -80,8 +83,9 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, limit: int = ALIAS_ALLOWANCE):
         self.file = file
+        self.limit = limit
         self.places: dict[tuple, Location] = {}
         self.key_places: dict[tuple, Location] = {}
         self.findings: list[Finding] = []
@@ -90,12 +94,12 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: tuple) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.limit:
             if not self.too_big:
                 self.too_big = True
                 self.findings.append(error(
                     "yaml-too-large",
-                    f"the document expands to more than {MAX_NODES} values (aliases included)",
+                    f"the document expands to more than {self.limit} values through its aliases",
                     _loc(self.file, node.start_mark),
                     hint="check for anchors and aliases (&name / *name) that refer to each other",
                 ))
@@ -178,7 +182,7 @@ class _Builder:
         ))
 
 
-def _syntax_finding(file: str, exc: yaml.YAMLError) -> Finding:
+def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = _loc(file, mark) if mark is not None else Location(file)
     if isinstance(exc, yaml.reader.ReaderError):
@@ -191,9 +195,26 @@ def _syntax_finding(file: str, exc: yaml.YAMLError) -> Finding:
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = None
-    if "tab" in problem or "'\\t'" in problem:
+    if "tab" in problem or "'\\t'" in problem or _tab_in_indent(text, mark):
+        # libyaml says only "found character that cannot start any token" for a tab before a '-'.
         hint = "indent with spaces, not tabs"
         message = "YAML syntax error: a tab character where YAML expects spaces"
+    elif "duplicate anchor" in (context or ""):
+        first = getattr(exc, "context_mark", None)
+        name = re.search(r"anchor '([^']*)'", context or "") or _anchor_at(text, mark)
+        message = f"YAML syntax error: the anchor '&{name.group(1) if name else ''}' is defined twice" + \
+            (f" (first at line {first.line + 1})" if first is not None else "")
+        hint = "give each anchor (&name) its own name"
+    elif "quoted scalar" in (context or "") and "end of stream" in problem and exc.context_mark is not None:
+        where = _loc(file, exc.context_mark)  # the opening quote, not the end of the file
+        message = "YAML syntax error: a quoted text starts here and is never closed"
+        hint = "add the closing quote"
+    elif "expected a single document" in (context or ""):
+        message = "YAML syntax error: a second document starts here; the file must hold one document"
+        hint = "remove the '---' line (and what follows it, if it belongs in another file)"
+    elif "while parsing a flow" in (context or "") and getattr(exc, "context_mark", None) is not None:
+        opened = exc.context_mark
+        hint = f"is the bracket opened at line {opened.line + 1}, column {opened.column + 1} closed?"
     elif "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be quoted, or the indentation is off"
     elif "could not find expected ':'" in problem:
@@ -201,6 +222,39 @@ def _syntax_finding(file: str, exc: yaml.YAMLError) -> Finding:
     elif "found undefined alias" in problem:
         hint = "define the anchor (&name) before using the alias (*name)"
     return error("yaml-syntax", message, where, hint=hint)
+
+
+def _tab_in_indent(text: str | None, mark: Any) -> bool:
+    """Whether the error's place lies in a line's indentation that holds a tab."""
+    if text is None or mark is None:
+        return False
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return False
+    line = lines[mark.line]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indent and mark.column <= len(indent)
+
+
+def _anchor_at(text: str | None, mark: Any) -> re.Match | None:
+    """The anchor (``&name``) at the error's place: libyaml does not name it in the message."""
+    if text is None or mark is None:
+        return None
+    lines = text.split("\n")
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return re.compile(r"&([^\s,\[\]{}]+)").match(line, mark.column)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "something that is not a regular file"
 
 
 def _reader_error_location(file: str, text: str, exc: yaml.reader.ReaderError) -> Location:
@@ -217,13 +271,23 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
     """Read ``path``. Returns the document (None when unreadable) and the findings."""
     file = display or str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         return None, [error("file-missing", f"cannot read the file: {exc.strerror}", Location(file))]
-    if size > MAX_FILE_BYTES:
-        return None, [error("file-too-large", f"the file is {size} bytes; at most {MAX_FILE_BYTES} are read",
+    if not stat.S_ISREG(st.st_mode):
+        # A folder, a pipe or a device (a symlink to /dev/zero): reading it would fail or never end.
+        return None, [error("file-type", f"expected a YAML file, found {_file_kind(st.st_mode)}", Location(file),
+                            hint="put the YAML file itself here")]
+    if st.st_size > MAX_FILE_BYTES:
+        return None, [error("file-too-large", f"the file is {st.st_size} bytes; at most {MAX_FILE_BYTES} are read",
                             Location(file))]
-    raw = path.read_bytes()
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [error("file-unreadable", f"cannot read the file: {exc.strerror}", Location(file))]
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the check above
+        return None, [error("file-too-large", f"the file is larger than {MAX_FILE_BYTES} bytes", Location(file))]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -239,12 +303,12 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
         where = _reader_error_location(file, text, exc)
         return None, [error(finding.code, finding.message, where, finding.hint)]
     except yaml.YAMLError as exc:
-        return None, [_syntax_finding(file, exc)]
+        return None, [_syntax_finding(file, exc, text)]
     except RecursionError:
         return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
     if node is None:
         return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
-    builder = _Builder(file)
+    builder = _Builder(file, ALIAS_ALLOWANCE + 4 * _distinct_nodes(node))
     try:
         data = builder.build(node, ())
     except RecursionError:
@@ -257,6 +321,24 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
             "yaml-root", f"expected a mapping (key: value lines) at the top of the file, found {_kind(data)}",
             doc.where(())))
     return doc, builder.findings
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    """Nodes in the composed graph, each counted once however many aliases point to it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return len(seen)
 
 
 def _kind(value: Any) -> str:

@@ -593,7 +593,9 @@ class _Builder:
         elif isinstance(b, Table):
             self.table(b, out)
         elif isinstance(b, Figure):
-            out.extend(self.figure(b))
+            first, *rest = self.figure(b)
+            out.append(self._after_table(out, first))
+            out.extend(rest)
         elif isinstance(b, PageBreak):
             p = _E("w:p")
             _sub(_sub(p, "w:r"), "w:br", {"w:type": "page"})
@@ -894,7 +896,9 @@ class _Builder:
         cx, cy = max(1, int(w * scale)), max(1, int(h * scale))
         shape_id = self._next_docpr
         self._next_docpr += 1
-        inline = CT_Inline.new_pic_inline(shape_id, rid, path.name, Emu(cx), Emu(cy))
+        # The picture's name is the figure's path as the tree has it, so that reading the
+        # document back (document/docx_reader.py) gives the same figure.
+        inline = CT_Inline.new_pic_inline(shape_id, rid, _xml_safe(f.src), Emu(cx), Emu(cy))
         alt = _xml_safe(f.alt)
         inline.docPr.set("descr", alt)  # the alternative text screen readers read
         cnvpr = inline.find(".//" + qn("pic:cNvPr"))
