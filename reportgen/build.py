@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import outfolder, rules
+from . import manifest, outfolder, rules
 from .check import validate_inputs
 from .deliverables import ChartSpec, build_context, chart_specs, deliverable_ids, info
 from .document.markdown import parse
@@ -27,20 +27,11 @@ from .formatting import date_long
 from .inputs import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
 from .ledger import Ledger
 from .render import make_environment, render
+from .resources import default_template_dir, package_templates
 from .writers.docx import CoreProperties, write_docx
 from .writers.text import write_markdown
 
-def _installed_templates() -> Path:
-    """templates/ of the source tree (editable install), else the copy installed under share/."""
-    import sys
-
-    source = Path(__file__).resolve().parent.parent / "templates"
-    if (source / "base.docx").is_file():
-        return source
-    return Path(sys.prefix) / "share" / "reportgen" / "templates"
-
-
-PACKAGE_TEMPLATES = _installed_templates()
+PACKAGE_TEMPLATES = package_templates()
 
 
 FIGURE_DIR = "figurer"
@@ -72,18 +63,11 @@ def draw_chart(spec: ChartSpec, deliverable_id: str):
 class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
-
-
-def default_template_dir(inputs_dir: Path) -> Path:
-    """Templates beside the inputs folder (a project's own copy) win over the packaged ones."""
-    local = Path(inputs_dir).resolve().parent / "templates"
-    if (local / "base.docx").is_file():
-        return local
-    return PACKAGE_TEMPLATES
 
 
 def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
@@ -236,8 +220,12 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
-          lock_timeout: float = outfolder.LOCK_TIMEOUT) -> BuildResult:
+          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False) -> BuildResult:
     result = BuildResult()
+    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
+    if not force and manifest.up_to_date(out_dir, key) is not None:
+        result.up_to_date = True
+        return result
     soffice_path = None
     if pdf:
         from .pdf import INSTALL_HINT, find_soffice
@@ -299,7 +287,7 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
             if not result.ok:
                 return result
         try:
-            result.written = write_outputs(out_dir, rendered)
+            result.written = write_outputs(out_dir, rendered, key)
         except OSError as exc:
             result.findings.append(_write_failure(out_dir, exc))
     return result
@@ -336,7 +324,7 @@ def add_pdfs(rendered: list[Rendered], soffice: str, out_dir: Path) -> list[Find
     return findings
 
 
-def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
+def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
     """Replace the output folder with its current files plus the rendered ones, as a whole.
 
     Call with the output folder's lock held (``outfolder.locked``), as :func:`build` does.
@@ -348,5 +336,9 @@ def write_outputs(out_dir: Path, rendered: list[Rendered]) -> list[Path]:
         files.update(sorted(item.figures.items()))
         if item.pdf is not None:
             files[f"{item.id}.pdf"] = item.pdf
+    written = [out_dir / rel for rel in files]
+    if key is not None:
+        # Written with the outputs, in the same swap: it never describes files that are not there.
+        files[manifest.NAME] = manifest.render(key, files)
     outfolder.replace(out_dir, files)
-    return [out_dir / rel for rel in files]
+    return written

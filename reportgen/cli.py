@@ -158,13 +158,14 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
 @click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
 @click.option("--pdf", is_flag=True, help="Also write <id>.pdf: a tagged PDF (PDF/UA) made by LibreOffice.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
 @click.option("--soffice", metavar="PATH", help="The LibreOffice program for --pdf (default: soffice or libreoffice on PATH).")
 @format_option
 @today_option
 @verbosity_options
 @click.pass_obj
 def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
-          pdf: bool, soffice: str | None, fmt: str, today: dt.date | None) -> None:
+          pdf: bool, soffice: str | None, fmt: str, today: dt.date | None, force: bool) -> None:
     """Build the deliverables: <id>.docx and <id>.md for each (and <id>.pdf with --pdf).
 
     IDs are deliverable ids from decision.yaml (genomforandeplan-2018, delrapport-2019,
@@ -180,10 +181,21 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
       reportgen build delrapport-2019 --inputs inputs --out outputs
       reportgen build --pdf
     """
+    from . import manifest
+    from .resources import default_template_dir
+
+    # Checked before the build's modules are even imported: an unchanged rebuild costs ~0.1 s.
+    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None,
+                             {"pdf": pdf})
+    if not force and manifest.up_to_date(out_dir, key) is not None:
+        if fmt == "text" and not printer.quiet:
+            click.echo(f"{out_dir}: up to date (inputs, templates and reportgen unchanged since the last build; "
+                       "--force rebuilds)", err=True)
+        sys.exit(EXIT_OK)
     from .build import build as run_build
 
     result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
-                       pdf=pdf, soffice=soffice)
+                       pdf=pdf, soffice=soffice, force=force)
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":

@@ -15,14 +15,20 @@ SHARE = Path(sys.prefix) / "share" / "reportgen"
 
 
 def package_templates() -> Path:
-    """The templates a build uses when a project has none of its own."""
-    try:
-        from .build import PACKAGE_TEMPLATES
-    except ImportError:  # the build's own dependencies missing: same rule as build.py
-        source = SOURCE_ROOT / "templates"
-        return source if (source / "base.docx").is_file() or not (SHARE / "templates").is_dir() \
-            else SHARE / "templates"
-    return Path(PACKAGE_TEMPLATES)
+    """The templates a build uses when a project has none of its own: templates/ of the source
+    tree (editable install), else the copy installed under share/."""
+    source = SOURCE_ROOT / "templates"
+    if (source / "base.docx").is_file():
+        return source
+    return SHARE / "templates"
+
+
+def default_template_dir(inputs_dir: Path) -> Path:
+    """Templates beside the inputs folder (a project's own copy) win over the packaged ones."""
+    local = Path(inputs_dir).resolve().parent / "templates"
+    if (local / "base.docx").is_file():
+        return local
+    return package_templates()
 
 
 def example_inputs() -> Path:

@@ -257,3 +257,29 @@ def test_libreoffice_converts_every_deliverable_to_pdf(built: Path, tmp_path: Pa
             info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
             pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
             assert pages >= 5
+
+
+def test_unchanged_rebuild_is_skipped_and_force_rebuilds(tmp_path: Path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(ROOT / "inputs", inputs)
+    out = tmp_path / "out"
+    assert run_build(out, "genomforandeplan-2018", inputs=inputs).exit_code == 0
+    docx_path = out / "genomforandeplan-2018.docx"
+    first_inode = out.stat().st_ino
+
+    again = run_build(out, "genomforandeplan-2018", inputs=inputs)
+    assert again.exit_code == 0 and "up to date" in again.output
+    assert out.stat().st_ino == first_inode  # nothing was swapped in
+
+    forced = run_build(out, "genomforandeplan-2018", "--force", inputs=inputs)
+    assert forced.exit_code == 0 and "wrote" in forced.output
+
+    # A changed input, or an output file changed by hand, makes the next build run again.
+    text = (inputs / "programme.yaml").read_text("utf-8")
+    (inputs / "programme.yaml").write_text(text.replace("Jonas Ekström", "Jonas Ek", 1), "utf-8")
+    changed = run_build(out, "genomforandeplan-2018", inputs=inputs)
+    assert "wrote" in changed.output and "Jonas Ek," in (out / "genomforandeplan-2018.md").read_text("utf-8")
+    docx_path.write_bytes(b"edited by hand")
+    repaired = run_build(out, "genomforandeplan-2018", inputs=inputs)
+    assert "wrote" in repaired.output
+    docx.Document(str(docx_path))

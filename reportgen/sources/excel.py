@@ -2,8 +2,10 @@
 
 Nothing here knows about the domain: callers say which headers a sheet has. Columns are found
 by header name in any order; blank rows are skipped; unknown headers are warned about. The
-workbook is checked before openpyxl parses it (not a zip, legacy .xls, zip bombs), and XML is
-parsed through defusedxml (openpyxl picks it up when installed), so hostile files are harmless.
+workbook is checked before it is parsed (not a zip, legacy .xls, zip bombs, parts declaring a DTD
+or entities), values are read by python-calamine (a Rust parser that expands no entities), and the
+second look at formulas and error cells goes through openpyxl with defusedxml, so hostile files
+are harmless.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.escape import unescape
 
 from ..findings import Finding, Location, error, warning
 
@@ -75,10 +76,11 @@ class Workbook:
         self.file = file
         self._book = book
         self._formula_cells: dict[str, set[tuple[int, int]]] | None = None
+        self._error_cells: dict[tuple[str, int, int], str] = {}
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheetnames)
+        return list(self._book.sheet_names)
 
     @classmethod
     def open(cls, path: Path, display: str | None = None) -> tuple["Workbook | None", list[Finding]]:
@@ -109,31 +111,35 @@ class Workbook:
             return None, [error("xlsx-format", f"the file is a zip archive but not an Excel workbook (it has no "
                                 f"{' and no '.join(missing)})", where,
                                 hint="save the workbook from Excel or LibreOffice as .xlsx")]
+        dtd = _dtd_part(path)
+        if dtd:
+            return None, [error("xlsx-unsafe", f"the workbook's XML ({dtd}) declares entities or a DTD, which is "
+                                "refused (an entity bomb?)", where,
+                                hint="save a fresh copy of the workbook from Excel or LibreOffice")]
         try:
-            import openpyxl
+            from python_calamine import CalamineWorkbook
 
-            with warnings.catch_warnings():
-                # openpyxl warns about unsupported extensions (data validation, styles): not our user's problem.
-                warnings.simplefilter("ignore")
-                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # noqa: BLE001 - any parser failure is a finding about this file
             return None, [_open_failure(exc, where)]
         return cls(path, file, book), []
 
     def close(self) -> None:
-        self._book.close()
+        close = getattr(self._book, "close", None)
+        if close:
+            close()
 
     def read(self, sheet: str, columns: list[Column], required: bool = True) -> tuple[list[Row], list[Finding]]:
         """The data rows of ``sheet`` with the given columns. A missing optional sheet gives no rows."""
         findings: list[Finding] = []
-        if sheet not in self._book.sheetnames:
-            by_norm = {normalize_header(n): n for n in self._book.sheetnames}
+        if sheet not in self.sheet_names:
+            by_norm = {normalize_header(n): n for n in self.sheet_names}
             actual = by_norm.get(normalize_header(sheet))
             if actual is None:
                 if required:
-                    close = difflib.get_close_matches(sheet, self._book.sheetnames, n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(sheet, self.sheet_names, n=1, cutoff=0.6)
                     hint = f"did you mean '{close[0]}'? Rename that sheet to '{sheet}'" if close else \
-                        f"add a sheet named '{sheet}'; the workbook has: {', '.join(self._book.sheetnames)}"
+                        f"add a sheet named '{sheet}'; the workbook has: {', '.join(self.sheet_names)}"
                     findings.append(error("xlsx-missing-sheet", f"expected a sheet named '{sheet}'; there is none",
                                           Location(self.file), hint=hint))
                 return [], findings
@@ -142,10 +148,9 @@ class Workbook:
             # openpyxl warns of a date cell whose number is no date (and reads '#VALUE!'): a finding says so.
             warnings.simplefilter("ignore")
             try:
-                ws = self._book[sheet]
-                raw_rows = ws.iter_rows(values_only=True)
+                raw_rows = iter(self._sheet_values(sheet))
                 header = next(raw_rows, None)
-                if header is None:
+                if header is None or all(_is_blank(v) for v in header):
                     findings.append(error("xlsx-empty-sheet", f"the sheet is empty; expected a header row with: "
                                           f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
                     return [], findings
@@ -163,16 +168,36 @@ class Workbook:
                     for key, idx in col_index.items():
                         value = values[idx] if idx < len(values) else None
                         if isinstance(value, str):
-                            # OOXML stores characters XML cannot hold as _xHHHH_ (a pasted line break in
-                            # a cell is _x000B_); openpyxl leaves them escaped.
-                            value = unescape(value).strip()
+                            value = value.strip() or None
+                        elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+                            value = int(value)  # as typed: 300000, not 300000.0
                         row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
                     rows.append(row)
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
                 findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
                 return [], findings
-        self._mark_uncalculated_formulas(sheet, rows)
+        self._mark_uncalculated_formulas(sheet, rows, {c.key for c in columns if c.required})
         return rows, findings
+
+    def _sheet_values(self, sheet: str) -> list:
+        """All rows of ``sheet`` from A1 on, empty cells as "" or None.
+
+        python-calamine reads values about 30 times faster than openpyxl (0.4 s against 13 s for
+        90 000 rows). Where it gives up on a cell (it panics on a date far outside the calendar),
+        the sheet is read again with openpyxl, which reports such a cell as an error value.
+        """
+        try:
+            return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
+        import openpyxl
+
+        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+        finally:
+            book.close()
 
     def _match_headers(self, sheet: str, header: tuple, columns: list[Column]) -> tuple[dict[str, int], list[Finding]]:
         findings: list[Finding] = []
@@ -222,16 +247,19 @@ class Workbook:
                 hint=f"the columns of this sheet are: {', '.join(c.header for c in columns)}"))
         return found, findings
 
-    def _mark_uncalculated_formulas(self, sheet: str, rows: list[Row]) -> None:
-        # A formula saved by openpyxl (or another generator) has no cached result: data_only reads None.
-        # Only then is the workbook opened a second time, to tell "empty" from "formula".
-        suspects = [(r, c) for r in rows for c in r.cells.values() if c.value is None]
+    def _mark_uncalculated_formulas(self, sheet: str, rows: list[Row], required: set[str]) -> None:
+        # A formula saved by openpyxl (or another generator) has no cached result, and an error
+        # cell (#DIV/0!) has no value: both read as empty. Only when a required cell is empty is
+        # the workbook opened a second time, with openpyxl, to tell "empty" from those two.
+        suspects = [c for r in rows for k, c in r.cells.items() if c.value is None and k in required]
         if not suspects:
             return
         formulas = self._formulas(sheet)
-        for _, cell in suspects:
+        for cell in suspects:
             row, col = _split_cell(cell.where.cell or "")
-            if (row, col) in formulas:
+            if (sheet, row, col) in self._error_cells:
+                cell.value = self._error_cells[(sheet, row, col)]
+            elif (row, col) in formulas:
                 cell.uncalculated_formula = True
 
     def _formulas(self, sheet: str) -> set[tuple[int, int]]:
@@ -247,8 +275,10 @@ class Workbook:
             try:
                 for r_idx, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
                     for c_idx, value in enumerate(row, start=1):
-                        if isinstance(value, str) and value.startswith("="):
+                        if isinstance(value, str) and (value.startswith("=") or value in EXCEL_ERRORS):
                             cells.add((r_idx, c_idx))
+                            if value in EXCEL_ERRORS:
+                                self._error_cells[(sheet, r_idx, c_idx)] = value
             finally:
                 book.close()
             self._formula_cells[sheet] = cells
@@ -278,6 +308,23 @@ def _zip_problem(path: Path) -> str | None:
                 return f"the workbook expands to {total} bytes; at most {MAX_UNCOMPRESSED_BYTES} are read"
     except zipfile.BadZipFile as exc:
         return f"the zip archive is damaged: {exc}"
+    return None
+
+
+def _dtd_part(path: Path) -> str | None:
+    """The first XML part that declares a DTD or entities (refused: entity bombs live there)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                with zf.open(info) as fh:
+                    # A DTD can only stand before the root element, at the start of the part.
+                    head = fh.read(64 * 1024)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return info.filename
+    except (zipfile.BadZipFile, OSError):
+        return None
     return None
 
 
