@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import types
 import typing
 import unicodedata
@@ -241,6 +242,10 @@ def _unwrap(tp: Any, part: Any) -> Any:
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
 
 
+# Control characters other than tab, line feed and carriage return (C0, DEL and C1).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _strip_controls(s: str) -> str:
     # Vertical tab and form feed stand for line breaks where they come from: keep a space.
     return "".join(" " if c in "\x0b\x0c" else c for c in s
@@ -256,7 +261,7 @@ def clean_text(data: Any, where) -> list[Finding]:
     findings: list[Finding] = []
 
     def bad(s: str) -> bool:
-        return any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in s)
+        return _CONTROL.search(s) is not None
 
     def fix(s: str, path: tuple) -> str:
         chars = sorted({f"U+{ord(c):04X}" for c in s if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS})
@@ -338,7 +343,7 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
                                      "far beyond year 9999 shows #VALUE! too)"))
                 row_ok = False
                 continue
-            if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+            if isinstance(value, str) and _CONTROL.search(value):
                 box = {"v": value}
                 findings += clean_text(box, lambda _p, w=cell.where: w)
                 value = box["v"]
@@ -351,6 +356,8 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
             data[key] = value
         if not row_ok:
             continue
+        data["places"] = row.places()
+        data["row"] = row.where
         try:
             record = spec.record.model_validate(data)
         except ValidationError as exc:
@@ -363,8 +370,7 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
                 else:
                     findings.append(error(_code(err["type"]), _message(err), cell_where))
             continue
-        items.append(record.model_copy(update={
-            "places": {k: c.where for k, c in row.cells.items()}, "row": row.where}))
+        items.append(record)
     return items, findings
 
 

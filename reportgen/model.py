@@ -683,7 +683,7 @@ class Programme(Strict):
 class Record(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     # The place of each field's cell; set by the loader, not validated.
-    places: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    places: Any = Field(default_factory=dict, exclude=True, repr=False)  # a Mapping: field → place
     row: Any = Field(default=None, exclude=True, repr=False)
 
     def where(self, field: str | None = None) -> Any:

@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -36,19 +37,35 @@ class Column:
     required: bool = True
 
 
-@dataclass
 class Cell:
-    value: Any
-    where: Location
-    # True when the cell holds a formula whose result was never calculated and saved.
-    uncalculated_formula: bool = False
+    """A cell's value; its place is made only when asked for (a large sheet has many cells)."""
+
+    __slots__ = ("value", "row", "column", "uncalculated_formula")
+
+    def __init__(self, value: Any, row: "Row", column: str):
+        self.value = value
+        self.row = row
+        self.column = column  # the column's letter
+        # True when the cell holds a formula whose result was never calculated and saved.
+        self.uncalculated_formula = False
+
+    @property
+    def where(self) -> Location:
+        return Location(self.row.file, sheet=self.row.sheet, cell=f"{self.column}{self.row.number}")
 
 
-@dataclass
 class Row:
-    number: int
-    where: Location
-    cells: dict[str, Cell] = field(default_factory=dict)
+    __slots__ = ("file", "sheet", "number", "cells")
+
+    def __init__(self, file: str, sheet: str, number: int):
+        self.file = file
+        self.sheet = sheet
+        self.number = number
+        self.cells: dict[str, Cell] = {}
+
+    @property
+    def where(self) -> Location:
+        return Location(self.file, sheet=self.sheet, cell=f"A{self.number}")
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
@@ -57,6 +74,27 @@ class Row:
     def where_of(self, key: str) -> Location:
         cell = self.cells.get(key)
         return cell.where if cell else self.where
+
+    def places(self) -> "RowPlaces":
+        return RowPlaces(self)
+
+
+class RowPlaces(Mapping):
+    """The places of a row's cells by column key, made on demand."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row):
+        self._row = row
+
+    def __getitem__(self, key: str) -> Location:
+        return self._row.cells[key].where
+
+    def __iter__(self):
+        return iter(self._row.cells)
+
+    def __len__(self) -> int:
+        return len(self._row.cells)
 
 
 def normalize_header(text: Any) -> str:
@@ -155,6 +193,7 @@ class Workbook:
                                           f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
                     return [], findings
                 col_index, header_findings = self._match_headers(sheet, header, columns)
+                letters = {idx: get_column_letter(idx + 1) for idx in col_index.values()}
                 findings += header_findings
                 rows: list[Row] = []
                 for number, values in enumerate(raw_rows, start=2):
@@ -164,14 +203,14 @@ class Workbook:
                         break
                     if all(_is_blank(v) for v in values):
                         continue
-                    row = Row(number, Location(self.file, sheet=sheet, cell=f"A{number}"))
+                    row = Row(self.file, sheet, number)
                     for key, idx in col_index.items():
                         value = values[idx] if idx < len(values) else None
                         if isinstance(value, str):
                             value = value.strip() or None
                         elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
                             value = int(value)  # as typed: 300000, not 300000.0
-                        row.cells[key] = Cell(value, Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}{number}"))
+                        row.cells[key] = Cell(value, row, letters[idx])
                     rows.append(row)
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
                 findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
