@@ -83,6 +83,10 @@ ENTITY_LIKE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z
 _ORDERED_MARKER = re.compile(r"[0-9]{1,9}[.)](?=[\s]|$)")
 
 
+# Anything escape_pieces (or escape's own last steps) would change; text without it passes as is.
+_NEEDS_ESCAPE = re.compile(r'[\\`*_\[\]<>#|~{}&"]|^[-+=:\s]|^[0-9]{1,9}[.)](?:\s|$)|\s$|!$')
+
+
 def char_reference(c: str) -> str:
     """A numeric character reference; it starts with ``&`` and ends with ``;`` (punctuation),
     which is what the Markdown writer relies on when it needs a delimiter to flank."""
@@ -129,7 +133,10 @@ def escape(text: str) -> str:
     non-characters); no docx could hold them anyway. Leading and trailing whitespace, which
     Markdown would trim, is kept by writing it as a character reference (``&#32;``).
     """
-    pieces = escape_pieces(clean_text(text), lead=True, trail=True, block=True)
+    cleaned = clean_text(text)
+    if not _NEEDS_ESCAPE.search(cleaned):
+        return cleaned  # most values (names, amounts, dates) have nothing to escape: skip the per-character pass
+    pieces = escape_pieces(cleaned, lead=True, trail=True, block=True)
     # The text is pasted into a template, so what follows it is unknown: a final "!" could meet
     # a "[" (an image) and a final "&" could start a character reference. Escape both.
     if pieces and pieces[-1] in ("!", "&"):
