@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 NAME = ".reportgen-manifest.json"
 FORMAT = 1
@@ -29,7 +29,7 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def _tree_hash(h: "hashlib._Hash", folder: Path, label: str) -> None:
+def _tree_hash(h: hashlib._Hash, folder: Path, label: str) -> None:
     if not folder.is_dir():
         h.update(f"{label}: missing\0".encode())
         return

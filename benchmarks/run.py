@@ -1,0 +1,211 @@
+"""Benchmark reportgen against itself at scale and against docxtpl and pandoc on the same content.
+
+    pip install '.[bench]'
+    python benchmarks/run.py [--sizes 20,1000,10000] [--runs 3] [--work DIR]
+
+Prints one table: median wall time and peak memory (max RSS of the process, interpreter start
+included) over several runs of `reportgen validate` and of a full `reportgen build --force` at
+each size; the scaling ratio 10 000 / 1 000; a rebuild with unchanged inputs (the manifest lets
+it skip); and, in the same run and on the same content, the anchors: the projects table
+(N rows × 6 columns) written to .docx by reportgen's Markdown → tree → docx path, by docxtpl from
+a Word template with a row loop, and by pandoc (pypandoc-binary) from the same Markdown.
+Every command runs in its own process and is measured from outside (os.wait4), so the figures
+are what a user waits for. The chart cache is emptied before each full build (REPORTGEN_CACHE_DIR
+points to a fresh folder), so a "full build" draws every chart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one run of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    proc.stderr.close()
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_of(runs: int, cmd: list[str], env: dict | None = None, before=None) -> tuple[float, float]:
+    walls, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        wall, peak = measure(cmd, env)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), max(peaks)
+
+
+TABLE_SNIPPET_OURS = r"""
+import sys, io, datetime
+from pathlib import Path
+from reportgen.document.markdown import parse
+from reportgen.writers.docx import write_docx, CoreProperties
+md = Path(sys.argv[1]).read_text("utf-8")
+doc, _ = parse(md)
+fields = {k: "x" for k in ("agency", "title", "subtitle", "date", "decision_ref", "your_ref", "our_ref",
+                           "diarienummer", "addressee")}
+core = CoreProperties(title="t", created=datetime.datetime(2021, 3, 31), modified=datetime.datetime(2021, 3, 31))
+data, findings = write_docx(doc, Path(sys.argv[2]), fields, core)
+assert data, findings
+Path(sys.argv[3]).write_bytes(data)
+"""
+
+TABLE_SNIPPET_DOCXTPL = r"""
+import sys, json
+from docxtpl import DocxTemplate
+rows = json.load(open(sys.argv[1], encoding="utf-8"))
+tpl = DocxTemplate(sys.argv[2])
+tpl.render({"projects": rows}, autoescape=True)
+tpl.save(sys.argv[3])
+"""
+
+TABLE_SNIPPET_PANDOC = r"""
+import sys, pypandoc
+pypandoc.convert_file(sys.argv[1], "docx", outputfile=sys.argv[2])
+"""
+
+
+def table_content(inputs: Path, work: Path) -> tuple[Path, Path]:
+    """The projects table of the final report as Markdown and as JSON rows (same cells)."""
+    import json
+
+    sys.path.insert(0, str(ROOT))
+    from reportgen.document.markdown import escape
+    from reportgen.formatting import kr
+    from reportgen.inputs import load_inputs
+    from reportgen.ledger import Ledger
+    from reportgen.model import COUNTIES
+
+    loaded, _ = load_inputs(inputs)
+    ledger = Ledger(loaded)
+    rows = []
+    for f in ledger.projects:
+        p = f.project
+        rows.append({"id": p.id, "title": p.title, "owner": p.owner.name,
+                     "counties": ", ".join(COUNTIES[c.code] for c in p.counties),
+                     "status": p.status, "granted": kr(f.granted)})
+    md = ["{caption=\"Samtliga projekt\"}", "| Projekt | Titel | Projektägare | Län | Status | Beviljat |",
+          "|:---|:---|:---|:---|:---|---:|"]
+    md += ["| " + " | ".join(escape(r[k]) for k in ("id", "title", "owner", "counties", "status", "granted")) + " |"
+           for r in rows]
+    md_path, json_path = work / "table.md", work / "table.json"
+    md_path.write_text("\n".join(md) + "\n", "utf-8")
+    json_path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    return md_path, json_path
+
+
+def docxtpl_template(path: Path) -> None:
+    """A Word template with the same six-column table and a docxtpl row loop."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Samtliga projekt")
+    t = d.add_table(rows=4, cols=6)
+    for cell, text in zip(t.rows[0].cells, ("Projekt", "Titel", "Projektägare", "Län", "Status", "Beviljat")):
+        cell.text = text
+    t.rows[1].cells[0].text = "{%tr for p in projects %}"
+    for cell, key in zip(t.rows[2].cells, ("id", "title", "owner", "counties", "status", "granted")):
+        cell.text = f"{{{{ p.{key} }}}}"
+    t.rows[3].cells[0].text = "{%tr endfor %}"
+    d.save(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20,1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="keep generated inputs here (default: a temp dir)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = args.work or Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    reportgen = [PY, "-m", "reportgen.cli"]
+    base_env = dict(os.environ)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    for n in sizes:
+        inputs = work / f"n{n}" / "inputs"
+        if not (inputs / "finances.xlsx").exists():
+            subprocess.run([PY, str(ROOT / "benchmarks" / "generate.py"), "--projects", str(n), "--out", str(inputs)],
+                           check=True, stdout=subprocess.DEVNULL)
+        out = work / f"n{n}" / "outputs"
+        runs = args.runs if n >= 1000 else max(args.runs, 5)
+        cache = work / f"n{n}" / "cache"
+        env = dict(base_env, REPORTGEN_CACHE_DIR=str(cache))
+
+        def fresh_cache(cache: Path = cache) -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        r = results.setdefault(n, {})
+        r["validate"] = median_of(runs, reportgen + ["validate", "--inputs", str(inputs), "-q"], env)
+        r["build"] = median_of(runs, reportgen + ["build", "--inputs", str(inputs), "--out", str(out), "--force", "-q"],
+                               env, before=fresh_cache)
+        r["rebuild"] = median_of(runs, reportgen + ["build", "--inputs", str(inputs), "--out", str(out), "-q"], env)
+
+        md, rows = table_content(inputs, work / f"n{n}")
+        base = ROOT / "templates" / "base.docx"
+        r["table: reportgen"] = median_of(runs, [PY, "-c", TABLE_SNIPPET_OURS, str(md), str(base),
+                                                 str(work / f"n{n}" / "ours.docx")])
+        try:
+            import docxtpl  # noqa: F401
+
+            tpl = work / "docxtpl-template.docx"
+            docxtpl_template(tpl)
+            r["table: docxtpl"] = median_of(runs, [PY, "-c", TABLE_SNIPPET_DOCXTPL, str(rows), str(tpl),
+                                                   str(work / f"n{n}" / "docxtpl.docx")])
+        except ImportError:
+            r["table: docxtpl"] = (float("nan"), float("nan"))
+        try:
+            import pypandoc  # noqa: F401
+
+            r["table: pandoc"] = median_of(runs, [PY, "-c", TABLE_SNIPPET_PANDOC, str(md),
+                                                  str(work / f"n{n}" / "pandoc.docx")])
+        except ImportError:
+            r["table: pandoc"] = (float("nan"), float("nan"))
+
+    names = ["validate", "build", "rebuild", "table: reportgen", "table: docxtpl", "table: pandoc"]
+    print()
+    print("| what | " + " | ".join(f"N = {n:,}".replace(",", " ") for n in sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for name in names:
+        cells = [f"{results[n][name][0]:.2f} s, {results[n][name][1]:.0f} MB" for n in sizes]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    if 1000 in results and 10000 in results:
+        ratio = results[10000]["build"][0] / results[1000]["build"][0]
+        print(f"\nscaling of a full build, 10 000 / 1 000 projects: {ratio:.1f}x")
+    for n in sizes:
+        ours = results[n]["table: reportgen"][0]
+        for other in ("docxtpl", "pandoc"):
+            theirs = results[n][f"table: {other}"][0]
+            if not math.isnan(theirs):
+                print(f"N = {n}: {other} / reportgen on the projects table: {theirs / ours:.1f}x")
+    print(f"\ninputs and outputs kept in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
