@@ -321,6 +321,10 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
         where = _reader_error_location(file, text, exc)
         return None, [error(finding.code, finding.message, where, finding.hint)]
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "") or ""):
+            # Newer PyYAML bounds the depth itself; older releases run into Python's recursion
+            # limit (below). Both are reported alike, at the file.
+            return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
         return None, [_syntax_finding(file, exc, text)]
     except RecursionError:
         return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
