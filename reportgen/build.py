@@ -74,7 +74,7 @@ def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
     """The timestamp written into the document's properties: SOURCE_DATE_EPOCH, else the report's date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(report_date, dt.time(0, 0))
 
 

@@ -8,9 +8,10 @@ the rounded total printed under them (largest remainder method; see money.round_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .inputs import Inputs
 from .ledger import SPLIT_RULE_SHARES, Distribution, Ledger, ProjectFigures

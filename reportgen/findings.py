@@ -8,9 +8,9 @@ pipeline returns findings; only the CLI prints them and chooses the exit code.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
 
 class Severity(str, Enum):

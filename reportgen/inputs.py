@@ -21,8 +21,18 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, Location, error, warning
 from .model import (
-    CoFinancing, Decision, Disbursement, Finances, Grant, Programme, ProgrammeCost, Project,
-    Repayment, Requisition, _found, did_you_mean,
+    CoFinancing,
+    Decision,
+    Disbursement,
+    Finances,
+    Grant,
+    Programme,
+    ProgrammeCost,
+    Project,
+    Repayment,
+    Requisition,
+    _found,
+    did_you_mean,
 )
 from .sources.excel import EXCEL_ERRORS, Column, Row, Workbook
 from .sources.yaml import YamlDocument, load_yaml

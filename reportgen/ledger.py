@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Iterable
 
 from .model import COFINANCING_SOURCES, COUNTIES, Project
 from .money import apportion
@@ -107,7 +107,7 @@ class Distribution:
 
 @dataclass
 class Ledger:
-    inputs: "object"  # reportgen.inputs.Inputs; kept loose so the ledger can be built in tests
+    inputs: object  # reportgen.inputs.Inputs; kept loose so the ledger can be built in tests
     terms: Terms = field(init=False)
 
     def __post_init__(self) -> None:

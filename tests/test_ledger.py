@@ -79,7 +79,7 @@ def test_year_figures_match_the_workbook(shipped):
     t = ledger.total
     assert (t.requisitioned, t.granted, t.disbursed, t.programme_costs, t.repaid) == \
         (sum(requisitioned.values()), sum(granted.values()), sum(disbursed.values()), sum(costs.values()), repaid)
-    assert t.frame == Decimal("90000000")
+    assert t.frame == Decimal(90000000)
     # The example repays exactly what was not used.
     assert t.unspent == t.requisitioned - t.disbursed - t.programme_costs == repaid
     assert ledger.to_repay == 0
@@ -143,7 +143,7 @@ def test_county_distribution_follows_the_shares(shipped):
 
 # --- money: apportion and round_parts ------------------------------------------------------------
 
-QUANTA = [Decimal("0.01"), Decimal("1"), Decimal("1000")]
+QUANTA = [Decimal("0.01"), Decimal(1), Decimal(1000)]
 weights_st = st.lists(st.decimals(min_value=0, max_value=1000, places=3), min_size=1, max_size=12)
 
 
@@ -164,13 +164,13 @@ def test_apportion_examples():
     assert apportion(Decimal("100.00"), [Decimal(1)] * 3) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
     assert apportion(Decimal("1.00"), [Decimal(60), Decimal(40)]) == [Decimal("0.60"), Decimal("0.40")]
     assert apportion(Decimal("0.05"), [Decimal(0), Decimal(0)]) == [Decimal("0.03"), Decimal("0.02")]
-    assert apportion(Decimal("5"), []) == []
+    assert apportion(Decimal(5), []) == []
 
 
 parts_st = st.lists(st.decimals(min_value=0, max_value=10**11, places=2), max_size=15)
 
 
-@given(parts=parts_st, quantum=st.sampled_from([Decimal("0.1"), Decimal("1"), Decimal("1000"), Decimal("1000000")]))
+@given(parts=parts_st, quantum=st.sampled_from([Decimal("0.1"), Decimal(1), Decimal(1000), Decimal(1000000)]))
 def test_round_parts_add_up_to_the_rounded_total(parts, quantum):
     rounded, total = round_parts(parts, quantum)
     assert len(rounded) == len(parts)
@@ -184,8 +184,8 @@ def test_round_parts_add_up_to_the_rounded_total(parts, quantum):
 
 def test_round_parts_example():
     # 1/3 each in thousands: plain rounding would show 0 + 0 + 0 = 1.
-    rounded, total = round_parts([Decimal("333.33"), Decimal("333.33"), Decimal("333.34")], Decimal("1000"))
-    assert total == Decimal("1000")
+    rounded, total = round_parts([Decimal("333.33"), Decimal("333.33"), Decimal("333.34")], Decimal(1000))
+    assert total == Decimal(1000)
     assert sum(rounded) == total
 
 

@@ -14,9 +14,9 @@ import difflib
 import unicodedata
 import warnings
 import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -40,9 +40,9 @@ class Column:
 class Cell:
     """A cell's value; its place is made only when asked for (a large sheet has many cells)."""
 
-    __slots__ = ("value", "row", "column", "uncalculated_formula")
+    __slots__ = ("column", "row", "uncalculated_formula", "value")
 
-    def __init__(self, value: Any, row: "Row", column: str):
+    def __init__(self, value: Any, row: Row, column: str):
         self.value = value
         self.row = row
         self.column = column  # the column's letter
@@ -55,7 +55,7 @@ class Cell:
 
 
 class Row:
-    __slots__ = ("file", "sheet", "number", "cells")
+    __slots__ = ("cells", "file", "number", "sheet")
 
     def __init__(self, file: str, sheet: str, number: int):
         self.file = file
@@ -75,7 +75,7 @@ class Row:
         cell = self.cells.get(key)
         return cell.where if cell else self.where
 
-    def places(self) -> "RowPlaces":
+    def places(self) -> RowPlaces:
         return RowPlaces(self)
 
 
@@ -121,7 +121,7 @@ class Workbook:
         return list(self._book.sheet_names)
 
     @classmethod
-    def open(cls, path: Path, display: str | None = None) -> tuple["Workbook | None", list[Finding]]:
+    def open(cls, path: Path, display: str | None = None) -> tuple[Workbook | None, list[Finding]]:
         file = display or str(path)
         where = Location(file)
         if not path.exists():
@@ -227,7 +227,7 @@ class Workbook:
         """
         try:
             return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        except BaseException as exc:
             if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
                 raise
         import openpyxl

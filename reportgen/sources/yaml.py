@@ -92,7 +92,7 @@ class YamlDocument:
     def where_key(self, path: tuple) -> Location:
         """The place of the key at the end of ``path`` (where a key is unknown, say)."""
         path = tuple(path)
-        node, key_node = self._walk(path)
+        _, key_node = self._walk(path)
         if key_node is not None and path and isinstance(path[-1], str):
             return _loc(self.file, key_node.start_mark)
         return self.where(path)
@@ -170,10 +170,8 @@ class _Builder:
             return text.lower() == "true"
         if tag == _TAG + "int":
             t = text.lstrip("+")
-            if t.startswith("0o"):
-                return int(t[2:], 8)
-            if t.startswith("0x"):
-                return int(t[2:], 16)
+            if t.startswith(("0o", "0x")):
+                return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
             return int(t)
         if tag == _TAG + "float":
             try:
