@@ -220,9 +220,10 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
-          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False) -> BuildResult:
+          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None) -> BuildResult:
+    """``key``: the manifest key, when the caller has computed it already (the CLI checks it early)."""
     result = BuildResult()
-    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
+    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
     if not force and manifest.up_to_date(out_dir, key) is not None:
         result.up_to_date = True
         return result

@@ -158,13 +158,16 @@ def cache_dir() -> Path | None:
 
 @functools.lru_cache(maxsize=1)
 def _code_version() -> str:
+    """reportgen's code and matplotlib's version: both change the bytes of a chart."""
     from importlib.metadata import PackageNotFoundError, version
+
+    from .cache import code_hash
 
     try:
         mpl = version("matplotlib")
     except PackageNotFoundError:  # pragma: no cover
         mpl = "?"
-    return hashlib.sha256(Path(__file__).read_bytes() + mpl.encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{code_hash()}\0{mpl}".encode()).hexdigest()[:16]
 
 
 def cached(name: str, data_key: str, draw: Callable[[], Chart]) -> Chart:

@@ -195,7 +195,7 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     from .build import build as run_build
 
     result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
-                       pdf=pdf, soffice=soffice, force=force)
+                       pdf=pdf, soffice=soffice, force=True, key=key)
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":

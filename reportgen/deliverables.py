@@ -273,7 +273,7 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable) -> dict:
     # Projects granted in the period the report covers (for interim reports: charged to the year
     # of the accounting, and projects active in the year of activity).
     project_years = years if d.kind == "slutredovisning" else list(range(d.period.start.year, d.period.end.year + 1))
-    granted_projects = [f for f in ledger.projects if any(y in project_years for y in f.granted_by_year)]
+    granted_projects = ledger.projects_granted_in(project_years)
     proj_rows = []
     for f in granted_projects:
         row = _project_row(f, areas)
@@ -283,7 +283,7 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable) -> dict:
     projects = money_table(proj_rows, ["granted_in_period", "disbursed_in_period", "granted", "disbursed",
                                        "cofinancing", "total_budget"])
 
-    cofin_rows = [{"source": s, "amount": a} for s, a in _cofinancing(granted_projects).items()]
+    cofin_rows = [{"source": s, "amount": a} for s, a in ledger.cofinancing_by_source(granted_projects).items()]
     cofinancing = money_table(cofin_rows, ["amount"])
     cofinanced = [r for r in projects["rows"] if r["cofinancing"]]
     total_cofin = sum((f.cofinancing_total for f in granted_projects), Decimal(0))
@@ -291,34 +291,15 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable) -> dict:
     cofinancing["projects"] = len(cofinanced)
     cofinancing["share"] = (total_cofin / total_budget) if total_budget else None
 
-    all_years = ledger.years
-    warnings_ = []
     return {
         "accounting": table,
-        "cumulative": {
-            "requisitioned": sum((ledger.year(y).requisitioned for y in all_years if y <= max(years)), Decimal(0)),
-            "granted": sum((ledger.year(y).granted for y in all_years if y <= max(years)), Decimal(0)),
-            "disbursed": sum((ledger.year(y).disbursed for y in all_years if y <= max(years)), Decimal(0)),
-        } if years else None,
         "projects": projects,
         "project_years": project_years,
         "by_county": _distribution_table(ledger.by_county(project_years)),
         "by_focus_area": _distribution_table(ledger.by_focus_area(project_years)),
         "cofinancing": cofinancing,
         "repayment": _repayment(inputs, ledger) if d.kind == "slutredovisning" else None,
-        "rule_warnings": warnings_,
     }
-
-
-def _cofinancing(projects: list[ProjectFigures]) -> dict[str, Decimal]:
-    from .model import COFINANCING_SOURCES
-
-    out: dict[str, Decimal] = {}
-    for s in COFINANCING_SOURCES:
-        amount = sum((f.cofinancing.get(s, Decimal(0)) for f in projects), Decimal(0))
-        if amount:
-            out[s] = amount
-    return out
 
 
 def _repayment(inputs: Inputs, ledger: Ledger) -> dict:
@@ -422,8 +403,8 @@ def chart_specs(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Cha
     specs.append(ChartSpec("by_focus_area", "horizontal", f"Beviljade medel per fokusområde {span}",
                            tuple(r.name for r in area.rows), (("Beviljat", tuple(r.granted for r in area.rows)),)))
     if d.kind == "slutredovisning":
-        granted = [f for f in ledger.projects if any(y in project_years for y in f.granted_by_year)]
-        cofin = _cofinancing(granted)
+        granted = ledger.projects_granted_in(project_years)
+        cofin = ledger.cofinancing_by_source(granted)
         if cofin:
             specs.append(ChartSpec("cofinancing", "horizontal", f"Medfinansiering per källa {span}",
                                    tuple(cofin), (("Medfinansiering", tuple(cofin.values())),)))

@@ -236,11 +236,12 @@ class Ledger:
         wanted = set(years)
         return [p for p in self.projects if any(y in wanted for y in p.granted_by_year)]
 
-    @cached_property
-    def cofinancing_by_source(self) -> dict[str, Decimal]:
+    def cofinancing_by_source(self, projects: Iterable[ProjectFigures] | None = None) -> dict[str, Decimal]:
+        """Co-financing per source (only sources present) of ``projects`` (default: all)."""
+        projects = list(self.projects if projects is None else projects)
         out: dict[str, Decimal] = {}
         for s in COFINANCING_SOURCES:
-            amount = _sum(p.cofinancing.get(s, ZERO) for p in self.projects)
+            amount = _sum(p.cofinancing.get(s, ZERO) for p in projects)
             if amount:
                 out[s] = amount
         return out

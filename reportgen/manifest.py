@@ -14,19 +14,12 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .cache import code_hash
+
 NAME = ".reportgen-manifest.json"
 FORMAT = 1
 # What else changes a build's bytes, besides the files: the core properties' date.
 _ENV = ("SOURCE_DATE_EPOCH",)
-
-
-def _code_hash() -> str:
-    """reportgen's own code: a change to it (a new version, or a local edit) changes the outputs."""
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def _tree_hash(h: hashlib._Hash, folder: Path, label: str) -> None:
@@ -40,7 +33,7 @@ def _tree_hash(h: hashlib._Hash, folder: Path, label: str) -> None:
 
 def build_key(inputs_dir: Path, template_dir: Path, ids: Iterable[str] | None, options: Mapping[str, object]) -> str:
     """One hash over everything a build's outputs are made from."""
-    h = hashlib.sha256(f"reportgen-manifest-{FORMAT}\0{_code_hash()}\0".encode())
+    h = hashlib.sha256(f"reportgen-manifest-{FORMAT}\0{code_hash()}\0".encode())
     _tree_hash(h, Path(inputs_dir), "inputs")
     _tree_hash(h, Path(template_dir), "templates")
     h.update(json.dumps({"ids": sorted(ids) if ids else None, **{k: options[k] for k in sorted(options)},

@@ -143,13 +143,17 @@ def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (Jinja checks each template's source before using one)."""
-    from .cache import cache_root
+    """Compiled templates kept between runs (Jinja checks each template's source before using one).
+
+    The folder is per version of reportgen's code: the sandbox's checks run when a template is
+    compiled, so code compiled by an older reportgen must not be reused.
+    """
+    from .cache import cache_root, code_hash
 
     root = cache_root()
     if root is None:
         return None
-    folder = root / "jinja"
+    folder = root / f"jinja-{code_hash()[:16]}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
