@@ -59,6 +59,10 @@ def read(out_dir: Path) -> dict | None:
 
 def up_to_date(out_dir: Path, key: str) -> list[Path] | None:
     """The output files when the folder already holds this build's outputs intact, else None."""
+    from .outfolder import needs_recovery
+
+    if needs_recovery(out_dir):
+        return None  # a killed build left a half-done swap: only a real build cleans it up
     data = read(out_dir)
     if data is None or data.get("key") != key or not isinstance(data.get("files"), dict):
         return None

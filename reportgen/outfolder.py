@@ -123,6 +123,12 @@ def recover(out_dir: Path) -> list[str]:
     return done
 
 
+def needs_recovery(out_dir: Path) -> bool:
+    """Whether a build died while replacing ``out_dir``: leftovers beside it, or it is missing
+    while a swap's trees are there. Cheap; takes no lock."""
+    return any(_leftovers(target_of(out_dir)).values())
+
+
 def replace(out_dir: Path, files: Mapping[str, bytes]) -> None:
     """Make ``out_dir`` hold its current files with ``files`` (relative path → bytes) written over
     them, replacing the folder as a whole. Call with the lock held (:func:`locked`)."""

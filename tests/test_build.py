@@ -282,3 +282,15 @@ def test_unchanged_rebuild_is_skipped_and_force_rebuilds(tmp_path: Path):
     repaired = run_build(out, "genomforandeplan-2018", inputs=inputs)
     assert "wrote" in repaired.output
     docx.Document(str(docx_path))
+
+
+def test_up_to_date_check_does_not_skip_the_cleanup_of_a_killed_build(tmp_path: Path):
+    out = tmp_path / "out"
+    assert run_build(out, "genomforandeplan-2018").exit_code == 0
+    # What a build killed after its swap but before deleting the previous tree leaves behind.
+    leftover = tmp_path / ".out.old-0123abcd"
+    leftover.mkdir()
+    (leftover / "genomforandeplan-2018.md").write_text("old", "utf-8")
+    result = run_build(out, "genomforandeplan-2018")
+    assert result.exit_code == 0 and "up to date" not in result.output
+    assert not leftover.exists()
