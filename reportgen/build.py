@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import posixpath
 import re
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -220,8 +222,10 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
-          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None) -> BuildResult:
-    """``key``: the manifest key, when the caller has computed it already (the CLI checks it early)."""
+          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
+          jobs: int | None = None) -> BuildResult:
+    """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
+    ``jobs``: how many deliverables to render at once (default: one per CPU; see :func:`render_all`)."""
     result = BuildResult()
     key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
     if not force and manifest.up_to_date(out_dir, key) is not None:
@@ -241,6 +245,19 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
     result.findings += findings
     if inputs is None or has_errors(findings):
         return result
+    # The inputs live until the end: keep the collector from scanning them again (and keep
+    # forked workers from touching, and so copying, their pages).
+    gc.freeze()
+    try:
+        return _build_validated(result, inputs, findings, inputs_dir, out_dir, ids, template_dir, pdf,
+                                soffice_path, lock_timeout, key, jobs)
+    finally:
+        gc.unfreeze()  # the API may be called from a long-lived process (tests, a server)
+
+
+def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding], inputs_dir: Path, out_dir: Path,
+                     ids: list[str] | None, template_dir: Path | None, pdf: bool, soffice_path: str | None,
+                     lock_timeout: float, key: str, jobs: int | None) -> BuildResult:
     known = deliverable_ids(inputs)
     wanted = ids or known
     unknown = [i for i in wanted if i not in known]
@@ -269,17 +286,17 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
             return result
         ledger = Ledger(inputs)
         warnings = [f for f in findings if not f.is_error]
+        # What a deliverable needs is an error only when that deliverable is built.
+        readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        ready = [i for i in wanted if not has_errors(readiness[i])]
+        job = _Job(inputs, ledger, template_dir, warnings, out_dir)
+        outcome = dict(zip(ready, render_all(job, ready, jobs)))
         rendered: list[Rendered] = []
-        for deliverable_id in wanted:
-            # What a deliverable needs is an error only when that deliverable is built.
-            readiness = rules.check_deliverable(inputs, ledger, deliverable_id)
-            result.findings += readiness
-            if has_errors(readiness):
-                continue
-            item, item_findings = render_deliverable(inputs, ledger, deliverable_id, template_dir, warnings)
+        for deliverable_id in wanted:  # findings in the order of the deliverables, however they were rendered
+            result.findings += readiness[deliverable_id]
+            item, item_findings = outcome.get(deliverable_id, (None, []))
             result.findings += item_findings
             if item is not None:
-                result.findings += check_accessibility(item, out_dir, template_dir / info(inputs, deliverable_id).template)
                 rendered.append(item)
         if not result.ok:
             return result
@@ -292,6 +309,86 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
         except OSError as exc:
             result.findings.append(_write_failure(out_dir, exc))
     return result
+
+
+@dataclass
+class _Job:
+    """What every deliverable of one build is rendered from."""
+
+    inputs: Inputs
+    ledger: Ledger
+    template_dir: Path
+    warnings: list[Finding]
+    out_dir: Path
+
+
+def render_checked(job: _Job, deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
+    """Render one deliverable and check the document's accessibility."""
+    item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings)
+    if item is not None:
+        findings += check_accessibility(item, job.out_dir, job.template_dir / info(job.inputs, deliverable_id).template)
+    return item, findings
+
+
+#: The job of the worker processes: set before they are forked, so they inherit it instead of
+#: being sent the inputs (a large model) through a pipe.
+_FORKED_JOB: _Job | None = None
+
+
+def _render_in_worker(deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
+    assert _FORKED_JOB is not None
+    return render_checked(_FORKED_JOB, deliverable_id)
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use (REPORTGEN_JOBS overrides; 1 renders in this process)."""
+    env = os.environ.get("REPORTGEN_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple[Rendered | None, list[Finding]]]:
+    """Render ``ids`` (in that order in the result), several at once when there are CPUs for it.
+
+    The deliverables are independent, so each can be rendered in a process of its own. Workers
+    are forked (Linux), so they share the loaded inputs instead of loading or receiving them;
+    elsewhere, or with one CPU or one deliverable, everything runs in this process. The result
+    is the same either way: the same bytes, the same findings in the same order.
+    """
+    jobs = default_jobs() if jobs is None else jobs
+    workers = min(jobs, len(ids))
+    if workers <= 1 or not sys.platform.startswith("linux"):
+        return [render_checked(job, i) for i in ids]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _FORKED_JOB
+    _FORKED_JOB = job
+    # Largest first, so the longest deliverable (the final report, with every project) does not
+    # start last and leave the other CPUs idle at the end.
+    order = sorted(ids, key=lambda i: -_size_estimate(job, i))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {i: pool.submit(_render_in_worker, i) for i in order}
+            return [futures[i].result() for i in ids]
+    except BrokenProcessPool:
+        died = error("build-worker", "a process rendering the deliverables stopped unexpectedly (out of memory, "
+                     "or killed)", Location(display_path(Path(job.out_dir))),
+                     hint="run again; with REPORTGEN_JOBS=1 (or --jobs 1) the deliverables are rendered one at a "
+                          "time, in one process, which needs less memory")
+        return [(None, [])] * (len(ids) - 1) + [(None, [died])]
+    finally:
+        _FORKED_JOB = None
+
+
+def _size_estimate(job: _Job, deliverable_id: str) -> int:
+    kind = info(job.inputs, deliverable_id).kind
+    return {"slutredovisning": 3, "delrapport": 2}.get(kind, 1)
 
 
 def check_accessibility(item: Rendered, out_dir: Path, template: Path) -> list[Finding]:

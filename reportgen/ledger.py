@@ -109,6 +109,7 @@ class Distribution:
 class Ledger:
     inputs: object  # reportgen.inputs.Inputs; kept loose so the ledger can be built in tests
     terms: Terms = field(init=False)
+    _distributions: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.terms = terms_as_of(self.inputs.decision)
@@ -249,14 +250,22 @@ class Ledger:
     # --- per county and focus area --------------------------------------------------------
 
     def by_county(self, years: Iterable[int] | None = None) -> Distribution:
-        return self._distribution(years, lambda p: p.counties, lambda code: COUNTIES.get(code, code),
+        return self._distribution("county", years, lambda p: p.counties, lambda code: COUNTIES.get(code, code),
                                   order=list(COUNTIES))
 
     def by_focus_area(self, years: Iterable[int] | None = None) -> Distribution:
         areas = {a.id: a.name for a in self.inputs.decision.focus_areas}
-        return self._distribution(years, lambda p: p.focus_areas, lambda key: areas.get(key, key), order=list(areas))
+        return self._distribution("focus_area", years, lambda p: p.focus_areas, lambda key: areas.get(key, key),
+                                  order=list(areas))
 
-    def _distribution(self, years, groups_of, name_of, order: list[str]) -> Distribution:
+    def _distribution(self, by: str, years, groups_of, name_of, order: list[str]) -> Distribution:
+        # A deliverable's context and its charts ask for the same distributions.
+        key = (by, None if years is None else tuple(sorted(set(years))))
+        if key not in self._distributions:
+            self._distributions[key] = self._compute_distribution(years, groups_of, name_of, order)
+        return self._distributions[key]
+
+    def _compute_distribution(self, years, groups_of, name_of, order: list[str]) -> Distribution:
         wanted = set(years) if years is not None else None
         granted: dict[str, Decimal] = defaultdict(lambda: ZERO)
         disbursed: dict[str, Decimal] = defaultdict(lambda: ZERO)

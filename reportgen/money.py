@@ -17,6 +17,25 @@ def apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = OER
     """
     if not weights:
         return []
+    if len(weights) == 1:  # most projects lie in one county: nothing to split
+        return [total]
+    first = weights[0]
+    if first != 0 and all(w == first for w in weights):
+        return _apportion_equally(total, len(weights), quantum)
+    return _apportion(total, weights, quantum)
+
+
+def _apportion_equally(total: Decimal, n: int, quantum: Decimal) -> list[Decimal]:
+    """What :func:`_apportion` gives for ``n`` equal weights, without its sorting: every part
+    has the same remainder, so the quanta left over go to the first parts."""
+    floor = (total / n / quantum).to_integral_value(rounding=ROUND_DOWN) * quantum
+    left = int(((total - floor * n) / quantum).to_integral_value(rounding=ROUND_HALF_UP))
+    step = quantum if left >= 0 else -quantum
+    left = abs(left)
+    return [floor + step] * left + [floor] * (n - left)
+
+
+def _apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
     weight_sum = sum(weights, Decimal(0))
     if weight_sum == 0:
         weights = [Decimal(1)] * len(weights)

@@ -294,3 +294,51 @@ def test_up_to_date_check_does_not_skip_the_cleanup_of_a_killed_build(tmp_path: 
     result = run_build(out, "genomforandeplan-2018")
     assert result.exit_code == 0 and "up to date" not in result.output
     assert not leftover.exists()
+
+
+def test_one_process_and_several_give_the_same_bytes(tmp_path: Path, built: Path):
+    # `built` used the default (one worker per CPU, forked); --jobs 1 renders in this process.
+    out = tmp_path / "one"
+    assert run_build(out, "--jobs", "1").exit_code == 0
+    files = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for rel in files:
+        assert (built / rel).read_bytes() == (out / rel).read_bytes(), rel
+
+
+def test_errors_from_several_deliverables_are_the_same_with_one_process_or_several(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    for name in ("delrapport.md.j2", "slutredovisning.md.j2"):
+        path = templates / name
+        path.write_text(path.read_text("utf-8").replace("# Ekonomisk redovisning", "# Ekonomisk redovisning {{ no_such_value }}", 1),
+                        "utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):
+        result = run_build(tmp_path / f"out{jobs}", "--templates", str(templates), "--jobs", jobs, "--format", "json")
+        assert result.exit_code == 1
+        assert not (tmp_path / f"out{jobs}").exists()
+        outputs[jobs] = result.output
+    assert outputs["1"] == outputs["2"]
+    # The interim reports share a template, so their one error is reported once; then the final report's.
+    assert outputs["1"].count("no_such_value") == 2
+    assert outputs["1"].index("delrapport.md.j2") < outputs["1"].index("slutredovisning.md.j2")
+
+
+def test_a_worker_that_dies_fails_the_build_and_writes_nothing(tmp_path: Path, monkeypatch):
+    import reportgen.build as build_module
+
+    real = build_module.render_checked
+
+    def dies_on_the_final_report(job, deliverable_id):
+        if deliverable_id.startswith("slutredovisning"):
+            os._exit(9)  # as if killed by the kernel's out-of-memory killer
+        return real(job, deliverable_id)
+
+    monkeypatch.setattr(build_module, "render_checked", dies_on_the_final_report)
+    out = tmp_path / "out"
+    result = build_module.build(ROOT / "inputs", out, jobs=2, force=True)
+    assert not result.ok
+    assert [f.code for f in result.findings if f.is_error] == ["build-worker"]
+    assert "REPORTGEN_JOBS=1" in result.findings[-1].hint
+    assert not out.exists()

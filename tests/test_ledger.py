@@ -160,6 +160,15 @@ def test_apportion_sums_to_the_total_and_stays_within_a_quantum(units, weights, 
         assert part % quantum == 0
 
 
+@given(units=st.integers(min_value=-10**13, max_value=10**13), n=st.integers(min_value=1, max_value=30),
+       weight=st.decimals(min_value=0, max_value=1000, places=3), quantum=st.sampled_from(QUANTA))
+def test_equal_weights_take_the_short_way_to_the_same_parts(units, n, weight, quantum):
+    from reportgen.money import _apportion
+
+    total = units * quantum
+    assert apportion(total, [weight] * n, quantum) == _apportion(total, [weight] * n, quantum)
+
+
 def test_apportion_examples():
     assert apportion(Decimal("100.00"), [Decimal(1)] * 3) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
     assert apportion(Decimal("1.00"), [Decimal(60), Decimal(40)]) == [Decimal("0.60"), Decimal("0.40")]
