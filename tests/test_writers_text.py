@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.document.markdown import parse
+from reportgen.document.markdown import escape_pieces, parse
 from reportgen.document.tree import (
     BlockQuote,
     BulletList,
@@ -24,8 +24,14 @@ from reportgen.document.tree import (
     TableOfContents,
     Text,
     normalize,
+    normalize_inlines,
 )
-from reportgen.writers.text import write_markdown
+from reportgen.writers.text import (
+    _inline_lines,
+    _inline_lines_general,
+    _plain,
+    write_markdown,
+)
 
 # Characters that stress the escaping: Markdown punctuation, whitespace of every kind
 # (including what Markdown trims), digits for list markers, Swedish letters, typographic
@@ -210,3 +216,35 @@ def test_parse_write_parse_is_a_fixpoint(src):
     """Whatever a template renders, its draft reads back as the same tree."""
     doc, _ = parse(src)
     assert parse(write_markdown(doc))[0] == doc
+
+
+# Text/LineBreak runs take the fast path; the generated text mixes plain words with everything
+# escape_pieces treats specially (ESCAPE_ALWAYS, "&" before a reference, whitespace of every kind
+# at the edges, "-"/"+"/"="/":" and "1." / "12)" at the start).
+RISKY_TEXTS = st.one_of(
+    texts,
+    st.text(),
+    st.tuples(st.sampled_from(["", "1.", "12)", "123456789.", "1234567890.", "-", "+", "=", ":",
+                               " ", "\t", "\xa0", "\u3000", "&amp;", "&#x41;", "&", "!"]),
+              st.text(alphabet="ab .", max_size=4),
+              st.sampled_from(["", " ", "\t", "\u2028", "&lt;", "!", "*", "x"])).map("".join),
+)
+plain_inlines = st.lists(st.one_of(RISKY_TEXTS.map(Text), st.just(LineBreak())),
+                         max_size=5).map(tuple)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(plain_inlines, inlines(1).map(normalize_inlines)), st.booleans(), st.booleans())
+def test_fast_inline_path_matches_general_path(seq, block, table):
+    assert _inline_lines(seq, block=block, table=table) == \
+        _inline_lines_general(seq, block=block, table=table)
+
+
+@settings(max_examples=400, deadline=None)
+@given(RISKY_TEXTS)
+def test_plain_text_is_left_alone_in_every_position(s):
+    if _plain(s):
+        for lead in (False, True):
+            for trail in (False, True):
+                for block in (False, True):
+                    assert "".join(escape_pieces(s, lead=lead, trail=trail, block=block)) == s

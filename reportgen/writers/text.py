@@ -76,6 +76,8 @@ def _blocks(blocks: tuple[Block, ...], *, in_item: bool = False) -> list[str]:
 def _blocks_simple(blocks: tuple[Block, ...], *, in_item: bool) -> tuple[list[str], bool]:
     """Lines for a sequence of blocks, and whether no blank line was needed between them (a
     list item whose content is 'simple' can sit in a tight list)."""
+    if len(blocks) == 1 and type(blocks[0]) is Paragraph:  # most list items
+        return _inline_lines(blocks[0].inlines, block=True, table=False), True
     out: list[str] = []
     simple = True
     prev: Block | None = None
@@ -157,7 +159,8 @@ def _list(items: tuple[tuple[Block, ...], ...], markers: list[str]) -> list[str]
             out.extend(pad + line if line else "" for line in lines)
             continue
         out.append(f"{marker} {lines[0]}")
-        out.extend(pad + line if line else "" for line in lines[1:])
+        if len(lines) > 1:
+            out.extend(pad + line if line else "" for line in lines[1:])
     return out
 
 
@@ -352,6 +355,59 @@ def _inline_lines(inlines: tuple[Inline, ...], *, block: bool, table: bool) -> l
 
     ``block``: lines start block-level lines (paragraphs), so list markers etc. get escaped.
     """
+    # Nearly every paragraph and heading of a real report is one Text with nothing to escape;
+    # the atom machinery costs a few objects per character, so keep it for the rare rest.
+    if len(inlines) == 1:
+        x = inlines[0]
+        if type(x) is Text and _plain(x.text):
+            return [x.text]
+    for x in inlines:
+        if type(x) is not Text and type(x) is not LineBreak:
+            return _inline_lines_general(inlines, block=block, table=table)
+    return _plain_lines(inlines, block=block)
+
+
+# Whether escape_pieces leaves text unchanged even in the most exposed position (starting a
+# block-level line, at both trimmed edges). Text without delimiters or links around it needs
+# nothing else (no flanking fixes, no "!" before "["), so such text is written as is. Any "&"
+# counts, though only one that reads as a character reference is escaped: rare enough that the
+# exact check is left to escape_pieces. One character class and one anchored match are several
+# times faster than a single pattern with anchored alternatives, which is retried at every
+# position.
+_ESCAPABLE = re.compile("[" + re.escape("".join(sorted(ESCAPE_ALWAYS)) + "&") + "]")
+_RISKY_START = re.compile(r"[-+=:\s]|[0-9]{1,9}[.)](?:\s|\Z)")
+
+
+def _plain(s: str) -> bool:
+    return not s or (_ESCAPABLE.search(s) is None and _RISKY_START.match(s) is None
+                     and not s[-1].isspace())
+
+
+def _escaped(run: str, *, trail: bool, block: bool) -> str:
+    if _plain(run):
+        return run
+    return "".join(escape_pieces(run, lead=True, trail=trail, block=block))
+
+
+def _plain_lines(inlines: tuple[Inline, ...], *, block: bool) -> list[str]:
+    """``_inline_lines_general`` for inlines that are only Text and LineBreak. Every run of text
+    starts a line, so it is escaped as leading; only the last run is escaped as trailing, as
+    the general path does (whitespace before a ``\\`` break is not at a trimmed edge)."""
+    lines: list[str] = []
+    run: list[str] = []
+    for x in inlines:
+        if type(x) is Text:
+            run.append(x.text)
+        else:
+            lines.append(_escaped("".join(run), trail=False, block=block) + "\\")
+            run = []
+    lines.append(_escaped("".join(run), trail=True, block=block))
+    return lines
+
+
+def _inline_lines_general(inlines: tuple[Inline, ...], *, block: bool,
+                          table: bool) -> list[str]:
+    """``_inline_lines`` for any inlines: the reference the fast paths must agree with."""
     atoms: list[_Atom] = []
     _build(inlines, atoms, False, table)
     n = len(atoms)
