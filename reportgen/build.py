@@ -48,10 +48,14 @@ class Rendered:
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
 
 
+def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
+    return f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
+
+
 def draw_chart(spec: ChartSpec, deliverable_id: str):
     from . import charts
 
-    name = f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
+    name = chart_name(spec, deliverable_id)
 
     def draw():
         if spec.kind == "grouped":
@@ -369,6 +373,7 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
 
     global _FORKED_JOB
     _FORKED_JOB = job
+    _prepare_charts(job, ids)
     # Largest first, so the longest deliverable (the final report, with every project) does not
     # start last and leave the other CPUs idle at the end.
     order = sorted(ids, key=lambda i: -_size_estimate(job, i))
@@ -384,6 +389,16 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
         return [(None, [])] * (len(ids) - 1) + [(None, [died])]
     finally:
         _FORKED_JOB = None
+
+
+def _prepare_charts(job: _Job, ids: list[str]) -> None:
+    from . import charts
+
+    for deliverable_id in ids:
+        for spec in chart_specs(job.inputs, job.ledger, deliverable_id):
+            if not charts.is_cached(chart_name(spec, deliverable_id), repr(spec)):
+                charts.prepare_to_draw()
+                return
 
 
 def _size_estimate(job: _Job, deliverable_id: str) -> int:

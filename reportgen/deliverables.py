@@ -353,9 +353,8 @@ def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
             continue
         groups = groups_of(p)
         weights = [g.share if g.share is not None else Decimal(1) for g in groups]
-        values = p.indicators.model_dump()
         for key in GROUP_INDICATORS:
-            v = values.get(key)
+            v = getattr(p.indicators, key, None)
             if v is None:
                 continue
             for g, part in zip(groups, apportion(Decimal(v), weights, Decimal(1))):
