@@ -232,6 +232,9 @@ class _Styles:
         self.by_id: dict[str, _Style] = {}
         self.default_para: str | None = None
         self.defaults_lang: str | None = None
+        self._levels: dict[str | None, int | None] = {}
+        self._numbered: dict[str | None, bool] = {}
+        self._toc: dict[str | None, bool] = {}
         if root is None:
             return
         lang = root.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", _NS)
@@ -266,6 +269,14 @@ class _Styles:
 
     def heading_level(self, sid: str | None) -> int | None:
         """1-9 for a heading style, None for body text."""
+        # Asked once per paragraph, answered once per style.
+        try:
+            return self._levels[sid]
+        except KeyError:
+            level = self._levels[sid] = self._heading_level(sid)
+            return level
+
+    def _heading_level(self, sid: str | None) -> int | None:
         for st in self.chain(sid):
             if st.outline is not None:
                 return st.outline + 1 if 0 <= st.outline <= 8 else None
@@ -275,10 +286,25 @@ class _Styles:
         return None
 
     def numbered(self, sid: str | None) -> bool:
+        try:
+            return self._numbered[sid]
+        except KeyError:
+            pass
+        numbered = False
         for st in self.chain(sid):
             if st.numbered is not None:
-                return st.numbered
-        return False
+                numbered = st.numbered
+                break
+        self._numbered[sid] = numbered
+        return numbered
+
+    def is_toc(self, sid: str | None) -> bool:
+        """A table of contents style ("toc 1", "Innehåll 2"...), by name."""
+        try:
+            return self._toc[sid]
+        except KeyError:
+            toc = self._toc[sid] = _TOC_NAME.match(self.name(sid)) is not None
+            return toc
 
     def name(self, sid: str | None) -> str:
         st = self.by_id.get(sid or "")
@@ -324,23 +350,305 @@ def _text(p) -> str:
     return "".join(parts)
 
 
-def _body_blocks(body):
-    """Paragraphs and tables at body level, in order (descending into content controls and
-    custom XML wrappers)."""
-    wrappers = {_w("sdt"), _w("sdtContent"), _w("customXml")}
-    for child in body:
-        if child.tag in (_P, _TBL):
-            yield child
-        elif child.tag in wrappers:
-            yield from _body_blocks(child)
+_BODY, _PPR, _PSTYLE, _OUTLINE = _w("body"), _w("pPr"), _w("pStyle"), _w("outlineLvl")
+_NUMPR, _NUMID, _SECTPR, _PAGE_BREAK_BEFORE = _w("numPr"), _w("numId"), _w("sectPr"), \
+    _w("pageBreakBefore")
+_BR, _TYPE = _w("br"), _w("type")
+_WRAPPERS = {_w("sdt"), _w("sdtContent"), _w("customXml")}  # looked into for body-level blocks
+_DOCPR, _VML_SHAPE = f"{{{_NS['wp']}}}docPr", f"{{{_NS['v']}}}shape"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Para:
+    """What the checks need of a body-level paragraph, read once; the element itself is not
+    kept, so the document's tree can be freed as it is read."""
+
     index: int  # 1-based among body-level paragraphs
-    el: object
     text: str
     style: str | None
+    outline: tuple[int | None] | None  # (level,) from the paragraph's own w:outlineLvl
+    num_id: tuple[str | None] | None  # (w:val,) of its own w:pPr/w:numPr/w:numId
+    has_num_pr: bool
+    breaks: bool  # carries a section, page or column break
+    content: bool  # has a picture, field, symbol...
+    objects: bool  # holds a table or something that may be a picture
+
+
+# What _read_para does on meeting each element in a paragraph.
+_ACTIONS = {_T: 1, _TAB: 2, _BR: 3, _PPR: 4, _PSTYLE: 5, _OUTLINE: 6, _NUMPR: 7, _NUMID: 8,
+            _SECTPR: 9, _PAGE_BREAK_BEFORE: 10, **dict.fromkeys(_CONTENT, 11),
+            **dict.fromkeys(_SKIP_SUBTREES, 12), _TBL: 13, _DOCPR: 13, _VML_SHAPE: 13}
+
+
+def _read_para(p, index: int) -> _Para:
+    """One pass over the paragraph's elements: lxml calls, not Python per node, dominate, so
+    each element is visited once. The paragraph properties are taken as the paths
+    ``w:pPr/w:pStyle`` etc. find them: the first in document order at exactly that place."""
+    style = outline = num_pr = num_id = first_ppr = None
+    texts: list[str] = []
+    breaks = content = skip = seen_pbb = objects = False
+    actions = _ACTIONS
+    for el in p.iter():
+        action = actions.get(el.tag)
+        if action is None:
+            continue
+        if action == 1:
+            texts.append(el.text or "")
+        elif action == 2:
+            texts.append("\t")
+        elif action == 3:
+            if el.get(_TYPE) in ("page", "column"):
+                breaks = True
+        elif action == 11:
+            content = True
+        elif action == 12:
+            skip = True
+        elif action == 13:
+            objects = True
+        else:
+            parent = el.getparent()
+            if action == 4:
+                if first_ppr is None and parent is p:
+                    first_ppr = el
+            elif action == 8:
+                if num_id is None and parent.tag == _NUMPR and parent.getparent().tag == _PPR \
+                        and parent.getparent().getparent() is p:
+                    num_id = el
+            elif action >= 9:  # only the first w:pPr counts for these
+                if parent is first_ppr and first_ppr is not None:
+                    if action == 9:
+                        breaks = True
+                    elif not seen_pbb:
+                        seen_pbb = True
+                        breaks = breaks or _on(el)
+            elif parent.tag == _PPR and parent.getparent() is p:
+                if action == 5:
+                    if style is None:
+                        style = el
+                elif action == 6:
+                    if outline is None:
+                        outline = el
+                elif num_pr is None:
+                    num_pr = el
+    if skip:
+        # Text boxes, deletions or fallback copies: their text is not the paragraph's.
+        text = _text(p)
+        content = any(el.tag in _CONTENT for el in _walk(p))
+    else:
+        text = "".join(texts)
+    return _Para(
+        index, text,
+        style.get(_VAL) if style is not None else None,
+        (_int(outline.get(_VAL)),) if outline is not None else None,
+        (num_id.get(_VAL),) if num_id is not None else None,
+        num_pr is not None, breaks, content, objects)
+
+
+@dataclass(slots=True)
+class _TableFacts:
+    number: int
+    caption: str | None  # w:tblCaption
+    before: _Para | None  # the body-level paragraph right before it, if any
+    first_row: str  # the first row's cell texts, when there is no w:tblCaption
+    marked_header: bool
+    merged: list[tuple[int, int, str, list[str]]]  # header row, cell, text, how merged
+
+
+@dataclass(slots=True)
+class _PictureFacts:
+    number: int
+    label: str
+    para: _Para | None  # the body-level paragraph holding it
+
+
+def _pictures(candidates, number: int = 0) -> tuple[list[tuple[object, int, str]], int]:
+    """Pictures without alternative text among ``candidates`` (the wp:docPr and v:shape
+    elements of a part, in document order) as (element, number, label), and the last number
+    given: "picture N" counts every picture, with alternative text or not, from ``number`` + 1."""
+    missing = []
+    for el in candidates:
+        if _skipped(el):
+            continue
+        if el.tag == _DOCPR:
+            container = el.getparent()
+            uris = [g.get("uri") or "" for g in container.iter(f"{{{_NS['a']}}}graphicData")]
+            has_image = any(u.endswith(_NEEDS_ALT_URIS) for u in uris) or \
+                container.find(".//a:blip", _NS) is not None
+            if not has_image:
+                continue
+            number += 1
+            alt = (el.get("descr") or "").strip() or (el.get("title") or "").strip()
+            decorative = any((d.get("val") or "").lower() in ("1", "true")
+                             for d in el.iter(f"{{{_DECORATIVE}}}decorative"))
+            # The picture's own name (often its file name) says more than "Picture 3".
+            cnvpr = container.find(".//pic:cNvPr", _NS)
+            label = (cnvpr.get("name") if cnvpr is not None else None) or el.get("name") or ""
+        else:
+            imagedata = el.find("v:imagedata", _NS)
+            if imagedata is None:
+                continue
+            number += 1
+            alt = (el.get("alt") or "").strip() or (
+                imagedata.get(f"{{{_NS['o']}}}title") or "").strip()
+            decorative = False
+            label = el.get("id") or ""
+        if not (alt or decorative):
+            missing.append((el, number, label))
+    return missing, number
+
+
+class _BodyReader:
+    """Reads the main document's body once, block by block, into the facts the checks need.
+
+    The body is fed in its top-level children (``unit``), in document order, each once it is
+    complete; counts that run through the document (paragraphs, tables, pictures) carry over
+    from one unit to the next, so the result is the same as for the whole tree at once.
+    """
+
+    def __init__(self) -> None:
+        self.paras: list[_Para] = []
+        self.blocks: list[_Para | None] = []  # body-level paragraphs and tables (None), in order
+        self.tables: list[_TableFacts] = []
+        self.pictures: list[_PictureFacts] = []
+        self._tables = 0
+        self._pictures = 0
+
+    def unit(self, unit) -> None:
+        para_of: dict = {}
+        table_index: dict = {}
+        if unit.tag == _P:  # the usual unit: read in one pass, and done if it holds no object
+            para = self._para(unit)
+            if not para.objects:
+                return
+            para_of[unit] = para
+        elif isinstance(unit.tag, str):
+            self._blocks(unit, para_of, table_index)
+        else:
+            return
+        tables, candidates = [], []
+        for el in unit.iter(_TBL, _DOCPR, _VML_SHAPE):  # one walk for both
+            (tables if el.tag == _TBL else candidates).append(el)
+        for tbl in tables:
+            if not _skipped(tbl):
+                self._table(tbl, table_index.get(tbl))
+        missing, self._pictures = _pictures(candidates, self._pictures)
+        for el, number, label in missing:
+            p = el.getparent()
+            while p is not None and p not in para_of:
+                p = p.getparent()
+            self.pictures.append(_PictureFacts(number, label,
+                                               para_of[p] if p is not None else None))
+
+    def _blocks(self, el, para_of: dict, table_index: dict) -> None:
+        """Paragraphs and tables at body level, in order (descending into content controls
+        and custom XML wrappers)."""
+        tag = el.tag
+        if tag == _P:
+            para_of[el] = self._para(el)
+        elif tag == _TBL:
+            table_index[el] = len(self.blocks)
+            self.blocks.append(None)
+        elif tag in _WRAPPERS:
+            for child in el:
+                self._blocks(child, para_of, table_index)
+
+    def _para(self, p) -> _Para:
+        para = _read_para(p, len(self.paras) + 1)
+        self.paras.append(para)
+        self.blocks.append(para)
+        return para
+
+    def _table(self, tbl, index: int | None) -> None:
+        self._tables += 1
+        rows = tbl.iterchildren(_TR)  # only the first ones are looked at: no list of them all
+        first = next(rows, None)
+        if first is None:
+            return
+        caption = tbl.find("w:tblPr/w:tblCaption", _NS)
+        text = caption.get(_VAL) if caption is not None else ""
+        before = self.blocks[index - 1] if index else None
+        first_row = ""
+        if not text:
+            first_row = " | ".join(_text(tc).strip() for tc in first.findall("w:tc", _NS))
+        header_rows = []
+        tr = first
+        while tr is not None and _on(tr.find("w:trPr/w:tblHeader", _NS)):
+            header_rows.append(tr)
+            tr = next(rows, None)
+        marked = bool(header_rows)
+        merged_cells = []
+        for r_i, tr in enumerate(header_rows or [first], start=1):
+            for c_i, tc in enumerate((c for c in tr if c.tag == _TC), start=1):
+                span = _int(_attr(tc, "w:tcPr/w:gridSpan")) or 1
+                merged = []
+                if span > 1:
+                    merged.append(f"spans {span} columns")
+                if tc.find("w:tcPr/w:vMerge", _NS) is not None:
+                    merged.append("is merged vertically")
+                if tc.find("w:tcPr/w:hMerge", _NS) is not None:
+                    merged.append("is merged horizontally")
+                if merged:
+                    merged_cells.append((r_i, c_i, _text(tc), merged))
+        self.tables.append(_TableFacts(self._tables, text, before, first_row, marked,
+                                       merged_cells))
+
+
+# Bytes of the main document parsed between two looks at the body. Smaller pieces hold less
+# tree but cost more: each round frees many small nodes and then makes one large allocation,
+# and glibc's malloc merges all the freed chunks on it (malloc_consolidate in a profile).
+_FEED = 1 << 20
+
+
+def _read_body(data: bytes, name: str) -> _BodyReader:
+    """The facts of the main document's body, from its bytes.
+
+    The part is fed to the parser a piece at a time. After each piece, every child of the body
+    but the last is complete: each is read and dropped, so the whole tree (hundreds of MB for a
+    report of ten thousand projects) never exists. The parser reports nothing but the start of
+    the body, so lxml does no per-element work beyond building the tree. Raises _Unreadable as
+    parsing the whole part would.
+    """
+    reader = _BodyReader()
+    parser = etree.XMLPullParser(events=("start",), tag=_BODY, resolve_entities=False,
+                                 no_network=True, huge_tree=True, remove_blank_text=False)
+    body = None
+    try:
+        for start in range(0, len(data), _FEED):
+            parser.feed(data[start:start + _FEED])
+            if body is None:
+                for _, el in parser.read_events():
+                    parent = el.getparent()
+                    if parent is not None and parent.getparent() is None:
+                        body = el  # the root's first w:body, as root.find("w:body") gives
+                        break
+                if body is None:
+                    continue
+            try:
+                last = body[-1]  # may still be open
+            except IndexError:
+                continue
+            # No reference to a child may outlive its deletion, nor to the open child the next
+            # feed: lxml then takes a slow path (seconds for a large body).
+            while body[0] is not last:
+                reader.unit(body[0])
+                del body[0]
+            del last
+        root = parser.close()
+    except etree.XMLSyntaxError:
+        # The message of the whole-part parser, which words some errors differently; should
+        # that parser read the part after all, read its tree instead.
+        root = _parse(data, name)
+        reader, body = _BodyReader(), None
+    if root.tag == f"{{{_STRICT_W}}}document":
+        raise _Unreadable("Strict Open XML documents are not supported; save the file as "
+                          "a Word Document (.docx)")
+    if body is None:
+        body = root.find("w:body", _NS)
+        if body is None:
+            raise _Unreadable("not a .docx: the main document has no w:body")
+    for child in body:
+        reader.unit(child)
+    return reader
 
 
 # ============================================================================ the check
@@ -389,40 +697,28 @@ class _Checker:
 
     def run(self) -> list[Finding]:
         pkg = self.pkg
-        doc = pkg.xml(pkg.main)
-        if doc is None or doc.tag == f"{{{_STRICT_W}}}document":
-            raise _Unreadable("Strict Open XML documents are not supported; save the file as "
-                              "a Word Document (.docx)" if doc is not None else
-                              "not a .docx: the main document cannot be read")
-        body = doc.find("w:body", _NS)
-        if body is None:
-            raise _Unreadable("not a .docx: the main document has no w:body")
+        try:
+            data = pkg.zf.read(pkg.main)
+        except KeyError:
+            raise _Unreadable("not a .docx: the main document cannot be read") from None
+        body = _read_body(data, pkg.main)
+        del data
         self.styles = _Styles(pkg.xml(next(iter(pkg.rels.get("styles", [])), None)))
         settings = pkg.xml(next(iter(pkg.rels.get("settings", [])), None))
         core = pkg.xml(next(iter(_rels_of(pkg.zf, "").get("core-properties", [])), None))
 
         self.check_language(settings)
         self.check_title(core)
-        blocks = list(_body_blocks(body))
-        self.block_index = {b: i for i, b in enumerate(blocks)}
-        paras: list[_Para] = []
-        self.para_of: dict = {}
-        for b in blocks:
-            if b.tag == _P:
-                ps = b.find("w:pPr/w:pStyle", _NS)
-                para = _Para(len(paras) + 1, b, _text(b), ps.get(_VAL) if ps is not None else None)
-                paras.append(para)
-                self.para_of[b] = para
-        self.check_headings(paras)
-        self.check_tables(body, blocks)
-        self.check_pictures(body, pkg.main, paras)
+        self.check_headings(body.paras)
+        self.check_tables(body.tables)
+        self.check_body_pictures(body.pictures, body.paras)
         for kind in ("header", "footer"):
             for part in sorted(pkg.rels.get(kind, [])):
                 root = pkg.xml(part)
                 if root is not None:
-                    self.check_pictures(root, part, [])
-        self.check_lists(paras)
-        self.check_empty(blocks, paras)
+                    self.check_pictures(root, part)
+        self.check_lists(body.paras)
+        self.check_empty(body.blocks, body.paras)
         return self.findings
 
     # ------------------------------------------------------------------ language and title
@@ -458,9 +754,8 @@ class _Checker:
     # ------------------------------------------------------------------ headings
 
     def heading_level(self, p: _Para) -> int | None:
-        outline = p.el.find("w:pPr/w:outlineLvl", _NS)
-        if outline is not None:
-            lvl = _int(outline.get(_VAL))
+        if p.outline is not None:
+            lvl = p.outline[0]
             return lvl + 1 if lvl is not None and 0 <= lvl <= 8 else None
         return self.styles.heading_level(p.style)
 
@@ -487,118 +782,60 @@ class _Checker:
 
     # ------------------------------------------------------------------ tables
 
-    def _table_label(self, tbl, number: int, blocks: list) -> str:
-        caption = tbl.find("w:tblPr/w:tblCaption", _NS)
-        text = caption.get(_VAL) if caption is not None else ""
-        i = self.block_index.get(tbl)
-        if not text and i is not None:
-            before = blocks[i - 1] if i else None
-            if before is not None and before.tag == _P:
-                para = self.para_of[before]
-                if _CAPTION_NAME.match(self.styles.name(para.style)) or re.match(
-                        r"^(Tabell|Table|Tab\.)\s", para.text.strip()):
-                    text = para.text
+    def _table_label(self, t: _TableFacts) -> str:
+        text = t.caption
+        before = t.before
+        if not text and before is not None and (
+                _CAPTION_NAME.match(self.styles.name(before.style))
+                or re.match(r"^(Tabell|Table|Tab\.)\s", before.text.strip())):
+            text = before.text
         if not text:
-            first = tbl.find("w:tr", _NS)
-            text = " | ".join(_text(tc).strip() for tc in first.findall("w:tc", _NS)) \
-                if first is not None else ""
-        return f"table {number}{_quote(text)}"
+            text = t.first_row
+        return f"table {t.number}{_quote(text)}"
 
-    def check_tables(self, body, blocks: list) -> None:
-        tables = [t for t in body.iter(_TBL) if not _skipped(t)]
-        for number, tbl in enumerate(tables, start=1):
-            rows = [tr for tr in tbl if tr.tag == _TR]
-            if not rows:
-                continue
-            label = self._table_label(tbl, number, blocks)
-            header_rows = []
-            for tr in rows:
-                if _on(tr.find("w:trPr/w:tblHeader", _NS)):
-                    header_rows.append(tr)
-                else:
-                    break
-            if not header_rows:
+    def check_tables(self, tables: list[_TableFacts]) -> None:
+        for t in tables:
+            label = self._table_label(t)
+            if not t.marked_header:
                 self.fail("a11y-table-header",
                           f"{label}: no header row marked to repeat (w:tblHeader on the first row)",
                           "Word: select the first row → Table Properties → Row → Repeat as "
                           "header row at the top of each page")
-                header_rows = rows[:1]
-            for r_i, tr in enumerate(header_rows, start=1):
-                for c_i, tc in enumerate((c for c in tr if c.tag == _TC), start=1):
-                    span = _int(_attr(tc, "w:tcPr/w:gridSpan")) or 1
-                    merged = []
-                    if span > 1:
-                        merged.append(f"spans {span} columns")
-                    if tc.find("w:tcPr/w:vMerge", _NS) is not None:
-                        merged.append("is merged vertically")
-                    if tc.find("w:tcPr/w:hMerge", _NS) is not None:
-                        merged.append("is merged horizontally")
-                    if merged:
-                        self.fail("a11y-merged-header",
-                                  f"{label}: header row {r_i}, cell {c_i}{_quote(_text(tc))} "
-                                  f"{' and '.join(merged)}",
-                                  "split the merged header cells: a screen reader pairs each "
-                                  "data cell with one header cell")
+            for r_i, c_i, text, merged in t.merged:
+                self.fail("a11y-merged-header",
+                          f"{label}: header row {r_i}, cell {c_i}{_quote(text)} "
+                          f"{' and '.join(merged)}",
+                          "split the merged header cells: a screen reader pairs each "
+                          "data cell with one header cell")
 
     # ------------------------------------------------------------------ pictures
 
-    def check_pictures(self, root, part: str, paras: list[_Para]) -> None:
-        in_body = part == self.pkg.main
-        number = 0
-        para_by_el = {p.el: p for p in paras}
-        for el in root.iter(f"{{{_NS['wp']}}}docPr", f"{{{_NS['v']}}}shape"):
-            if _skipped(el):
-                continue
-            if el.tag.endswith("docPr"):
-                container = el.getparent()
-                uris = [g.get("uri") or "" for g in container.iter(f"{{{_NS['a']}}}graphicData")]
-                has_image = any(u.endswith(_NEEDS_ALT_URIS) for u in uris) or \
-                    container.find(".//a:blip", _NS) is not None
-                if not has_image:
-                    continue
-                number += 1
-                alt = (el.get("descr") or "").strip() or (el.get("title") or "").strip()
-                decorative = any((d.get("val") or "").lower() in ("1", "true")
-                                 for d in el.iter(f"{{{_DECORATIVE}}}decorative"))
-                # The picture's own name (often its file name) says more than "Picture 3".
-                cnvpr = container.find(".//pic:cNvPr", _NS)
-                label = (cnvpr.get("name") if cnvpr is not None else None) or el.get("name") or ""
-            else:
-                imagedata = el.find("v:imagedata", _NS)
-                if imagedata is None:
-                    continue
-                number += 1
-                alt = (el.get("alt") or "").strip() or (
-                    imagedata.get(f"{{{_NS['o']}}}title") or "").strip()
-                decorative = False
-                label = el.get("id") or ""
-            if alt or decorative:
-                continue
-            place = f"picture {number}{_quote(label)}"
-            if in_body:
-                p = el.getparent()
-                while p is not None and p not in para_by_el:
-                    p = p.getparent()
-                if p is not None:
-                    para = para_by_el[p]
-                    place += f" in paragraph {para.index}"
-                    following = paras[para.index].text if para.index < len(paras) else ""
-                    if para.text.strip():
-                        place += _quote(para.text)
-                    elif following.strip():
-                        place += f", before {_q(following)}"
-            else:
-                place += f" in {part}"
-            self.fail("a11y-alt-text", f"{place}: no alternative text",
-                      "Word: right-click the picture → View Alt Text; describe what it shows "
-                      "(for a chart: its figures), or mark it decorative")
+    _ALT_HINT = ("Word: right-click the picture → View Alt Text; describe what it shows (for a "
+                 "chart: its figures), or mark it decorative")
+
+    def check_body_pictures(self, pictures: list[_PictureFacts], paras: list[_Para]) -> None:
+        for pic in pictures:
+            place = f"picture {pic.number}{_quote(pic.label)}"
+            para = pic.para
+            if para is not None:
+                place += f" in paragraph {para.index}"
+                following = paras[para.index].text if para.index < len(paras) else ""
+                if para.text.strip():
+                    place += _quote(para.text)
+                elif following.strip():
+                    place += f", before {_q(following)}"
+            self.fail("a11y-alt-text", f"{place}: no alternative text", self._ALT_HINT)
+
+    def check_pictures(self, root, part: str) -> None:
+        for _, number, label in _pictures(root.iter(_DOCPR, _VML_SHAPE))[0]:
+            self.fail("a11y-alt-text", f"picture {number}{_quote(label)} in {part}: no "
+                      "alternative text", self._ALT_HINT)
 
     # ------------------------------------------------------------------ lists
 
     def _numbered(self, p: _Para) -> bool:
-        num_id = p.el.find("w:pPr/w:numPr/w:numId", _NS)
-        if num_id is not None:
-            return num_id.get(_VAL) not in (None, "0")
+        if p.num_id is not None:
+            return p.num_id[0] not in (None, "0")
         return self.styles.numbered(p.style)
 
     def check_lists(self, paras: list[_Para]) -> None:
@@ -619,7 +856,7 @@ class _Checker:
 
         previous = None
         for p in paras:
-            fake = (p.index not in self.levels and not _TOC_NAME.match(self.styles.name(p.style))
+            fake = (p.index not in self.levels and not self.styles.is_toc(p.style)
                     and _FAKE_LIST.match(p.text.lstrip()) is not None and not self._numbered(p))
             if fake:
                 if previous is not None and p.index != previous + 1:
@@ -630,28 +867,21 @@ class _Checker:
 
     # ------------------------------------------------------------------ empty paragraphs
 
-    def _empty(self, p: _Para) -> bool:
-        if p.text.strip():
-            return False
-        return not any(el.tag in _CONTENT for el in _walk(p.el))
+    @staticmethod
+    def _empty(p: _Para) -> bool:
+        return not p.text.strip() and not p.content
 
     def _carrier(self, p: _Para) -> bool:
-        ppr = p.el.find("w:pPr", _NS)
-        if ppr is not None and (ppr.find("w:sectPr", _NS) is not None
-                                or _on(ppr.find("w:pageBreakBefore", _NS))):
-            return True
-        if any(br.get(_w("type")) in ("page", "column") for br in p.el.iter(_w("br"))):
-            return True
-        return self._numbered(p) and p.el.find("w:pPr/w:numPr", _NS) is not None
+        return p.breaks or (p.has_num_pr and self._numbered(p))
 
-    def check_empty(self, blocks: list, paras: list[_Para]) -> None:
+    def check_empty(self, blocks: list[_Para | None], paras: list[_Para]) -> None:
         allowed: set[int] = set()
-        if paras and blocks and blocks[-1] is paras[-1].el:
+        if paras and blocks and blocks[-1] is paras[-1]:
             allowed.add(paras[-1].index)  # the body's last paragraph, which Word requires
         for i, b in enumerate(blocks):
-            if b.tag == _P and 0 < i and blocks[i - 1].tag == _TBL and (
-                    i + 1 == len(blocks) or blocks[i + 1].tag == _TBL):
-                allowed.add(self.para_of[b].index)  # keeps two tables apart
+            if b is not None and 0 < i and blocks[i - 1] is None and (
+                    i + 1 == len(blocks) or blocks[i + 1] is None):
+                allowed.add(b.index)  # keeps two tables apart
         run: list[_Para] = []
 
         def flush() -> None:
@@ -672,8 +902,7 @@ class _Checker:
                       "after instead; use a page break or section break to start a new page")
             run.clear()
 
-        for b in blocks:
-            p = self.para_of.get(b)
+        for p in blocks:
             if p is not None and self._empty(p) and not self._carrier(p) and p.index not in allowed:
                 run.append(p)
             else:

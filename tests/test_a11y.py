@@ -7,7 +7,9 @@ import datetime as dt
 import io
 import json
 import shutil
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -17,6 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from reportgen import a11y
 from reportgen.a11y import CODES, check_docx
 from reportgen.build import build
 
@@ -54,6 +57,10 @@ def edit_docx(data: bytes, edit, part: str = "word/document.xml") -> bytes:
 
 def codes(findings) -> list[str]:
     return [f.code for f in findings]
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def small_doc(build_body, *, title: str = "Rapport", lang: str | None = "sv-SE") -> bytes:
@@ -245,6 +252,63 @@ def test_empty_paragraphs_for_spacing_fail_but_break_carriers_pass() -> None:
     empty = [f.message for f in found if f.code == "a11y-empty-paragraph"]
     assert empty == ['paragraphs 2–3 after "Första.": 2 empty paragraphs in a row used for spacing',
                      'paragraph 7 after "Tredje.": an empty paragraph used for spacing']
+
+
+def test_findings_do_not_depend_on_how_the_document_is_read(monkeypatch) -> None:
+    """The main document is parsed a piece at a time and each body-level block dropped once
+    read; the numbers in the findings (paragraphs, tables, pictures) run on across pieces."""
+    raw = b"\x00\xff\x00\x00" * 4
+    png = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 1, 8, 2, 0, 0, 0))
+           + _png_chunk(b"IDAT", zlib.compress(raw)) + _png_chunk(b"IEND", b""))
+
+    def body(d):
+        for i in range(400):
+            d.add_paragraph(f"Stycke {i}: " + "text " * 8)
+            if i % 100 == 50:
+                d.add_paragraph("• handskriven punkt")
+                d.add_paragraph("")
+                d.add_heading(f"Rubrik {i}", 3)
+            if i % 100 == 99:
+                d.add_table(rows=2, cols=2).cell(0, 0).text = f"Tabell {i}"
+                d.add_picture(io.BytesIO(png))
+    data = small_doc(body)
+    monkeypatch.setattr(a11y, "_FEED", 1 << 30)  # the whole part at once
+    whole = check_docx(data)
+    for feed in (512, 4096):
+        monkeypatch.setattr(a11y, "_FEED", feed)
+        assert check_docx(data) == whole
+    messages = [f.message for f in whole]
+    assert len(messages) == 17
+    assert messages[0].startswith('paragraph 54 ("Rubrik 50"): the first heading is level 3')
+    assert messages[4] == ('table 4 ("Tabell 399 |"): no header row marked to repeat '
+                           '(w:tblHeader on the first row)')
+    assert messages[5] == ('picture 1 ("image.png") in paragraph 104, before "Stycke 100: text '
+                           'text text text text text text text": no alternative text')
+    assert messages[8] == 'picture 4 ("image.png") in paragraph 416: no alternative text'
+    assert messages[12] == ('paragraph 364 ("• handskriven punkt"): typed as a list ("•") '
+                            'without list numbering')
+    assert messages[16] == ('paragraph 365 after "• handskriven punkt": an empty paragraph used '
+                            'for spacing')
+
+
+def test_a_broken_main_document_is_reported_as_the_parser_words_it() -> None:
+    data = small_doc(lambda d: d.add_paragraph("Text."))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        entries = {i.filename: z.read(i) for i in z.infolist()}
+    for broken in (b"", entries["word/document.xml"][:-30],
+                   entries["word/document.xml"].replace(b"Text.", b"&undefined;")):
+        # The streaming parser words some errors differently ("no element found" for both the
+        # empty and the undefined entity case); the message is the whole-part parser's.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        with pytest.raises(etree.XMLSyntaxError) as exc:
+            etree.fromstring(broken, parser)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, content in {**entries, "word/document.xml": broken}.items():
+                z.writestr(name, content)
+        found = check_docx(buf.getvalue())
+        assert codes(found) == ["a11y-unreadable"]
+        assert found[0].message == f"word/document.xml is not well-formed XML: {exc.value}"
 
 
 def test_missing_and_non_docx_files_exit_2(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -27,6 +28,7 @@ from reportgen.document.tree import (
     Table,
     Text,
 )
+from reportgen.writers import docx as docx_writer
 from reportgen.writers.docx import CoreProperties, reproducible_zip, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -491,6 +493,75 @@ def test_two_writes_are_byte_identical(images):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
     assert {(i.external_attr, i.create_system) for i in infos} == {(0o644 << 16, 3)}
+
+
+# Everything that needs escaping, wherever the writer puts text: runs, tabs, links, code, a
+# table caption (an attribute too), cells; the contents title is a field, so it keeps its \r.
+ESCAPES = SAMPLE + """
+Tecken: & < > " ' ]]> \u00a0 \U0001F600 och\ttabb, `kod & <x>`, [a&b](https://ex.se/?a=1&b="2"),
+[ankare](#sammanfattning), [tom]()
+
+{caption="Tabell 4. \\"Citat\\" & <vinkel>\tflik"}
+| A & B | <C> | |
+|---|:-:|--:|
+| x\ty | | **fet** *kursiv* |
+| [l](#x) | `k` | |
+"""
+
+
+def base_without_styles(tmp_path: Path) -> Path:
+    """The base with no style the writer can find: paragraphs and cells without properties."""
+    with zipfile.ZipFile(BASE) as z:
+        entries = {i.filename: z.read(i) for i in z.infolist()}
+    entries["word/styles.xml"] = re.sub(rb'<w:name w:val="[^"]*"/>', b'<w:name w:val="x"/>',
+                                        entries["word/styles.xml"])
+    path = tmp_path / "nostyles.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_body_text_is_what_lxml_would_write(images, tmp_path, monkeypatch):
+    """The body is written as XML text and spliced into the serialized main document. Parsed
+    into elements instead and serialized by lxml, the same text must give the same bytes:
+    escaping, empty elements as <x/>, prefixes."""
+    doc, _ = parse(ESCAPES)
+    fields = {**FIELDS, "toc_title": 'Inne\rhåll & <x>\t"y"'}
+    for base in (BASE, base_without_styles(tmp_path)):
+        spliced = write_docx(doc, base, fields, CORE, images)
+        with monkeypatch.context() as mp:
+            mp.setattr(docx_writer, "_can_splice", lambda anchor: False)
+            parsed = write_docx(doc, base, fields, CORE, images)
+        assert spliced == parsed
+    body = xml(spliced[0], "word/document.xml")
+    assert b"<w:p/>" in etree.tostring(body)  # the empty first cells, without a style
+
+
+def test_a_base_with_other_prefixes(images, tmp_path):
+    """Word and LibreOffice bind WordprocessingML to the prefix w; a base that does not still
+    gets the same body (then parsed into elements rather than spliced in as text)."""
+    with zipfile.ZipFile(BASE) as z:
+        entries = {i.filename: z.read(i) for i in z.infolist()}
+    entries["word/document.xml"] = re.sub(rb"(</?|\s|xmlns:)w([:=])", rb"\1ww\2",
+                                          entries["word/document.xml"])
+    other = tmp_path / "ww.docx"
+    with zipfile.ZipFile(other, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    doc, _ = parse(ESCAPES)
+    ours, findings = write_docx(doc, BASE, FIELDS, CORE, images)
+    theirs, findings2 = write_docx(doc, other, FIELDS, CORE, images)
+    assert findings == findings2 == []
+    main = xml(theirs, "word/document.xml")
+    assert main.prefix == "ww" and b"<w:" not in etree.tostring(main)
+
+    def content(data: bytes):
+        d = docx.Document(io.BytesIO(data))
+        return ([(p.style.name, p.text) for p in d.paragraphs],
+                [[c.text for c in row.cells] for t in d.tables for row in t.rows])
+
+    assert content(theirs) == content(ours)
 
 
 def test_reproducible_zip_is_idempotent():

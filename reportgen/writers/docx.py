@@ -13,14 +13,18 @@ the cover, headers and footers. This writer
 It knows nothing of the domain; the only words it writes itself are ``fields["toc_title"]``
 (default "Innehåll") above a table of contents.
 
-Tables are built by deep-copying one prototype row per kind of row (python-docx's ``add_row`` +
-``cell.text`` costs seconds for ten thousand rows; copying XML costs a fraction of that).
+The body is written as WordprocessingML text, not as lxml elements: a report with ten thousand
+projects has half a million elements, and creating them one by one (then serializing them) took
+most of the writer's time. Each stretch of text stands in the tree as a comment until the main
+document is serialized, and is then spliced in where its comment is; so the text must be exactly
+what lxml would have serialized for the same elements (escaping, ``<x/>`` for an empty element,
+prefixes). Figures, whose drawing python-docx builds, stay elements.
 """
 
 from __future__ import annotations
 
-import copy
 import re
+import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -114,7 +118,7 @@ TOC_LEVELS = 2
 TOC_INSTRUCTION = f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u '
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_W_P, _W_T, _W_R = qn("w:p"), qn("w:t"), qn("w:r")
+_W_P, _W_T, _W_TBL = qn("w:p"), qn("w:t"), qn("w:tbl")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _FILL_PARTS = {CT.WML_DOCUMENT_MAIN, CT.WML_HEADER, CT.WML_FOOTER, CT.WML_FOOTNOTES,
                CT.WML_ENDNOTES}
@@ -150,25 +154,115 @@ def _xml_safe(s: str) -> str:
     return _NOT_XML.sub("", s)
 
 
-class _Sink:
-    """Where built blocks go: straight into the document, just before the body placeholder.
+def _esc(s: str) -> str:
+    """Text content escaped as lxml (libxml2) serializes it."""
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
 
-    Building in place matters for speed: lxml moves a large detached subtree into another
-    document slowly (xml:space attributes make it re-resolve the xml namespace node by node),
-    while appending rows to a table already in the document is cheap.
+
+def _attr(s: str) -> str:
+    """An attribute value escaped as lxml (libxml2) serializes it."""
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+            .replace("\r", "&#13;"))
+
+
+def _checked_attr(s: str) -> str:
+    """An attribute value that was never made XML-safe: refused as lxml's ``set`` refuses it."""
+    if _NOT_XML.search(s):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
+                         "or control characters")
+    return _attr(s)
+
+
+def _el(tag: str, inner: str, attrs: str = "") -> str:
+    """``<tag attrs>inner</tag>``, or ``<tag attrs/>`` when empty, as lxml writes it."""
+    return f"<{tag}{attrs}>{inner}</{tag}>" if inner else f"<{tag}{attrs}/>"
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WRAP_OPEN = f'<w:body xmlns:w="{_W_NS}" xmlns:r="{_R_NS}">'.encode()
+_WRAP_CLOSE = b"</w:body>"
+
+
+def _can_splice(anchor) -> bool:
+    """Whether text written with the prefixes w and r means, where ``anchor`` is, what it
+    would mean as elements."""
+    scope = anchor.nsmap
+    uris = list(scope.values())
+    return (scope.get("w") == _W_NS and scope.get("r") == _R_NS
+            and uris.count(_W_NS) == 1 and uris.count(_R_NS) == 1)
+
+
+class _Sink:
+    """Where built blocks go, in order, just before the body placeholder.
+
+    Blocks arrive as XML text (``parts``, written with the prefixes ``w`` and ``r``) or, rarely,
+    as elements (``element``). Text is gathered and encoded in batches; each run of it between
+    elements becomes one chunk that stands in the tree as a marker comment and is spliced into
+    the serialized main document (``splice``). That needs the document to know the two
+    namespaces by exactly those prefixes where the body goes, as every Word or LibreOffice file
+    does; otherwise each chunk is parsed and its elements moved into the tree, slower (lxml
+    moves a large detached subtree into a document node by node) but right whatever the
+    prefixes.
     """
+
+    _BATCH = 4096  # parts per encoded batch: bounds the number of small strings alive at once
 
     def __init__(self, anchor) -> None:
         self.anchor = anchor
-        self.last = None
+        self.parts: list[str] = []
+        self._batches: list[bytes] = []
+        self.chunks: list[bytes] = []
+        self.empty = True  # nothing written yet
+        self.last_tbl = False  # the last block written is a table
+        self.splice = _can_splice(anchor)
+        self._token = secrets.token_hex(8)
 
-    def append(self, el) -> None:
+    def add(self, xml: str, *, table: bool = False) -> None:
+        parts = self.parts
+        parts.append(xml)
+        self.empty = False
+        self.last_tbl = table
+        if len(parts) >= self._BATCH:
+            self._batches.append("".join(parts).encode())
+            parts.clear()
+
+    def element(self, el) -> None:
+        self.flush()
         self.anchor.addprevious(el)
-        self.last = el
+        self.empty = False
+        self.last_tbl = el.tag == _W_TBL
 
-    def extend(self, els) -> None:
-        for el in els:
-            self.append(el)
+    def flush(self) -> None:
+        if self.parts:
+            self._batches.append("".join(self.parts).encode())
+            self.parts.clear()
+        if not self._batches:
+            return
+        chunk = b"".join(self._batches)
+        self._batches.clear()
+        if self.splice:
+            self.anchor.addprevious(etree.Comment(self._marker(len(self.chunks))))
+            self.chunks.append(chunk)
+        else:
+            parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
+            for el in etree.fromstring(_WRAP_OPEN + chunk + _WRAP_CLOSE, parser):
+                self.anchor.addprevious(el)
+
+    def _marker(self, i: int) -> str:
+        return f"reportgen-body-{self._token}-{i}"
+
+    def spliced(self, xml: bytes) -> bytes:
+        """The serialized main document with every marker comment replaced by its chunk."""
+        if not self.chunks:
+            return xml
+        pieces = re.split(rb"<!--reportgen-body-" + self._token.encode() + rb"-(\d+)-->", xml)
+        if [int(n) for n in pieces[1::2]] != list(range(len(self.chunks))):
+            raise AssertionError("the body markers did not survive serialization intact")
+        pieces[1::2] = self.chunks
+        return b"".join(pieces)
 
 
 # ============================================================================ entry point
@@ -203,13 +297,19 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     builder = _Builder(document, body_p, fields, image_root, base_loc, findings)
     sink = _Sink(body_p)
     builder.build(normalize(doc), sink)
-    _finish_body(body_p, sink.last)
+    sink.flush()
+    _finish_body(body_p, sink)
     if builder.has_toc:
         _set_update_fields(document.settings.element)
 
     buf = BytesIO()
     document.save(buf)
-    return reproducible_zip(buf.getvalue(), replace={"docProps/core.xml": core_xml(core)}), findings
+    main = document.part.partname.membername
+    with zipfile.ZipFile(buf) as z:
+        skeleton = z.read(main)
+    replace = {main: sink.spliced(skeleton), "docProps/core.xml": core_xml(core)}
+    del skeleton
+    return reproducible_zip(buf.getvalue(), replace=replace), findings
 
 
 # ============================================================================ placeholders
@@ -315,7 +415,7 @@ def _fill_placeholders(document, fields: Mapping[str, str], base_loc: Location,
     return body[0][1]
 
 
-def _finish_body(body_p, last) -> None:
+def _finish_body(body_p, sink: _Sink) -> None:
     """Remove the placeholder paragraph now that the body stands before it."""
     ppr = body_p.find(qn("w:pPr"))
     if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
@@ -325,8 +425,8 @@ def _finish_body(body_p, last) -> None:
                 body_p.remove(child)
         return
     following = body_p.getnext()
-    if last is None or (last.tag == qn("w:tbl")
-                        and (following is None or following.tag == qn("w:sectPr"))):
+    if sink.empty or (sink.last_tbl
+                      and (following is None or following.tag == qn("w:sectPr"))):
         # Word ends every story (and table cell) with a paragraph.
         body_p.addprevious(_E("w:p"))
     body_p.getparent().remove(body_p)
@@ -440,6 +540,8 @@ class _Builder:
                 ids += [int(v) for v in p.element.xpath("//wp:docPr/@id") if v.isdigit()]
         self._next_docpr = 1 + max(ids or [0])
         self._hyperlinks: dict[str, str] = {}
+        self._ppr_cache: dict[tuple, str] = {}
+        self._rpr_cache: dict[frozenset, str] = {}
         self._headings: list[tuple[int, str, str]] = []
         self._heading_i = 0
 
@@ -566,12 +668,16 @@ class _Builder:
     # ------------------------------------------------------------------ blocks
 
     def build(self, doc: Document, out: _Sink) -> None:
-        self.has_toc = any(isinstance(b, TableOfContents) for b in iter_blocks(doc.blocks))
+        headings = []
+        for b in iter_blocks(doc.blocks):
+            if isinstance(b, Heading):
+                if b.level <= TOC_LEVELS:
+                    headings.append(b)
+            elif isinstance(b, TableOfContents):
+                self.has_toc = True
         if self.has_toc:
-            for b in iter_blocks(doc.blocks):
-                if isinstance(b, Heading) and b.level <= TOC_LEVELS:
-                    self._headings.append((b.level, plain_text(b.inlines),
-                                           f"_Toc{len(self._headings) + 1:08d}"))
+            for i, b in enumerate(headings, start=1):
+                self._headings.append((b.level, plain_text(b.inlines), f"_Toc{i:08d}"))
         self.blocks(doc.blocks, out, depth=0, quote=False)
 
     def blocks(self, blocks: Iterable[Block], out: _Sink, *, depth: int, quote: bool) -> None:
@@ -585,82 +691,65 @@ class _Builder:
                 style = self.style(f"continue{min(depth, 3)}")
             else:
                 style = self.style("quote") if quote else self.style("normal")
-            out.append(self._after_table(out, self.paragraph(b.inlines, style)))
+            out.add(self.paragraph(b.inlines, style, after_table=out.last_tbl))
         elif isinstance(b, Heading):
-            out.append(self.heading(b))
+            out.add(self.heading(b))
         elif isinstance(b, (BulletList, OrderedList)):
             self.list_block(b, out, depth=depth, quote=quote)
         elif isinstance(b, Table):
             self.table(b, out)
         elif isinstance(b, Figure):
-            first, *rest = self.figure(b)
-            out.append(self._after_table(out, first))
-            out.extend(rest)
+            self.figure(b, out)
         elif isinstance(b, PageBreak):
-            p = _E("w:p")
-            _sub(_sub(p, "w:r"), "w:br", {"w:type": "page"})
-            out.append(p)
+            out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         elif isinstance(b, TableOfContents):
-            out.extend(self.toc())
+            self.toc(out)
         elif isinstance(b, BlockQuote):
             self.blocks(b.blocks, out, depth=depth, quote=True)
 
-    def _ppr(self, p, style: str | None, *, keep_next: bool = False, jc: str | None = None,
-             numpr: tuple[int, str] | None = None):
-        """w:pPr in schema order: pStyle, keepNext, numPr, ..., jc."""
-        if not (style or keep_next or jc or numpr):
-            return None
-        ppr = _sub(p, "w:pPr")
-        if style:
-            _sub(ppr, "w:pStyle", {"w:val": style})
-        if keep_next:
-            _sub(ppr, "w:keepNext")
-        if numpr:
-            n = _sub(ppr, "w:numPr")
-            _sub(n, "w:ilvl", {"w:val": str(numpr[0])})
-            _sub(n, "w:numId", {"w:val": numpr[1]})
-        if jc:
-            _sub(ppr, "w:jc", {"w:val": jc})
-        return ppr
+    def _ppr(self, style: str | None, keep_next: bool = False, jc: str | None = None,
+             numpr: tuple[int, str] | None = None, after_table: bool = False) -> str:
+        """w:pPr in schema order: pStyle, keepNext, numPr, spacing, jc.
 
-    @staticmethod
-    def _after_table(out: _Sink, p):
-        """Text right under a table would touch its bottom rule: give the first paragraph after
-        a table some space above (headings and captions have their own)."""
-        if out.last is not None and out.last.tag == qn("w:tbl"):
-            ppr = p.find(qn("w:pPr"))
-            if ppr is None:
-                ppr = _E("w:pPr")
-                p.insert(0, ppr)
-            spacing = _E("w:spacing", {"w:before": _SPACE_AFTER_TABLE})
-            jc = ppr.find(qn("w:jc"))  # w:spacing comes before w:jc in pPr
-            if jc is not None:
-                jc.addprevious(spacing)
-            else:
-                ppr.append(spacing)
-        return p
+        ``after_table``: text right under a table would touch its bottom rule, so the first
+        paragraph after a table gets some space above (headings and captions have their own).
+        """
+        key = (style, keep_next, jc, numpr, after_table)
+        xml = self._ppr_cache.get(key)
+        if xml is None:
+            xml = ""
+            if style:
+                xml += f'<w:pStyle w:val="{_attr(style)}"/>'
+            if keep_next:
+                xml += "<w:keepNext/>"
+            if numpr:
+                xml += (f'<w:numPr><w:ilvl w:val="{numpr[0]}"/>'
+                        f'<w:numId w:val="{_attr(numpr[1])}"/></w:numPr>')
+            if after_table:
+                xml += f'<w:spacing w:before="{_SPACE_AFTER_TABLE}"/>'
+            if jc:
+                xml += f'<w:jc w:val="{_attr(jc)}"/>'
+            xml = _el("w:pPr", xml) if xml else ""
+            self._ppr_cache[key] = xml
+        return xml
 
     def paragraph(self, inlines, style: str | None, *, keep_next: bool = False,
-                  jc: str | None = None, numpr=None):
-        p = _E("w:p")
-        self._ppr(p, style, keep_next=keep_next, jc=jc, numpr=numpr)
-        self.runs(inlines, p, frozenset())
-        return p
+                  jc: str | None = None, numpr=None, after_table: bool = False) -> str:
+        return _el("w:p", self._ppr(style, keep_next, jc, numpr, after_table)
+                   + self.runs(inlines, _NO_FMT))
 
-    def heading(self, h: Heading):
-        p = _E("w:p")
-        self._ppr(p, self.style(f"h{h.level}"))
-        bookmark = None
+    def heading(self, h: Heading) -> str:
+        xml = self._ppr(self.style(f"h{h.level}"))
         if self.has_toc and h.level <= TOC_LEVELS:
             bookmark = self._headings[self._heading_i][2]
             self._heading_i += 1
             bid = str(self._next_bookmark)
             self._next_bookmark += 1
-            _sub(p, "w:bookmarkStart", {"w:id": bid, "w:name": bookmark})
-        self.runs(h.inlines, p, frozenset())
-        if bookmark:
-            _sub(p, "w:bookmarkEnd", {"w:id": bid})
-        return p
+            xml += (f'<w:bookmarkStart w:id="{bid}" w:name="{_attr(bookmark)}"/>'
+                    f'{self.runs(h.inlines, _NO_FMT)}<w:bookmarkEnd w:id="{bid}"/>')
+        else:
+            xml += self.runs(h.inlines, _NO_FMT)
+        return _el("w:p", xml)
 
     def list_block(self, lst: BulletList | OrderedList, out: _Sink, *, depth: int,
                    quote: bool) -> None:
@@ -673,16 +762,16 @@ class _Builder:
         else:
             num_id = self.bullet_num
             style = self.style("bullet")
+        numpr = (level, num_id)
         for item in lst.items:
             if not item or not isinstance(item[0], Paragraph):
                 # The item starts with something that cannot carry the number or bullet (a
                 # table, a nested list...): give it an empty numbered paragraph so it counts.
-                out.append(self._after_table(out, self.paragraph((), style,
-                                                                 numpr=(level, num_id))))
+                out.add(self.paragraph((), style, numpr=numpr, after_table=out.last_tbl))
             for i, b in enumerate(item):
                 if i == 0 and isinstance(b, Paragraph):
-                    out.append(self._after_table(out, self.paragraph(b.inlines, style,
-                                                                     numpr=(level, num_id))))
+                    out.add(self.paragraph(b.inlines, style, numpr=numpr,
+                                           after_table=out.last_tbl))
                 elif isinstance(b, (BulletList, OrderedList)):
                     self.list_block(b, out, depth=depth + 1, quote=quote)
                 else:
@@ -690,73 +779,63 @@ class _Builder:
 
     # ------------------------------------------------------------------ inlines
 
-    def runs(self, inlines: Iterable[Inline], parent, fmt: frozenset) -> None:
+    def runs(self, inlines: Iterable[Inline], fmt: frozenset) -> str:
+        out = []
         for x in inlines:
-            if isinstance(x, Text):
-                parent.append(self.run(x.text, fmt))
-            elif isinstance(x, Strong):
-                self.runs(x.children, parent, fmt | {"b"})
-            elif isinstance(x, Emphasis):
-                self.runs(x.children, parent, fmt | {"i"})
-            elif isinstance(x, Code):
-                parent.append(self.run(x.text, fmt | {"code"}))
-            elif isinstance(x, LineBreak):
-                r = _sub(parent, "w:r")
-                _sub(r, "w:br")
-            elif isinstance(x, Link):
-                parent.append(self.hyperlink(x, fmt))
+            kind = type(x)
+            if kind is Text:
+                out.append(self.run(x.text, fmt))
+            elif kind is Strong:
+                out.append(self.runs(x.children, fmt | {"b"}))
+            elif kind is Emphasis:
+                out.append(self.runs(x.children, fmt | {"i"}))
+            elif kind is Code:
+                out.append(self.run(x.text, fmt | {"code"}))
+            elif kind is LineBreak:
+                out.append("<w:r><w:br/></w:r>")
+            elif kind is Link:
+                out.append(self.hyperlink(x, fmt))
+        return "".join(out)
 
-    def run(self, text: str, fmt: frozenset):
-        r = _E("w:r")
-        if fmt:
-            rpr = _sub(r, "w:rPr")
+    def _rpr(self, fmt: frozenset) -> str:
+        xml = self._rpr_cache.get(fmt)
+        if xml is None:
+            xml = ""
             if "code" in fmt:
                 if self.styles.get("code"):
-                    _sub(rpr, "w:rStyle", {"w:val": self.styles["code"]})
+                    xml += f'<w:rStyle w:val="{_attr(self.styles["code"])}"/>'
                 else:
-                    _sub(rpr, "w:rFonts", {"w:ascii": "Courier New", "w:hAnsi": "Courier New"})
+                    xml += '<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New"/>'
             elif "link" in fmt and self.styles.get("hyperlink"):
-                _sub(rpr, "w:rStyle", {"w:val": self.styles["hyperlink"]})
+                xml += f'<w:rStyle w:val="{_attr(self.styles["hyperlink"])}"/>'
             if "b" in fmt:
-                _sub(rpr, "w:b")
+                xml += "<w:b/>"
             if "i" in fmt:
-                _sub(rpr, "w:i")
+                xml += "<w:i/>"
             if "link" in fmt and not self.styles.get("hyperlink") and "code" not in fmt:
-                _sub(rpr, "w:color", {"w:val": "0B4F9C"})
-                _sub(rpr, "w:u", {"w:val": "single"})
-            if len(rpr) == 0:
-                r.remove(rpr)
-        self._text_into(r, text)
-        return r
+                xml += '<w:color w:val="0B4F9C"/><w:u w:val="single"/>'
+            xml = _el("w:rPr", xml) if xml else ""
+            self._rpr_cache[fmt] = xml
+        return xml
 
-    @staticmethod
-    def _text_into(r, text: str) -> None:
-        text = _xml_safe(text)
-        parts = text.split("\t")
-        for i, part in enumerate(parts):
-            if i:
-                _sub(r, "w:tab")
-            if part:
-                t = _sub(r, "w:t")
-                t.text = part
-                t.set(_XML_SPACE, "preserve")
+    def run(self, text: str, fmt: frozenset) -> str:
+        return _el("w:r", (self._rpr(fmt) if fmt else "") + _text_xml(text))
 
-    def hyperlink(self, link: Link, fmt: frozenset):
+    def hyperlink(self, link: Link, fmt: frozenset) -> str:
         url = link.url.strip()
         if url.startswith("#") and len(url) > 1:
-            h = _E("w:hyperlink", {"w:anchor": url[1:], "w:history": "1"})
+            attrs = f' w:anchor="{_checked_attr(url[1:])}" w:history="1"'
         elif url:
             target = quote(_xml_safe(url), safe="!#$%&'()*+,/:;=?@[]~-._")
             rid = self._hyperlinks.get(target)
             if rid is None:
                 rid = self.part.relate_to(target, RT.HYPERLINK, is_external=True)
                 self._hyperlinks[target] = rid
-            h = _E("w:hyperlink", {"r:id": rid, "w:history": "1"})
+            attrs = f' r:id="{_attr(rid)}" w:history="1"'
         else:
             # An empty destination links nowhere; keep the text.
-            h = _E("w:hyperlink", {"w:history": "1"})
-        self.runs(link.children, h, fmt | {"link"})
-        return h
+            attrs = ' w:history="1"'
+        return _el("w:hyperlink", self.runs(link.children, fmt | {"link"}), attrs)
 
     # ------------------------------------------------------------------ tables
 
@@ -780,8 +859,10 @@ class _Builder:
                 text = plain_text(row[j])
                 longest = max(longest, min(len(text), 60) * _CHAR)
                 for word in _BREAKABLE.split(text):
-                    hard = any(c.isdigit() for c in word)
-                    token = max(token, (len(word) if hard else min(len(word), 14)) * _CHAR)
+                    n_chars = len(word)
+                    if n_chars > 14 and not any(map(str.isdigit, word)):
+                        n_chars = 14  # only a word with a digit is too long to break
+                    token = max(token, n_chars * _CHAR)
             mins.append(token + _CELL_PAD)
             wants.append(max(longest, token) + _CELL_PAD)
         total = self.text_width_twips
@@ -796,83 +877,81 @@ class _Builder:
         widths[-1] += total - sum(widths)
         return widths
 
-    def _prototype_row(self, widths: list[int], align: tuple[str, ...], *, header: bool,
-                       bold: bool):
-        tr = _E("w:tr")
-        trpr = _sub(tr, "w:trPr")
-        _sub(trpr, "w:cantSplit")
-        if header:
-            # Repeats the header row on every page; also what marks it as a header for
-            # assistive technology and tagged PDF.
-            _sub(trpr, "w:tblHeader")
-        cell_style = self.style("cell")
-        for j, w in enumerate(widths):
-            tc = _sub(tr, "w:tc")
-            tcpr = _sub(tc, "w:tcPr")
-            _sub(tcpr, "w:tcW", {"w:w": str(w), "w:type": "dxa"})
-            p = _sub(tc, "w:p")
-            jc = {"right": "right", "center": "center"}.get(align[j])
-            self._ppr(p, cell_style, jc=jc)
-            r = _sub(p, "w:r")
-            if bold:
-                _sub(_sub(r, "w:rPr"), "w:b")
-            t = _sub(r, "w:t")
-            t.set(_XML_SPACE, "preserve")
-        return tr
+    def _row_writer(self, widths: list[int], align: tuple[str, ...], *, header: bool,
+                    bold: bool):
+        """A function writing one w:tr of this table from its cells.
 
-    def _fill_row(self, proto, cells, bold: bool):
-        tr = copy.deepcopy(proto)
-        for j, cell in enumerate(cells):
-            p = tr[j + 1][1]  # w:tr > (w:trPr, w:tc...) ; w:tc > (w:tcPr, w:p)
-            r = p[-1]
-            if len(cell) == 1 and type(cell[0]) is Text:
-                r[-1].text = _xml_safe(cell[0].text)
-            else:
-                p.remove(r)
-                if cell:
-                    self.runs(cell, p, frozenset({"b"}) if bold else frozenset())
-        return tr
+        Every cell has the same frame (tcPr, pPr and, for plain text, one run), so each row is
+        the precomputed pieces around the cells' escaped text.
+        """
+        tr_open = ("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header
+                   # w:tblHeader repeats the header row on every page; also what marks it as
+                   # a header for assistive technology and tagged PDF.
+                   else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        cell_style = self.style("cell")
+        r_open = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+        fmt = frozenset({"b"}) if bold else _NO_FMT
+        frames = []
+        for j, w in enumerate(widths):
+            jc = {"right": "right", "center": "center"}.get(align[j])
+            frames.append((f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>',
+                           self._ppr(cell_style, jc=jc)))
+        plain = [f"{tc}<w:p>{ppr}{r_open}<w:t xml:space=\"preserve\">" for tc, ppr in frames]
+        plain_end = "</w:t></w:r></w:p></w:tc>"
+        # A cell the row does not have keeps the frame's empty run.
+        missing = [f'{tc}<w:p>{ppr}{r_open}<w:t xml:space="preserve"/></w:r></w:p></w:tc>'
+                   for tc, ppr in frames]
+
+        def write(cells) -> str:
+            out = [tr_open]
+            for j, cell in enumerate(cells):
+                if len(cell) == 1 and type(cell[0]) is Text:
+                    out += (plain[j], _esc(_xml_safe(cell[0].text)), plain_end)
+                else:
+                    tc, ppr = frames[j]
+                    out.append(f"{tc}{_el('w:p', ppr + self.runs(cell, fmt))}</w:tc>")
+            out += missing[len(cells):]
+            out.append("</w:tr>")
+            return "".join(out)
+
+        return write
 
     def table(self, t: Table, out: _Sink) -> None:
         if t.caption:
-            cap = self.paragraph((Text(t.caption),), self.style("caption"), keep_next=True)
-            out.append(cap)
-        tbl = _E("w:tbl")
-        tblpr = _sub(tbl, "w:tblPr")
+            out.add(self.paragraph((Text(t.caption),), self.style("caption"), keep_next=True))
+        tblpr = ""
         if self.styles.get("table"):
-            _sub(tblpr, "w:tblStyle", {"w:val": self.styles["table"]})
-        _sub(tblpr, "w:tblW", {"w:w": str(self.text_width_twips), "w:type": "dxa"})
-        _sub(tblpr, "w:tblLayout", {"w:type": "fixed"})
+            tblpr += f'<w:tblStyle w:val="{_attr(self.styles["table"])}"/>'
+        tblpr += (f'<w:tblW w:w="{self.text_width_twips}" w:type="dxa"/>'
+                  '<w:tblLayout w:type="fixed"/>')
         look = 0x0020 | 0x0200 | 0x0400 | (0x0040 if t.totals else 0)
-        _sub(tblpr, "w:tblLook", {
-            "w:val": f"{look:04X}", "w:firstRow": "1", "w:lastRow": "1" if t.totals else "0",
-            "w:firstColumn": "0", "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
+        tblpr += (f'<w:tblLook w:val="{look:04X}" w:firstRow="1" '
+                  f'w:lastRow="{"1" if t.totals else "0"}" w:firstColumn="0" w:lastColumn="0" '
+                  'w:noHBand="1" w:noVBand="1"/>')
         if t.caption:
-            _sub(tblpr, "w:tblCaption", {"w:val": _xml_safe(t.caption)})
-            _sub(tblpr, "w:tblDescription", {"w:val": _xml_safe(t.caption)})
+            caption = _attr(_xml_safe(t.caption))
+            tblpr += (f'<w:tblCaption w:val="{caption}"/>'
+                      f'<w:tblDescription w:val="{caption}"/>')
         widths = self._widths(t)
-        grid = _sub(tbl, "w:tblGrid")
-        for w in widths:
-            _sub(grid, "w:gridCol", {"w:w": str(w)})
-        out.append(tbl)  # attach first; rows are then appended in place (see _Sink)
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        out.add(f"<w:tbl><w:tblPr>{tblpr}</w:tblPr>{_el('w:tblGrid', grid)}")
         # Header cells bold directly too: LibreOffice does not apply every table-style part.
-        tbl.append(self._fill_row(self._prototype_row(widths, t.align, header=True, bold=True),
-                                  t.header, True))
-        body_proto = self._prototype_row(widths, t.align, header=False, bold=False)
+        out.add(self._row_writer(widths, t.align, header=True, bold=True)(t.header))
+        body_row = self._row_writer(widths, t.align, header=False, bold=False)
         rows = t.rows
         last = len(rows) - 1 if t.totals else -1
         for i, row in enumerate(rows):
             if i == last:
                 # Bold directly as well as by the style's last-row format, which not every
                 # reader (LibreOffice) applies.
-                proto = self._prototype_row(widths, t.align, header=False, bold=True)
-                tbl.append(self._fill_row(proto, row, True))
+                out.add(self._row_writer(widths, t.align, header=False, bold=True)(row))
             else:
-                tbl.append(self._fill_row(body_proto, row, False))
+                out.add(body_row(row))
+        out.add("</w:tbl>", table=True)
 
     # ------------------------------------------------------------------ figures
 
-    def figure(self, f: Figure) -> list:
+    def figure(self, f: Figure, out: _Sink) -> None:
         path = Path(f.src)
         if self.image_root is not None and not path.is_absolute():
             path = self.image_root / path
@@ -880,7 +959,9 @@ class _Builder:
         if not path.is_file():
             self.findings.append(error("docx.image-missing",
                                        f"the figure's image file does not exist: {f.src}", where))
-            return [self.paragraph((Text(f"[{f.alt or f.src}]"),), self.style("normal"))]
+            out.add(self.paragraph((Text(f"[{f.alt or f.src}]"),), self.style("normal"),
+                                   after_table=out.last_tbl))
+            return
         try:
             rid, image = self.part.get_or_add_image(str(path))
             w, h = int(image.width), int(image.height)
@@ -889,7 +970,9 @@ class _Builder:
                 "docx.image-unreadable",
                 f"cannot use the figure's image {f.src}: {type(exc).__name__}: {exc}", where,
                 hint="use PNG or JPEG"))
-            return [self.paragraph((Text(f"[{f.alt or f.src}]"),), self.style("normal"))]
+            out.add(self.paragraph((Text(f"[{f.alt or f.src}]"),), self.style("normal"),
+                                   after_table=out.last_tbl))
+            return
         # Fit to the text width (never enlarge) and to 80 % of the text height, so the caption
         # fits on the same page.
         scale = min(1.0, self.text_width_emu / w, 0.8 * self.text_height_emu / h) if w and h else 1
@@ -904,51 +987,61 @@ class _Builder:
         cnvpr = inline.find(".//" + qn("pic:cNvPr"))
         if cnvpr is not None:
             cnvpr.set("descr", alt)
+        # An element, not text: python-docx builds the drawing, and lxml decides which of its
+        # namespace declarations it keeps.
         p = _E("w:p")
-        self._ppr(p, self.style("normal"), keep_next=bool(f.caption))
+        style = self.style("normal")
+        if style or f.caption or out.last_tbl:
+            ppr = _sub(p, "w:pPr")
+            if style:
+                _sub(ppr, "w:pStyle", {"w:val": style})
+            if f.caption:
+                _sub(ppr, "w:keepNext")
+            if out.last_tbl:
+                _sub(ppr, "w:spacing", {"w:before": _SPACE_AFTER_TABLE})
         _sub(_sub(p, "w:r"), "w:drawing").append(inline)
-        out = [p]
+        out.element(p)
         if f.caption:
-            out.append(self.paragraph((Text(f.caption),), self.style("caption")))
-        return out
+            out.add(self.paragraph((Text(f.caption),), self.style("caption")))
 
     # ------------------------------------------------------------------ table of contents
 
-    def toc(self) -> list:
+    def toc(self, out: _Sink) -> None:
         """A TOC field whose result already lists the headings (linked to bookmarks), so a
         reader that does not update fields (LibreOffice, a PDF made from it) shows them too;
         Word rebuilds it with page numbers on open (w:dirty and settings' updateFields)."""
-        out = []
         title = self.fields.get("toc_title", DEFAULT_TOC_TITLE)
-        out.append(self.paragraph((Text(str(title)),), self.style("toc_heading", "h1")))
-
-        def fld(parent, kind: str, dirty: bool = False):
-            r = _sub(parent, "w:r")
-            attrs = {"w:fldCharType": kind}
-            if dirty:
-                attrs["w:dirty"] = "true"
-            _sub(r, "w:fldChar", attrs)
-
-        def instr(parent, text: str):
-            r = _sub(parent, "w:r")
-            it = _sub(r, "w:instrText")
-            it.text = text
-            it.set(_XML_SPACE, "preserve")
-
+        out.add(self.paragraph((Text(str(title)),), self.style("toc_heading", "h1")))
         entries = self._headings or [(1, "", "")]
         for i, (level, text, bookmark) in enumerate(entries):
-            p = _E("w:p")
-            self._ppr(p, self.style(f"toc{level}"))
+            xml = self._ppr(self.style(f"toc{level}"))
             if i == 0:
-                fld(p, "begin", dirty=True)
-                instr(p, TOC_INSTRUCTION)
-                fld(p, "separate")
+                xml += ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                        f'<w:r><w:instrText xml:space="preserve">{_esc(TOC_INSTRUCTION)}'
+                        '</w:instrText></w:r>'
+                        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
             if bookmark:
                 # No page number: only Word's update knows it, and a PAGEREF with an empty
                 # result would leave LibreOffice drawing dot leaders to nowhere.
-                h = _sub(p, "w:hyperlink", {"w:anchor": bookmark, "w:history": "1"})
-                h.append(self.run(text, frozenset()))
+                xml += (f'<w:hyperlink w:anchor="{_attr(bookmark)}" w:history="1">'
+                        f'{self.run(text, _NO_FMT)}</w:hyperlink>')
             if i == len(entries) - 1:
-                fld(p, "end")
-            out.append(p)
-        return out
+                xml += '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            out.add(_el("w:p", xml))
+
+
+_NO_FMT: frozenset = frozenset()
+
+
+def _text_xml(text: str) -> str:
+    """The w:t (and w:tab) elements of a run holding ``text``."""
+    text = _xml_safe(text)
+    if "\t" not in text:
+        return f'<w:t xml:space="preserve">{_esc(text)}</w:t>' if text else ""
+    out = []
+    for i, part in enumerate(text.split("\t")):
+        if i:
+            out.append("<w:tab/>")
+        if part:
+            out.append(f'<w:t xml:space="preserve">{_esc(part)}</w:t>')
+    return "".join(out)
