@@ -24,6 +24,8 @@ from pydantic_core import PydanticCustomError
 
 OERE = Decimal("0.01")
 MAX_MONEY = Decimal(10) ** 12  # a thousand billion kronor: more than any programme, far within Decimal's precision
+_MAX_MONEY_INT = 10**12
+_MAX_MONEY_FLOAT = 1e12  # exact as a double
 
 COUNTIES: dict[str, str] = {
     "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län", "05": "Östergötlands län",
@@ -76,6 +78,21 @@ def did_you_mean(value: Any, choices: list[str] | tuple[str, ...]) -> str:
 
 def parse_money(value: Any) -> Decimal:
     """An amount in kronor with at most öre precision, never via binary floating point."""
+    # The common cases first (finances.xlsx has 90 000 amounts at 10 000 projects), with the
+    # result the full checks (_parse_money) give them: a whole number, or a double whose shortest
+    # repr has at most two decimals, from zero up to the limit.
+    kind = value.__class__
+    if kind is int and 0 <= value < _MAX_MONEY_INT:
+        return Decimal(value).quantize(OERE)
+    if kind is float and 0 <= value < _MAX_MONEY_FLOAT:
+        text = repr(value)
+        dot = text.find(".")
+        if "e" not in text and len(text) - dot <= 3:
+            return Decimal(text).quantize(OERE)
+    return _parse_money(value)
+
+
+def _parse_money(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict, dt.date)):
         raise PydanticCustomError("money", "expected an amount in kronor, found {found}", {"found": _found(value)})
     if isinstance(value, int):
@@ -689,6 +706,9 @@ class Record(Strict):
     def where(self, field: str | None = None) -> Any:
         if field and field in self.places:
             return self.places[field]
+        if self.row is None:
+            # The loader's places know the row's own place too, rather than a place made for every row.
+            return getattr(self.places, "row", None)
         return self.row
 
 

@@ -10,6 +10,7 @@ are harmless.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import unicodedata
 import warnings
@@ -18,8 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from openpyxl.utils import get_column_letter
 
 from ..findings import Finding, Location, error, warning
 
@@ -37,64 +36,82 @@ class Column:
     required: bool = True
 
 
-class Cell:
-    """A cell's value; its place is made only when asked for (a large sheet has many cells)."""
+class Sheet:
+    """What the rows of one sheet share: where they are and which column holds each key."""
 
-    __slots__ = ("column", "row", "uncalculated_formula", "value")
+    __slots__ = ("file", "letters", "name")
 
-    def __init__(self, value: Any, row: Row, column: str):
-        self.value = value
-        self.row = row
-        self.column = column  # the column's letter
-        # True when the cell holds a formula whose result was never calculated and saved.
-        self.uncalculated_formula = False
-
-    @property
-    def where(self) -> Location:
-        return Location(self.row.file, sheet=self.row.sheet, cell=f"{self.column}{self.row.number}")
+    def __init__(self, file: str, name: str, letters: dict[str, str]):
+        self.file = file
+        self.name = name
+        self.letters = letters  # column letter by key, in the order of the header row
 
 
 class Row:
-    __slots__ = ("cells", "file", "number", "sheet")
+    """A data row: the values of its non-empty cells by key; places are made only when asked for.
 
-    def __init__(self, file: str, sheet: str, number: int):
-        self.file = file
+    A large sheet has hundreds of thousands of cells: an object for each, or a place made for each
+    in advance, would cost more than reading the values.
+    """
+
+    __slots__ = ("formulas", "number", "sheet", "values")
+
+    def __init__(self, sheet: Sheet, number: int, values: dict[str, Any]):
         self.sheet = sheet
         self.number = number
-        self.cells: dict[str, Cell] = {}
+        self.values = values  # in the order of the header row; empty cells are left out
+        # The keys whose cell holds a formula whose result was never calculated and saved.
+        self.formulas: set[str] | None = None
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Every column of the row, empty cells too (in header order)."""
+        return self.sheet.letters
 
     @property
     def where(self) -> Location:
-        return Location(self.file, sheet=self.sheet, cell=f"A{self.number}")
+        return Location(self.sheet.file, sheet=self.sheet.name, cell=f"A{self.number}")
 
     def value(self, key: str) -> Any:
-        cell = self.cells.get(key)
-        return cell.value if cell else None
+        return self.values.get(key)
 
     def where_of(self, key: str) -> Location:
-        cell = self.cells.get(key)
-        return cell.where if cell else self.where
+        letter = self.sheet.letters.get(key)
+        if letter is None:
+            return self.where
+        return Location(self.sheet.file, sheet=self.sheet.name, cell=f"{letter}{self.number}")
 
     def places(self) -> RowPlaces:
-        return RowPlaces(self)
+        return RowPlaces(self.sheet, self.number)
 
 
 class RowPlaces(Mapping):
-    """The places of a row's cells by column key, made on demand."""
+    """The places of a row's cells by column key, made on demand; ``row`` is the row's own place.
 
-    __slots__ = ("_row",)
+    It does not hold on to the row's values, so they are freed once the records are made.
+    """
 
-    def __init__(self, row: Row):
-        self._row = row
+    __slots__ = ("_number", "_sheet")
+
+    def __init__(self, sheet: Sheet, number: int):
+        self._sheet = sheet
+        self._number = number
 
     def __getitem__(self, key: str) -> Location:
-        return self._row.cells[key].where
+        return Location(self._sheet.file, sheet=self._sheet.name, cell=f"{self._sheet.letters[key]}{self._number}")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._sheet.letters
 
     def __iter__(self):
-        return iter(self._row.cells)
+        return iter(self._sheet.letters)
 
     def __len__(self) -> int:
-        return len(self._row.cells)
+        return len(self._sheet.letters)
+
+    @property
+    def row(self) -> Location:
+        return Location(self._sheet.file, sheet=self._sheet.name, cell=f"A{self._number}")
 
 
 def normalize_header(text: Any) -> str:
@@ -193,25 +210,39 @@ class Workbook:
                                           f"{', '.join(c.header for c in columns)}", Location(self.file, sheet=sheet, cell="A1")))
                     return [], findings
                 col_index, header_findings = self._match_headers(sheet, header, columns)
-                letters = {idx: get_column_letter(idx + 1) for idx in col_index.values()}
+                shared = Sheet(self.file, sheet, {key: _column_letter(idx + 1) for key, idx in col_index.items()})
+                columns_at = list(col_index.items())
                 findings += header_findings
                 rows: list[Row] = []
+                # One object for equal texts and dates: a project id is in many rows, a day in many
+                # payments, and each cell is read as an object of its own.
+                texts: dict[str, str] = {}
+                days: dict[dt.date, dt.date] = {}
                 for number, values in enumerate(raw_rows, start=2):
                     if number > MAX_ROWS:
                         findings.append(error("xlsx-too-many-rows", f"the sheet has more than {MAX_ROWS} rows",
                                               Location(self.file, sheet=sheet, cell=f"A{number}")))
                         break
-                    if all(_is_blank(v) for v in values):
+                    for value in values:  # skip a blank row (None, "" or spaces only in every cell)
+                        if value is not None and not (isinstance(value, str) and not value.strip()):
+                            break
+                    else:
                         continue
-                    row = Row(self.file, sheet, number)
-                    for key, idx in col_index.items():
-                        value = values[idx] if idx < len(values) else None
+                    width = len(values)
+                    data: dict[str, Any] = {}
+                    for key, idx in columns_at:
+                        value = values[idx] if idx < width else None
                         if isinstance(value, str):
                             value = value.strip() or None
+                            if value is not None:
+                                value = texts.setdefault(value, value)
                         elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
                             value = int(value)  # as typed: 300000, not 300000.0
-                        row.cells[key] = Cell(value, row, letters[idx])
-                    rows.append(row)
+                        elif value.__class__ is dt.date:
+                            value = days.setdefault(value, value)
+                        if value is not None:
+                            data[key] = value
+                    rows.append(Row(shared, number, data))
             except Exception as exc:  # noqa: BLE001 - a corrupt sheet part is a finding, not a crash
                 findings.append(_open_failure(exc, Location(self.file, sheet=sheet)))
                 return [], findings
@@ -251,7 +282,7 @@ class Workbook:
                 unknown.append((idx, str(text)))
             elif col.key in found:
                 findings.append(error("xlsx-duplicate-column", f"the column '{col.header}' appears twice",
-                                      Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}1"),
+                                      Location(self.file, sheet=sheet, cell=f"{_column_letter(idx + 1)}1"),
                                       hint="delete or rename one of the two columns"))
             else:
                 found[col.key] = idx
@@ -268,7 +299,7 @@ class Workbook:
             if close:
                 hint = f"the column '{close[0]}' looks like it; rename its header to '{col.header}'"
             elif gaps:
-                cell = f"{get_column_letter(gaps[0] + 1)}1"
+                cell = f"{_column_letter(gaps[0] + 1)}1"
                 where = Location(self.file, sheet=sheet, cell=cell)
                 hint = (f"the header cell {cell} is empty (merged with the cell beside it?); unmerge the header "
                         f"cells and give each column its own header")
@@ -282,7 +313,7 @@ class Workbook:
             findings.append(warning(
                 "xlsx-unknown-column",
                 f"the column '{text}' is not one reportgen reads; its values are ignored",
-                Location(self.file, sheet=sheet, cell=f"{get_column_letter(idx + 1)}1"),
+                Location(self.file, sheet=sheet, cell=f"{_column_letter(idx + 1)}1"),
                 hint=f"the columns of this sheet are: {', '.join(c.header for c in columns)}"))
         return found, findings
 
@@ -290,16 +321,19 @@ class Workbook:
         # A formula saved by openpyxl (or another generator) has no cached result, and an error
         # cell (#DIV/0!) has no value: both read as empty. Only when a required cell is empty is
         # the workbook opened a second time, with openpyxl, to tell "empty" from those two.
-        suspects = [c for r in rows for k, c in r.cells.items() if c.value is None and k in required]
+        suspects = [(r, k) for r in rows for k in r.keys if k in required and k not in r.values]
         if not suspects:
             return
         formulas = self._formulas(sheet)
-        for cell in suspects:
-            row, col = _split_cell(cell.where.cell or "")
-            if (sheet, row, col) in self._error_cells:
-                cell.value = self._error_cells[(sheet, row, col)]
-            elif (row, col) in formulas:
-                cell.uncalculated_formula = True
+        for row, key in suspects:
+            col = _column_number(row.keys[key])
+            if (sheet, row.number, col) in self._error_cells:
+                row.values[key] = self._error_cells[(sheet, row.number, col)]
+                row.values = {k: row.values[k] for k in row.keys if k in row.values}  # back in header order
+            elif (row.number, col) in formulas:
+                if row.formulas is None:
+                    row.formulas = set()
+                row.formulas.add(key)
 
     def _formulas(self, sheet: str) -> set[tuple[int, int]]:
         if self._formula_cells is None:
@@ -324,13 +358,26 @@ class Workbook:
         return self._formula_cells[sheet]
 
 
-def _split_cell(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    digits = "".join(ch for ch in ref if ch.isdigit())
+def _column_letter(number: int) -> str:
+    """The letters of the 1-based column ``number`` (28 -> 'AB'), as openpyxl's get_column_letter.
+
+    Importing openpyxl takes half a second; reading a workbook that has no formula to check
+    does not need it.
+    """
+    if not 1 <= number <= 18278:
+        raise ValueError(f"Invalid column index {number}")
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch.upper()) - 64
-    return int(digits or 0), col
+    return col
 
 
 def _zip_problem(path: Path) -> str | None:

@@ -12,10 +12,12 @@ Nothing here knows about the domain. The loader is strict where PyYAML is lenien
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -56,16 +58,102 @@ for _tag, _regex, _first in [
 ]:
     _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
 
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+_IMPLICIT = {first: tuple(pairs) for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()}
 
-@dataclass
+
+def _resolve(self: Any, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+    # BaseResolver.resolve, without the path resolvers (none are registered) and without the
+    # list concatenation it does per scalar: the C composer calls this once for every node.
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regex in _IMPLICIT.get(value[:1], ()):
+                if regex.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+def _no_path_resolvers(self: Any, *args: Any) -> None:
+    return None
+
+
+_CoreSchemaLoader.resolve = _resolve
+_CoreSchemaLoader.descend_resolver = _no_path_resolvers
+_CoreSchemaLoader.ascend_resolver = _no_path_resolvers
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector from running while a node graph is composed.
+
+    The graph of 10 000 projects is ~10^6 objects; every few thousand allocations the collector
+    would walk all of them again, which doubles the time of composing. None of them is garbage.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def compose(text: str) -> yaml.Node | None:
+    with _gc_paused():
+        return yaml.compose(text, Loader=_CoreSchemaLoader)
+
+
+_RELEASED = object()
+
+
 class YamlDocument:
     """The values of one YAML file and the place of each of them."""
 
-    file: str
-    data: Any
-    # The composed node graph: places are looked up in it when a finding needs one, instead of
-    # being stored for every value (a 10 000-project file has 400 000 of them).
-    root: yaml.Node | None = field(default=None, repr=False)
+    def __init__(self, file: str, data: Any, text: str | None = None):
+        self.file = file
+        self._data = data
+        # The source text. Places are looked up in its composed node graph when a finding needs
+        # one, instead of being stored for every value (a 10 000-project file has 400 000 of them).
+        # The graph is composed again only then: kept from loading on, it would be most of the
+        # memory validation uses (150 MB for 10 000 projects), and most runs never ask for a place.
+        self.text = text
+        self._root: yaml.Node | None = None
+        self._prepare: Callable[[Any], object] | None = None
+
+    def __repr__(self) -> str:
+        return f"YamlDocument(file={self.file!r})"
+
+    @property
+    def data(self) -> Any:
+        if self._data is _RELEASED:
+            doc, _ = _compose_and_build(self.file, self.text)  # it loaded once: the same text loads alike
+            self._data = doc.data
+            if self._prepare is not None:
+                self._prepare(self._data)
+        return self._data
+
+    def release(self, prepare: Callable[[Any], object] | None = None) -> None:
+        """Let the values go (once a model is made of them); they are built again if asked for.
+
+        ``prepare`` is given the values built again, to redo what the caller changed in place.
+        """
+        if self.text is not None:
+            self._data, self._prepare = _RELEASED, prepare
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            self._root = compose(self.text)
+        return self._root
+
+    def may_hold_control_characters(self) -> bool:
+        """False when no value can hold a control character other than tab and line breaks.
+
+        The reader refuses such characters written as they are, except NEL (U+0085); the others
+        reach a value only through an escape in a double-quoted text.
+        """
+        return self.text is None or _CONTROL_SOURCE.search(self.text) is not None
 
     def _walk(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest node along ``path`` that exists, and the key node of its last step."""
@@ -98,57 +186,90 @@ class YamlDocument:
         return self.where(path)
 
 
+# A control character as written, or an escape that could make one (\0 \a \b \v \f \e \x.. \u.. \U.. \N);
+# an escaped backslash before one of those letters matches too, which only costs a closer look.
+_CONTROL_SOURCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\\[0abvfexuUN]")
+
+
 def _loc(file: str, mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
 class _Builder:
-    def __init__(self, file: str, limit: int = ALIAS_ALLOWANCE):
+    def __init__(self, file: str, root: yaml.Node | None, aliases: bool, streamer: _Streamer | None = None):
         self.file = file
-        self.limit = limit
+        self.root = root
+        self.streamer = streamer
         self.findings: list[Finding] = []
         self.count = 0
         self.too_big = False
+        # Without aliases nothing expands: no limit. With them the limit is ALIAS_ALLOWANCE plus four
+        # times the distinct nodes, and counting those takes a walk of its own (a third of the
+        # build's time). The distinct values met so far give a limit that is never above the real
+        # one; the real one is counted only when that lower one is passed.
+        self.seen: set[int] | None = set() if aliases and streamer is None else None
+        self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
 
-    def build(self, node: yaml.Node, path: tuple) -> Any:
+    def build(self, node: yaml.Node) -> Any:
         self.count += 1
-        if self.count > self.limit:
-            if not self.too_big:
-                self.too_big = True
-                self.findings.append(error(
-                    "yaml-too-large",
-                    f"the document expands to more than {self.limit} values through its aliases",
-                    _loc(self.file, node.start_mark),
-                    hint="check for anchors and aliases (&name / *name) that refer to each other",
-                ))
+        if self.seen is not None:
+            self.seen.add(id(node))
+        if self.count > self.limit and self._over_limit(node):
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag not in (_TAG + "seq",):
-                self._bad_tag(node)
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        return self._scalar(node)
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node.tag, node.value, node.start_mark)
+        if kind is yaml.MappingNode:
+            return self._mapping(node)
+        if node.tag != _SEQ:
+            self._bad_tag(node.tag, node.start_mark)
+        build = self.build
+        return [build(child) for child in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
-        if node.tag != _TAG + "map":
-            self._bad_tag(node)
+    def _over_limit(self, node: yaml.Node | None) -> bool:
+        if self.streamer is not None:
+            # The nodes parsed so far are the lower limit here; the exact one needs the whole graph.
+            self.limit = ALIAS_ALLOWANCE + 4 * self.streamer.nodes
+            if self.count <= self.limit:
+                return False
+            raise _Fallback
+        if self.seen is not None:
+            self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
+            if self.count <= self.limit:
+                return False
+            self.seen = None
+            self.limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(self.root)
+            if self.count <= self.limit:
+                return False
+        if not self.too_big:
+            self.too_big = True
+            self.findings.append(error(
+                "yaml-too-large",
+                f"the document expands to more than {self.limit} values through its aliases",
+                _loc(self.file, node.start_mark),
+                hint="check for anchors and aliases (&name / *name) that refer to each other",
+            ))
+        return True
+
+    def _mapping(self, node: yaml.MappingNode) -> dict:
+        if node.tag != _MAP:
+            self._bad_tag(node.tag, node.start_mark)
         out: dict = {}
-        first_keys: dict[str, yaml.Node] = {}
+        build = self.build
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 self.findings.append(error(
                     "yaml-merge-key", "merge keys (<<) are not supported",
                     _loc(self.file, key_node.start_mark), hint="write the keys out in full"))
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self.findings.append(error(
                     "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
                     _loc(self.file, key_node.start_mark)))
                 continue
             key = key_node.value  # keys are always text: `2019:` stays "2019"
             if key in out:
-                first = first_keys.get(key)
+                first = _first_key(node, key)
                 self.findings.append(error(
                     "yaml-duplicate-key",
                     f"duplicate key '{key}'" + (f" (first defined at line {first.start_mark.line + 1})" if first else ""),
@@ -156,12 +277,10 @@ class _Builder:
                     hint="a key may appear only once in a mapping; remove or rename one of them",
                 ))
                 continue
-            first_keys[key] = key_node
-            out[key] = self.build(value_node, path + (key,))
+            out[key] = build(value_node)
         return out
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag, text = node.tag, node.value
+    def _scalar(self, tag: str, text: str, mark: Any) -> Any:
         if tag == _TAG + "str":
             return text
         if tag == _TAG + "null":
@@ -180,22 +299,214 @@ class _Builder:
                 value = None
             if value is None or not value.is_finite():
                 self.findings.append(error(
-                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, node.start_mark)))
+                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, mark)))
                 return None
             return value
         if tag in (_TAG + "timestamp", _TAG + "binary"):
             # An explicit !!timestamp: hand the text on, the model parses dates itself.
             return text
-        self._bad_tag(node)
+        self._bad_tag(tag, mark)
         return None
 
-    def _bad_tag(self, node: yaml.Node) -> None:
+    def _bad_tag(self, tag: str, mark: Any) -> None:
         self.findings.append(error(
             "yaml-tag",
-            f"unsupported YAML tag '{node.tag}'",
-            _loc(self.file, node.start_mark),
+            f"unsupported YAML tag '{tag}'",
+            _loc(self.file, mark),
             hint="reportgen reads plain YAML only: remove the tag (the part starting with '!')",
         ))
+
+
+def _first_key(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    """The key node that a duplicate ``key`` of ``node`` repeats: the first one the builder took."""
+    for key_node, _ in node.value:
+        if key_node.tag != _MERGE and key_node.__class__ is yaml.ScalarNode and key_node.value == key:
+            return key_node
+    return None
+
+
+_AliasEvent, _ScalarEvent, _StreamEndEvent = yaml.AliasEvent, yaml.ScalarEvent, yaml.StreamEndEvent
+_SequenceStartEvent, _SequenceEndEvent, _MappingEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent, yaml.MappingEndEvent
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
+class _Fallback(Exception):
+    """The streaming build met what only the composed node graph decides exactly."""
+
+
+# Deeper documents are built from the node graph: there the depth at which Python's recursion
+# limit is reached is the one it always was.
+MAX_STREAMED_DEPTH = 100
+
+
+class _Streamer:
+    """Builds the values straight from the parser's events, without composing the node graph first.
+
+    The values and findings are those of _Builder on the composed graph (the events come in the
+    order the composer reads them, and the composer's errors are raised at the same events), but
+    the graph, four times the size of the values, is never held: only anchored nodes are composed,
+    as aliases may refer to them. Where the result would depend on the whole graph (an alias
+    expansion past the lower limit) or on the depth of recursion, it raises _Fallback.
+    """
+
+    def __init__(self, file: str, text: str, aliases: bool):
+        self.loader = _CoreSchemaLoader(text)
+        self.next = self.loader.get_event
+        self.builder = _Builder(file, None, aliases, streamer=self)
+        self.anchors: dict[str, yaml.Node] = {}
+        self.nodes = 0  # node events so far: each is a node of the graph composing would make
+        self.depth = 0
+
+    def run(self) -> tuple[Any, Any, list[Finding]]:
+        """As _build_from_graph: the values, the place of the root (None when not usable), the findings."""
+        try:
+            next_event = self.next
+            next_event()  # StreamStartEvent
+            if next_event().__class__ is _StreamEndEvent:
+                return None, None, [error("file-empty", "the file is empty; expected a YAML mapping",
+                                          Location(self.builder.file))]
+            root = next_event()
+            data = self.value(root)
+            next_event()  # DocumentEndEvent
+            after = next_event()
+            if after.__class__ is not _StreamEndEvent:
+                raise yaml.composer.ComposerError("expected a single document in the stream", root.start_mark,
+                                                  "but found another document", after.start_mark)
+            return data, root.start_mark, self.builder.findings
+        finally:
+            self.loader.dispose()
+
+    def value(self, event: Any) -> Any:
+        kind = event.__class__
+        if kind is _AliasEvent or event.anchor is not None:
+            return self.builder.build(self.compose(event))
+        self.nodes += 1
+        builder = self.builder
+        builder.count += 1
+        if builder.count > builder.limit:
+            builder._over_limit(None)
+        if kind is _ScalarEvent:
+            tag, text = event.tag, event.value
+            if tag is None or tag == "!":
+                if not event.implicit[0]:
+                    return text
+                # _resolve, inline: most plain texts start with a character no resolver claims.
+                for resolved, regex in _IMPLICIT.get(text[:1], ()):
+                    if regex.match(text):
+                        tag = resolved
+                        break
+                else:
+                    return text
+            return text if tag == _STR else builder._scalar(tag, text, event.start_mark)
+        if kind is _SequenceStartEvent:
+            return self.sequence(event)
+        return self.mapping(event)
+
+    def sequence(self, event: Any) -> list:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != _SEQ:
+            self.builder._bad_tag(tag, event.start_mark)
+        self._descend()
+        next_event, value = self.next, self.value
+        out = []
+        item = next_event()
+        while item.__class__ is not _SequenceEndEvent:
+            out.append(value(item))
+            item = next_event()
+        self.depth -= 1
+        return out
+
+    def mapping(self, event: Any) -> dict:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != _MAP:
+            self.builder._bad_tag(tag, event.start_mark)
+        self._descend()
+        next_event, value, builder = self.next, self.value, self.builder
+        out: dict = {}
+        firsts: dict[str, Any] = {}  # the place of each key, for a duplicate's message
+        key_event = next_event()
+        while key_event.__class__ is not _MappingEndEvent:
+            if key_event.__class__ is _ScalarEvent and key_event.anchor is None:
+                self.nodes += 1
+                key, key_tag, key_mark, plain = key_event.value, key_event.tag, key_event.start_mark, True
+            else:
+                node = self.compose(key_event)
+                key, key_tag, key_mark = node.value, node.tag, node.start_mark
+                plain = node.__class__ is _ScalarNode
+            if key_tag == _MERGE:  # only an explicit tag makes a merge key: none is resolved to it
+                builder.findings.append(error(
+                    "yaml-merge-key", "merge keys (<<) are not supported",
+                    _loc(builder.file, key_mark), hint="write the keys out in full"))
+                self.compose(next_event())
+            elif not plain:
+                builder.findings.append(error(
+                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
+                    _loc(builder.file, key_mark)))
+                self.compose(next_event())
+            elif key in out:
+                builder.findings.append(error(
+                    "yaml-duplicate-key", f"duplicate key '{key}' (first defined at line {firsts[key].line + 1})",
+                    _loc(builder.file, key_mark),
+                    hint="a key may appear only once in a mapping; remove or rename one of them",
+                ))
+                self.compose(next_event())
+            else:
+                firsts[key] = key_mark
+                out[key] = value(next_event())
+            key_event = next_event()
+        self.depth -= 1
+        return out
+
+    def compose(self, event: Any) -> yaml.Node:
+        """The node that starts with ``event``, as the composer makes it (CParser._compose_node)."""
+        kind = event.__class__
+        if kind is _AliasEvent:
+            node = self.anchors.get(event.anchor)
+            if node is None:
+                raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+            return node
+        anchor = event.anchor
+        if anchor is not None and anchor in self.anchors:
+            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence", self.anchors[anchor].start_mark,
+                                              "second occurrence", event.start_mark)
+        self.nodes += 1
+        tag = event.tag
+        if kind is _ScalarEvent:
+            if tag is None or tag == "!":
+                tag = _resolve(None, _ScalarNode, event.value, event.implicit)
+            node = _ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            return node
+        self._descend()
+        next_event = self.next
+        if kind is _SequenceStartEvent:
+            node = _SequenceNode(_SEQ if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                                     event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            item = next_event()
+            while item.__class__ is not _SequenceEndEvent:
+                node.value.append(self.compose(item))
+                item = next_event()
+        else:
+            node = _MappingNode(_MAP if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                                    event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            item = next_event()
+            while item.__class__ is not _MappingEndEvent:
+                key = self.compose(item)
+                node.value.append((key, self.compose(next_event())))
+                item = next_event()
+        node.end_mark = item.end_mark
+        self.depth -= 1
+        return node
+
+    def _descend(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_STREAMED_DEPTH:
+            raise _Fallback
 
 
 def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> Finding:
@@ -312,8 +623,26 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
                             hint="save the file as UTF-8 (in most editors: 'Save with encoding')")]
     if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
         return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
+    return _compose_and_build(file, text)
+
+
+def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[Finding]]:
+    # Without an anchor there is no alias to expand.
+    aliases = _ANCHOR.search(text) is not None
     try:
-        node = yaml.compose(text, Loader=_CoreSchemaLoader)
+        try:
+            data, root_mark, findings = _Streamer(file, text, aliases).run()
+            streamed = True
+        except yaml.YAMLError:
+            raise  # raised at the same event as the composer raises it
+        except Exception:  # noqa: BLE001 - _Fallback, RecursionError, or a value the builder cannot take
+            # (!!int x): from the graph, the composer's errors further on come first, as they always did.
+            streamed = False
+        if not streamed:
+            # The graph is made and dropped with the collector paused: let in while the graph
+            # lives, it would walk all of it once more for nothing.
+            with _gc_paused():
+                data, root_mark, findings = _build_from_graph(file, text, aliases)
     except yaml.reader.ReaderError as exc:
         finding = _syntax_finding(file, exc)
         where = _reader_error_location(file, text, exc)
@@ -326,24 +655,29 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
         return None, [_syntax_finding(file, exc, text)]
     except RecursionError:
         return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
-    if node is None:
-        return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
-    # Without an anchor there is no alias to expand; counting the nodes (1 s for 10 000 projects)
-    # is needed only when the text defines one.
-    limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(node) if _ANCHOR.search(text) else sys.maxsize
-    builder = _Builder(file, limit)
-    try:
-        data = builder.build(node, ())
-    except RecursionError:
-        return None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
-    if builder.too_big:
-        return None, builder.findings
-    doc = YamlDocument(file, data, node)
+    if root_mark is None:  # empty, too large or too deep
+        return None, findings
     if not isinstance(data, dict):
-        builder.findings.append(error(
+        findings.append(error(
             "yaml-root", f"expected a mapping (key: value lines) at the top of the file, found {_kind(data)}",
-            doc.where(())))
-    return doc, builder.findings
+            _loc(file, root_mark)))
+    # Only the text is kept: the graph is composed again if a place is asked for (YamlDocument.root).
+    return YamlDocument(file, data, text), findings
+
+
+def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, list[Finding]]:
+    """Compose the node graph, then build the values from it; the root's place is None when they cannot be used."""
+    node = yaml.compose(text, Loader=_CoreSchemaLoader)
+    if node is None:
+        return None, None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
+    builder = _Builder(file, node, aliases)
+    try:
+        data = builder.build(node)
+    except RecursionError:
+        return None, None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
+    if builder.too_big:
+        return None, None, builder.findings
+    return data, node.start_mark, builder.findings
 
 
 _ANCHOR = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
