@@ -288,7 +288,7 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
         except OSError as exc:
             result.findings.append(_write_failure(out_dir, exc))
             return result
-        ledger = Ledger(inputs)
+        ledger = inputs.ledger
         warnings = [f for f in findings if not f.is_error]
         # What a deliverable needs is an error only when that deliverable is built.
         readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}

@@ -16,12 +16,11 @@ def validate_inputs(folder: Path, today: dt.date | None = None) -> tuple[Inputs 
     data would report consequences of the first problem rather than problems of their own.
     """
     from . import rules
-    from .ledger import Ledger
 
     inputs, findings = load_inputs(folder)
     if inputs is None or has_errors(findings):
         return (None if has_errors(findings) else inputs), findings
-    ledger = Ledger(inputs)
+    ledger = inputs.ledger
     findings += rules.check(inputs, ledger)
     findings += rules.deliverable_readiness(inputs, ledger, today)
     return inputs, findings

@@ -8,6 +8,7 @@ reads all three files, so one run reports every problem.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import types
@@ -84,6 +85,14 @@ class Inputs:
     decision_doc: YamlDocument
     programme_doc: YamlDocument
     finances_file: str
+
+    @functools.cached_property
+    def ledger(self):
+        """The ledger of these inputs (reportgen.ledger.Ledger), computed once: validation's
+        rules and the build share it."""
+        from .ledger import Ledger
+
+        return Ledger(self)
 
     def where_decision(self, *path: Any) -> Location:
         return self.decision_doc.where(path)

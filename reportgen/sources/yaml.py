@@ -286,12 +286,21 @@ class _Builder:
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return text.lower() == "true"
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            # Only an explicit !!bool gets here with other text (the resolver never tags it so).
+            self.findings.append(error("yaml-bool", f"expected true or false, found '{text}'", _loc(self.file, mark)))
+            return None
         if tag == _TAG + "int":
             t = text.lstrip("+")
-            if t.startswith(("0o", "0x")):
-                return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
-            return int(t)
+            try:
+                if t.startswith(("0o", "0x")):
+                    return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
+                return int(t)
+            except ValueError:  # an explicit !!int on text that is not a whole number
+                self.findings.append(error("yaml-number", f"expected a whole number, found '{text}'",
+                                           _loc(self.file, mark)))
+                return None
         if tag == _TAG + "float":
             try:
                 value = Decimal(text)
