@@ -769,7 +769,7 @@ def test_money_fast_path_gives_what_the_full_checks_give(value):
 def test_an_explicit_tag_on_text_that_does_not_fit_it_is_a_finding_not_a_crash(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("a: !!int x\nb: !!bool maybe\nc: !!int 0x1F\n", "utf-8")
-    doc, found = load_yaml(path, "t.yaml")
+    _, found = load_yaml(path, "t.yaml")
     assert [(f.code, str(f.where), f.message) for f in found] == [
         ("yaml-number", "t.yaml:1:4", "expected a whole number, found 'x'"),
         ("yaml-bool", "t.yaml:2:4", "expected true or false, found 'maybe'"),

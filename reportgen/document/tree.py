@@ -13,6 +13,7 @@ by hand should be passed through ``normalize`` first (the writers call it themse
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -118,7 +119,7 @@ Block = (Heading | Paragraph | BulletList | OrderedList | Table | Figure | PageB
          | TableOfContents | BlockQuote)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Document:
     blocks: tuple[Block, ...]
 
@@ -162,7 +163,12 @@ _NONCHAR = re.compile(
 )
 
 
-_NEEDS_CLEANING = re.compile(_NONCHAR.pattern + "|[\r\n]")
+# A quick test before the substitutions: every character clean_text changes, and any astral one
+# (a single class of ranges is several times faster than the exact pattern; a match only means
+# "look closer").
+_CLEANING_CLASS = ("\r\n\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                   "\U00010000-\U0010ffff")
+_NEEDS_CLEANING = re.compile(f"[{_CLEANING_CLASS}]")
 
 
 def clean_text(s: str) -> str:
@@ -172,7 +178,7 @@ def clean_text(s: str) -> str:
     Markdown cannot keep a newline inside running text (it becomes a soft break, i.e. a space)
     and the dropped characters are invalid in XML, so no writer could keep them anyway.
     """
-    if not s:
+    if not s or not _NEEDS_CLEANING.search(s):
         return s
     s = _NEWLINES.sub(" ", s)
     return _NONCHAR.sub("", s)
@@ -243,10 +249,15 @@ def _flatten(items: Iterable[Inline], *, in_strong: bool, in_em: bool,
 def normalize_inlines(inlines: Iterable[Inline], *, single_line: bool = False) -> tuple[Inline, ...]:
     """Canonical inlines (see ``normalize``). ``single_line`` (headings and table cells, which
     Markdown writes on one line) turns line breaks into spaces."""
+    if type(inlines) is tuple and len(inlines) <= 1:
+        # The common cases (a plain cell or paragraph, an empty cell), kept fast; the tuple is
+        # kept too, so that a canonical tree is not copied cell by cell.
+        if not inlines:
+            return inlines
+        first = inlines[0]
+        if type(first) is Text and first.text and not _NEEDS_CLEANING.search(first.text):
+            return inlines
     items = list(inlines)
-    if (len(items) == 1 and type(items[0]) is Text and items[0].text
-            and not _NEEDS_CLEANING.search(items[0].text)):
-        return (items[0],)  # the common case (a plain cell or paragraph), kept fast
     if single_line:
         items = [_no_breaks(i) for i in items]
     out = _flatten(items, in_strong=False, in_em=False, in_link=False)
@@ -328,7 +339,34 @@ def normalize(doc: Document) -> Document:
     "left"; a table without rows has no totals row and an empty caption is None. Empty
     paragraphs, empty lists and tables without columns are dropped.
     """
-    return Document(normalize_blocks(doc.blocks))
+    if _is_canonical(doc):
+        return doc
+    return _mark_canonical(Document(normalize_blocks(doc.blocks)))
+
+
+# The Documents known to be canonical (made by normalize or by a reader that builds canonical
+# trees), by id: the writers normalize what they are given, and a large tree that the parser has
+# just normalized would otherwise be walked and rebuilt once more per writer. Trees are immutable,
+# so the mark stays true for the object's lifetime; the weak reference drops the entry with it
+# (and tells a later object that reuses the id apart).
+_CANONICAL: dict[int, weakref.ref[Document]] = {}
+
+
+def _forget(ref: weakref.ref[Document], key: int) -> None:
+    if _CANONICAL.get(key) is ref:
+        del _CANONICAL[key]
+
+
+def _mark_canonical(doc: Document) -> Document:
+    """Record that ``doc`` is canonical (``normalize(doc) == doc``); the caller vouches for it."""
+    key = id(doc)
+    _CANONICAL[key] = weakref.ref(doc, lambda ref, key=key: _forget(ref, key))
+    return doc
+
+
+def _is_canonical(doc: Document) -> bool:
+    ref = _CANONICAL.get(id(doc))
+    return ref is not None and ref() is doc
 
 
 def is_xml_char(c: str) -> bool:
