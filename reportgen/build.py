@@ -229,7 +229,7 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
           lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
           jobs: int | None = None) -> BuildResult:
     """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
-    ``jobs``: how many deliverables to render at once (default: one per CPU; see :func:`render_all`)."""
+    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`)."""
     result = BuildResult()
     key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
     if not force and manifest.up_to_date(out_dir, key) is not None:
@@ -345,14 +345,16 @@ def _render_in_worker(deliverable_id: str) -> tuple[Rendered | None, list[Findin
 
 
 def default_jobs() -> int:
-    """One worker per CPU this process may use (REPORTGEN_JOBS overrides; 1 renders in this process)."""
+    """REPORTGEN_JOBS, else 1: one process.
+
+    Rendering in parallel pays only where the CPUs are real: on the 2-vCPU machines reportgen is
+    measured on, two processes run at half speed each (docs/performance.md), so the pool's
+    overhead made builds slower, not faster. ``--jobs N`` asks for N workers.
+    """
     env = os.environ.get("REPORTGEN_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return 1
 
 
 def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple[Rendered | None, list[Finding]]]:
