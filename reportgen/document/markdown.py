@@ -25,12 +25,10 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import MD_TRIM_CHARS, unescapeAll
-from markdown_it.rules_block.table import (
-    MAX_AUTOCOMPLETED_CELLS,
-    escapedSplit,
-    headerLineRe,
-)
+from markdown_it.common import utils as _mdit_utils
+from markdown_it.common.utils import unescapeAll
+from markdown_it.rules_block import table as _mdit_table
+from markdown_it.rules_block.table import escapedSplit, headerLineRe
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.attrs.parse import ParseError as _AttrsParseError
@@ -460,7 +458,10 @@ _BLOCK_START = frozenset(" \t>-+=|:{`~#")
 _MAY_CONTINUE = frozenset(" \t-+*0123456789")
 _ORDERED_ITEM = re.compile(r"[0-9]{1,9}[.)](?:[ \t]|$)")
 _ALIGN_OF = {"": "left", "left": "left", "right": "right", "center": "center"}
-_TRIM = MD_TRIM_CHARS  # what markdown-it's mdTrim strips
+# What markdown-it trims from cells, headings and paragraphs, and how many missing cells it fills
+# in before it ends a table; releases without these strip like str.strip and have no limit.
+_TRIM: str | None = getattr(_mdit_utils, "MD_TRIM_CHARS", None)
+_MAX_AUTOCOMPLETED = getattr(_mdit_table, "MAX_AUTOCOMPLETED_CELLS", float("inf"))
 
 
 def _plain(content: str) -> bool:
@@ -772,7 +773,7 @@ class _Parser(_Converter):
             row = row.strip(trim)
             cells = _cells(row)
             autocompleted += n - len(cells)
-            if autocompleted > MAX_AUTOCOMPLETED_CELLS:
+            if autocompleted > _MAX_AUTOCOMPLETED:
                 return None  # markdown-it ends the table there
             if len(cells) != n:
                 cells = cells[:n] if len(cells) > n else cells + [""] * (n - len(cells))
