@@ -22,3 +22,11 @@ def test_generated_inputs_are_valid(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert '"severity": "error"' not in result.output
     assert (out / "programme.yaml").read_text("utf-8").count("- id: SI-") == 60
+
+
+def test_stage_timings_cover_every_stage_of_the_build():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stages.py"), "--only", "slutredovisning-2021"],
+                            check=True, capture_output=True, text=True)
+    stages = [line.split("|")[1].strip() for line in result.stdout.splitlines() if line.startswith("| ")][1:]
+    assert stages == ["validate", "ledger", "rules", "context", "charts", "jinja", "parse", "draft", "docx", "a11y"]
+    assert "peak RSS" in result.stdout
