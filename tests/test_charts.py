@@ -70,12 +70,19 @@ def test_tick_labels_take_as_few_decimals_as_the_step_needs(ticks, decimals) -> 
 
 
 def test_axis_labels_use_a_decimal_comma() -> None:
-    plt = charts._pyplot()
-    fig, ax = plt.subplots()
-    ax.bar([0, 1], [250_000, 1_250_000])
-    charts._mnkr_axis(ax)
-    fig.canvas.draw()
+    with charts._style():
+        fig, ax = charts._figure(3.0)
+        ax.bar([0, 1], [250_000, 1_250_000])
+        charts._mnkr_axis(ax)
+        fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    plt.close(fig)
     assert "0,2" in labels or "0,25" in labels
     assert all("." not in label for label in labels)
+
+
+def test_drawing_leaves_the_callers_matplotlib_settings_alone() -> None:
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    charts.grouped_bars("per-ar.png", "Medel per år", YEARS, SERIES)
+    assert dict(matplotlib.rcParams) == before
