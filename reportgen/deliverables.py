@@ -8,6 +8,7 @@ the rounded total printed under them (largest remainder method; see money.round_
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,15 +86,18 @@ def money_table(rows: list[dict], money_keys: Iterable[str], quantum: Decimal = 
 
     Returns {"rows": [...], "total": {...}} where the total holds the rounded exact totals.
     """
-    money_keys = list(money_keys)
-    out_rows = [dict(r) for r in rows]
+    return _round_table([dict(r) for r in rows], money_keys, quantum)
+
+
+def _round_table(rows: list[dict], money_keys: Iterable[str], quantum: Decimal = KRONA) -> dict:
+    """:func:`money_table` on rows made for the table alone: they are rounded in place."""
     total: dict[str, Any] = {}
     for key in money_keys:
         parts, rounded_total = round_parts([r[key] for r in rows], quantum)
-        for r, part in zip(out_rows, parts):
+        for r, part in zip(rows, parts):
             r[key] = part
         total[key] = rounded_total
-    return {"rows": out_rows, "total": total}
+    return {"rows": rows, "total": total}
 
 
 def _distribution_table(dist: Distribution) -> dict:
@@ -168,14 +172,15 @@ def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> dict:
         "calls": [_call(c, areas) for c in prog.calls],
     }
 
+    rows = _project_rows(ledger, areas)
     if d.kind == "genomforandeplan":
         ctx["plan"] = _plan(inputs, ledger)
     else:
-        ctx.update(_accounting(inputs, ledger, d))
+        ctx.update(_accounting(inputs, ledger, d, rows))
     if d.kind == "slutredovisning":
         ctx["evaluation"] = _evaluation(inputs)
         ctx["results"] = _results(inputs, ledger)
-        ctx["annex"] = [_project_row(f, areas) for f in ledger.projects]
+        ctx["annex"] = [rows.row(f) for f in ledger.projects]
     return ctx
 
 
@@ -230,6 +235,46 @@ def _plan(inputs: Inputs, ledger: Ledger) -> dict:
     return {"budget": budget, "timeline": timeline, "has_budget": bool(planned)}
 
 
+class _ProjectRows:
+    """Each project's row made once for a ledger: the deliverables of a build list the same
+    projects (the final report all of them twice, each interim report most of them).
+
+    ``row`` hands out a new dict each time, so a table can round or add fields to its rows and
+    no context shares a row dict with another. The lists in a row (counties, focus areas) are
+    shared: nothing changes them, and the sandbox keeps templates from doing so.
+    """
+
+    def __init__(self, areas: dict[str, str]) -> None:
+        self.areas = dict(areas)
+        # id(f) -> (f, row): f is held so that its id cannot be reused by another figure.
+        self._made: dict[int, tuple[ProjectFigures, dict]] = {}
+
+    def row(self, f: ProjectFigures) -> dict:
+        made = self._made.get(id(f))
+        if made is None or made[0] is not f:
+            made = self._made[id(f)] = (f, _project_row(f, self.areas))
+        return dict(made[1])
+
+
+#: id(ledger) -> (weak reference to the ledger, its rows); an entry goes when its ledger does.
+_ROWS_BY_LEDGER: dict[int, tuple[weakref.ref, _ProjectRows]] = {}
+
+
+def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
+    entry = _ROWS_BY_LEDGER.get(id(ledger))
+    if entry is not None and entry[0]() is ledger and entry[1].areas == areas:
+        return entry[1]
+    rows = _ProjectRows(areas)
+    try:
+        ref = weakref.ref(ledger)
+    except TypeError:  # a ledger-like object without weak references: rows for this context only
+        return rows
+    if entry is None or entry[0]() is not ledger:
+        weakref.finalize(ledger, _ROWS_BY_LEDGER.pop, id(ledger), None)
+    _ROWS_BY_LEDGER[id(ledger)] = (ref, rows)
+    return rows
+
+
 def _project_row(f: ProjectFigures, areas: dict[str, str]) -> dict:
     p: Project = f.project
     return {
@@ -245,8 +290,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str]) -> dict:
     }
 
 
-def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable) -> dict:
-    areas = {a.id: a.name for a in inputs.decision.focus_areas}
+def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRows) -> dict:
     years = list(d.accounting_years)
     year_rows = []
     for y in years:
@@ -276,12 +320,12 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable) -> dict:
     granted_projects = ledger.projects_granted_in(project_years)
     proj_rows = []
     for f in granted_projects:
-        row = _project_row(f, areas)
+        row = rows.row(f)
         row["granted_in_period"] = sum((a for y, a in f.granted_by_year.items() if y in project_years), Decimal(0))
         row["disbursed_in_period"] = sum((a for y, a in f.disbursed_by_year.items() if y in project_years), Decimal(0))
         proj_rows.append(row)
-    projects = money_table(proj_rows, ["granted_in_period", "disbursed_in_period", "granted", "disbursed",
-                                       "cofinancing", "total_budget"])
+    projects = _round_table(proj_rows, ["granted_in_period", "disbursed_in_period", "granted", "disbursed",
+                                        "cofinancing", "total_budget"])
 
     cofin_rows = [{"source": s, "amount": a} for s, a in ledger.cofinancing_by_source(granted_projects).items()]
     cofinancing = money_table(cofin_rows, ["amount"])
@@ -343,22 +387,48 @@ def _results(inputs: Inputs, ledger: Ledger) -> dict:
 GROUP_INDICATORS = ("companies", "smes", "participants_women", "participants_men", "activities")
 
 
+def _split_count(value: int, weights: list[Decimal]) -> list:
+    """What ``apportion(Decimal(value), weights, Decimal(1))`` gives for equal non-zero weights
+    (a project's indicators over its groups when no shares are stated), in integer arithmetic:
+    the remainder goes one by one to the first groups."""
+    if type(value) is not int or value < 0:
+        from .money import apportion
+
+        return apportion(Decimal(value), weights, Decimal(1))
+    whole, left = divmod(value, len(weights))
+    return [whole + 1] * left + [whole] * (len(weights) - left)
+
+
 def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
     """Indicators per group, a project's figures split over its groups like its money."""
     from .money import apportion
 
-    sums: dict[str, dict[str, Decimal]] = {}
+    unit = Decimal(1)
+    sums: dict[str, dict[str, Any]] = {}
     for p in inputs.programme.projects:
         if p.indicators is None:
             continue
+        values = [(key, v) for key in GROUP_INDICATORS if (v := getattr(p.indicators, key, None)) is not None]
+        if not values:
+            continue
         groups = groups_of(p)
-        weights = [g.share if g.share is not None else Decimal(1) for g in groups]
-        for key in GROUP_INDICATORS:
-            v = getattr(p.indicators, key, None)
-            if v is None:
-                continue
-            for g, part in zip(groups, apportion(Decimal(v), weights, Decimal(1))):
-                sums.setdefault(g.code, {k: Decimal(0) for k in GROUP_INDICATORS})[key] += part
+        if len(groups) == 1:
+            # apportion gives one group the whole figure: most projects need neither it nor Decimal.
+            code = groups[0].code
+            row = sums.get(code)
+            if row is None:
+                row = sums[code] = dict.fromkeys(GROUP_INDICATORS, 0)
+            for key, v in values:
+                row[key] += v if type(v) is int else Decimal(v)
+            continue
+        weights = [g.share if g.share is not None else unit for g in groups]
+        equal = bool(weights) and weights[0] != 0 and all(w == weights[0] for w in weights)
+        for key, v in values:
+            for g, part in zip(groups, _split_count(v, weights) if equal else apportion(Decimal(v), weights, unit)):
+                row = sums.get(g.code)
+                if row is None:
+                    row = sums[g.code] = dict.fromkeys(GROUP_INDICATORS, 0)
+                row[key] += part
     order = list(names)
     rows = [{"key": k, "name": names.get(k, k), **{i: int(v) for i, v in sums[k].items()}}
             for k in sorted(sums, key=lambda k: order.index(k) if k in order else len(order))]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 OERE = Decimal("0.01")
+_KRONA = Decimal(1).as_tuple()  # a quantum of one: Decimal(1), not Decimal("1.0")
 
 
 def apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = OERE) -> list[Decimal]:
@@ -41,8 +42,15 @@ def _apportion(total: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> 
         weights = [Decimal(1)] * len(weights)
         weight_sum = Decimal(len(weights))
     exact = [total * w / weight_sum for w in weights]
-    floors = [(x / quantum).to_integral_value(rounding=ROUND_DOWN) * quantum for x in exact]
+    if quantum.as_tuple() == _KRONA:
+        # Dividing by and multiplying with Decimal(1) gives back the very same Decimal (value and
+        # exponent): skip both for tables in whole kronor, the common case.
+        floors = [x.to_integral_value(rounding=ROUND_DOWN) for x in exact]
+    else:
+        floors = [(x / quantum).to_integral_value(rounding=ROUND_DOWN) * quantum for x in exact]
     left = int(((total - sum(floors, Decimal(0))) / quantum).to_integral_value(rounding=ROUND_HALF_UP))
+    if not left:  # nothing left over (e.g. parts already in whole quanta): the order is not needed
+        return floors
     # By the size of the remainder: for a negative total the parts are rounded towards zero, so the
     # remainders are negative and the largest in size must take the quanta left over.
     order = sorted(range(len(weights)), key=lambda i: (-abs(exact[i] - floors[i]), i))
