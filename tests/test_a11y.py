@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import struct
 import zipfile
@@ -256,7 +257,8 @@ def test_empty_paragraphs_for_spacing_fail_but_break_carriers_pass() -> None:
 
 def test_findings_do_not_depend_on_how_the_document_is_read(monkeypatch) -> None:
     """The main document is parsed a piece at a time and each body-level block dropped once
-    read; the numbers in the findings (paragraphs, tables, pictures) run on across pieces."""
+    read, and its plain paragraphs are read from the bytes; the numbers in the findings
+    (paragraphs, tables, pictures) run on across pieces and runs of plain paragraphs."""
     raw = b"\x00\xff\x00\x00" * 4
     png = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 1, 8, 2, 0, 0, 0))
            + _png_chunk(b"IDAT", zlib.compress(raw)) + _png_chunk(b"IEND", b""))
@@ -274,9 +276,12 @@ def test_findings_do_not_depend_on_how_the_document_is_read(monkeypatch) -> None
     data = small_doc(body)
     monkeypatch.setattr(a11y, "_FEED", 1 << 30)  # the whole part at once
     whole = check_docx(data)
-    for feed in (512, 4096):
-        monkeypatch.setattr(a11y, "_FEED", feed)
-        assert check_docx(data) == whole
+    assert read_by(data, monkeypatch) == "fast lane"
+    for fast_lane in (True, False):
+        monkeypatch.setattr(a11y, "_FAST_LANE", fast_lane)
+        for feed in (512, 4096):
+            monkeypatch.setattr(a11y, "_FEED", feed)
+            assert check_docx(data) == whole
     messages = [f.message for f in whole]
     assert len(messages) == 17
     assert messages[0].startswith('paragraph 54 ("Rubrik 50"): the first heading is level 3')
@@ -354,3 +359,174 @@ def test_build_fails_and_writes_nothing_on_an_accessibility_failure(tmp_path: Pa
     assert "genomforandeplan.md.j2" in result.stderr  # the hint names the template
     assert "nothing was written" in result.stderr
     assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+# ---------------------------------------------------------------------------- the fast lane
+# Plain paragraphs and table rows in the layout reportgen writes are read from the bytes
+# (reportgen.a11y, "the fast lane"); everything else by lxml. The findings must not depend on it.
+
+
+def edit_xml(data: bytes, edit) -> bytes:
+    """The .docx with ``edit(bytes)`` applied to the bytes of word/document.xml: the layout stays
+    as written, where edit_docx would have lxml write it again."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        entries = {i.filename: z.read(i) for i in z.infolist()}
+    xml = entries["word/document.xml"]
+    entries["word/document.xml"] = edit(xml)
+    assert entries["word/document.xml"] != xml, "the edit found nothing to change"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in entries.items():
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+def both_ways(data: bytes, monkeypatch) -> list:
+    """The findings, which must be the same with the fast lane as with lxml alone."""
+    fast = check_docx(data, language="sv-SE")
+    with monkeypatch.context() as mp:
+        mp.setattr(a11y, "_FAST_LANE", False)
+        assert check_docx(data, language="sv-SE") == fast
+    return fast
+
+
+def read_by(data: bytes, monkeypatch) -> str:
+    """"fast lane" when the check parsed no more than the skeleton of the main document."""
+    sizes = []
+    stream = a11y._stream
+    with monkeypatch.context() as mp:
+        mp.setattr(a11y, "_stream", lambda xml, *rest: sizes.append(len(xml)) or stream(xml, *rest))
+        check_docx(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        whole = len(z.read("word/document.xml"))
+    return "fast lane" if sizes and sizes[-1] < whole / 2 else "lxml"
+
+
+NORMAL = b'<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr>'
+
+
+def after_normal(number: int, inserted: bytes):
+    """An edit: ``inserted`` after the ``number``-th paragraph of the Normal style."""
+    def edit(xml: bytes) -> bytes:
+        at = -1
+        for _ in range(number):
+            at = xml.index(NORMAL, at + 1)
+        end = xml.index(b"</w:p>", at) + len(b"</w:p>")
+        return xml[:end] + inserted + xml[end:]
+    return edit
+
+
+def in_last_table_row(inserted: bytes):
+    """An edit: ``inserted`` in the text of the last row of the last table, far below the
+    header row."""
+    def edit(xml: bytes) -> bytes:
+        at = xml.rindex(b'<w:t xml:space="preserve">', 0, xml.rindex(b"</w:tbl>"))
+        at += len(b'<w:t xml:space="preserve">')
+        return xml[:at] + inserted + xml[at:]
+    return edit
+
+
+def test_the_deliverables_are_read_by_the_fast_lane(built: Path, monkeypatch) -> None:
+    for deliverable in IDS:
+        data = (built / f"{deliverable}.docx").read_bytes()
+        assert read_by(data, monkeypatch) == "fast lane", deliverable
+        assert both_ways(data, monkeypatch) == [], deliverable
+
+
+def test_plain_paragraphs_that_fail_are_found_and_quoted(built: Path, monkeypatch) -> None:
+    data = (built / "slutredovisning-2021.docx").read_bytes()
+    cases = [
+        # An empty paragraph: the message quotes the paragraph before it, read only then.
+        (after_normal(1, NORMAL + b"</w:p>"),
+         [('paragraph 33 after "Tillväxtverket lämnar här slutredovisningen av uppdraget at…": '
+          'an empty paragraph used for spacing')]),
+        # No run at all, then white space only (a no-break space is white space too).
+        (after_normal(3, b'<w:p></w:p><w:p><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+                         b'<w:r><w:t>\xc2\xa0</w:t></w:r></w:p>'),
+         [('paragraphs 35–36 after "Tillväxtverket har under 2018–2020 genomfört programmet Sma…": '
+          '2 empty paragraphs in a row used for spacing')]),
+        # Typed lists: "a)" over two runs, a bullet after a no-break space, an Arabic-Indic digit.
+        (after_normal(2, NORMAL + b'<w:r><w:t>a</w:t></w:r><w:r><w:rPr><w:b/></w:rPr>'
+                         b'<w:t xml:space="preserve">) alfa</w:t></w:r></w:p>'
+                      + NORMAL + "<w:r><w:t>\u00a0• punkt</w:t></w:r></w:p>".encode()
+                      + NORMAL + "<w:r><w:t>\u0661. arabisk siffra</w:t></w:r></w:p>".encode()),
+         ['paragraphs 34–36 ("a) alfa"): typed as a list ("a)") without list numbering']),
+        # A heading level skipped among plain paragraphs.
+        (after_normal(1, b'<w:p><w:pPr><w:pStyle w:val="Heading4"/></w:pPr>'
+                         b'<w:r><w:t>Djupt ner</w:t></w:r></w:p>'),
+         [('paragraph 33 ("Djupt ner"): heading level 4 follows level 1 (paragraph 31 '
+          '("Sammanfattning")); level 2 is skipped')]),
+        # A second header row, with a merged cell: the rows below it are not read.
+        (lambda xml: re.sub(rb"</w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>(<w:tcW [^>]*/>)",
+                            rb"</w:tr><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc><w:tcPr>"
+                            rb'\1<w:gridSpan w:val="2"/>', xml, count=1),
+         [('table 1 ("Tabell 1. Uppdraget i siffror 2018–2020"): header row 2, cell 1 '
+          '("Rekvirerade medel") spans 2 columns')]),
+        # Without its caption, a table is named by the caption paragraph before it.
+        (lambda xml: re.sub(rb'<w:tblCaption w:val="[^"]*"/>', b"", xml, count=1).replace(
+            b"<w:tblHeader/>", b"", 1),
+         [('table 1 ("Tabell 1. Uppdraget i siffror 2018–2020"): no header row marked to repeat '
+          '(w:tblHeader on the first row)')]),
+    ]
+    for edit, expected in cases:
+        bad = edit_xml(data, edit)
+        assert read_by(bad, monkeypatch) == "fast lane"
+        assert [f.message for f in both_ways(bad, monkeypatch)] == expected
+
+
+@pytest.mark.parametrize("inserted", [
+    b"\xff", b"\xc3(", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"]]>", b"\x01", b"&nbsp;", b"&#0;", b"<",
+    b'</w:t></w:r><w:r w:rsidR="1" w:rsidR="2"><w:t>', b"</w:t></w:r></w:p></w:tc></w:x>",
+    # Well-formed, but not plain: read by lxml ("\r" as a line feed).
+    b"\r", b"</w:t><w:t>", b"&#65;",
+    b"</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tr><w:tc><w:p><w:r><w:t>",
+])
+def test_odd_bytes_in_a_plain_table_row_are_read_as_the_parser_reads_them(
+        built: Path, monkeypatch, inserted: bytes) -> None:
+    data = edit_xml((built / "slutredovisning-2021.docx").read_bytes(), in_last_table_row(inserted))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        assert [f.message for f in both_ways(data, monkeypatch)] == [
+            f"word/document.xml is not well-formed XML: {exc}"]
+        assert inserted not in (b"\r", b"</w:t><w:t>", b"&#65;") and b"<w:tbl>" not in inserted
+    else:
+        assert "a11y-unreadable" not in codes(both_ways(data, monkeypatch))
+
+
+@pytest.mark.parametrize("edit", [
+    # A plain paragraph inside a comment is no paragraph; inside a CDATA section it is text, of
+    # a heading quoted in a message.
+    after_normal(1, b"<!--" + NORMAL + b"<w:r><w:t>dold</w:t></w:r></w:p>-->" + NORMAL + b"</w:p>"),
+    lambda xml: re.sub(
+        rb'"Heading2"(/></w:pPr><w:bookmarkStart [^>]*/><w:r><w:t xml:space="preserve">)',
+        rb'"Heading4"\1<![CDATA[</w:p>' + NORMAL + rb"<w:r><w:t>Stycke</w:t></w:r></w:p><w:p>]]>",
+        xml, count=1),
+    # w: bound to another namespace: not WordprocessingML paragraphs or rows.
+    lambda xml: xml.replace(b"<w:tbl>", b'<w:tbl xmlns:w="urn:x-other">', 1),
+    after_normal(2, b'<w:p xmlns:w="urn:x-other"><w:r><w:t></w:t></w:r></w:p>'),
+    # The same namespace under another prefix; text in a CDATA section; white space between
+    # paragraphs; a document type declaration.
+    after_normal(1, b'<x:p xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                    b'<x:r><x:t>- x</x:t></x:r></x:p>'),
+    after_normal(1, NORMAL + b"<w:r><w:t><![CDATA[- x]]></w:t></w:r></w:p>"),
+    lambda xml: xml.replace(b"</w:p><w:p>", b"</w:p>\n  <w:p>"),
+    lambda xml: xml.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY e "- x">]>', 1).replace(
+        b'preserve">Sammanfattning</w:t>', b'preserve">&e;</w:t>'),
+    # A default namespace declaration from the document type: no paragraphs, so none is empty.
+    lambda xml: after_normal(1, NORMAL + b"</w:p>")(xml.replace(
+        b"?>", b'?><!DOCTYPE w:document [<!ATTLIST w:p xmlns:w CDATA "urn:x-other">]>', 1)),
+    # A row marked as a header row far down a table, a picture without alternative text in a
+    # plain-looking row, and a table in a cell.
+    lambda xml: xml[:xml.rindex(b"<w:tr><w:trPr><w:cantSplit/>")] + b"<w:tr><w:trPr><w:cantSplit/>"
+    b"<w:tblHeader/>" + xml[xml.rindex(b"<w:tr><w:trPr><w:cantSplit/>") + 29:],
+    lambda xml: xml.replace(b"</w:tc></w:tr></w:tbl>", b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+                            b"<w:p/></w:tc></w:tr></w:tbl>", 1),
+])
+def test_markup_the_fast_lane_leaves_to_lxml_gives_the_same_findings(built: Path, monkeypatch,
+                                                                      edit) -> None:
+    data = (built / "slutredovisning-2021.docx").read_bytes()
+    both_ways(edit_xml(data, edit), monkeypatch)
