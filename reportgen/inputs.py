@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import os
 import re
 import types
@@ -35,7 +36,7 @@ from .model import (
     _found,
     did_you_mean,
 )
-from .sources.excel import EXCEL_ERRORS, Column, Row, Workbook
+from .sources.excel import EXCEL_ERRORS, Column, Row, RowPlaces, Workbook
 from .sources.yaml import YamlDocument, load_yaml
 
 DECISION_FILE = "decision.yaml"
@@ -345,6 +346,23 @@ def _load_finances(path: Path) -> tuple[Finances | None, str, list[Finding]]:
 _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
+def _plain_sheet(rows: list[Row]) -> bool:
+    """Whether no cell of ``rows`` needs a word or a change before validation: no formula or error
+    value, no text with a control character, no number in a date column. Judged from the sheet's
+    distinct texts and its date columns, rather than cell by cell."""
+    if not rows:
+        return False
+    sheet = rows[0].sheet
+    if sheet.looked_again or not EXCEL_ERRORS.isdisjoint(sheet.texts) or _CONTROL.search("\n".join(sheet.texts)):
+        return False
+    dates = [key for key in sheet.letters if key in DATE_COLUMNS]
+    for key in dates:
+        for row in rows:
+            if isinstance(row.values.get(key), (int, float)):
+                return False
+    return True
+
+
 def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Finding]]:
     findings: list[Finding] = []
     headers = {c.key: c.header for c in spec.columns}
@@ -352,7 +370,34 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
     # Where in ``findings`` the validation errors of each validated row belong: after the
     # findings about its cells, before those of the next row, as when rows were validated one by one.
     after: list[int] = []
+    if _plain_sheet(rows):
+        # Nothing to say about any cell, nothing to change: the rows' values are the records' data.
+        for row in rows:
+            data = row.values.copy()
+            data["places"] = RowPlaces(row.sheet, row.number)
+            datas.append(data)
+        after = [0] * len(datas)
+        rows = []
+    # Texts known to be neither an Excel error nor to hold a control character: the reader gives
+    # equal texts as one object, and a project id is in many rows.
+    plain: set[str] = set()
     for row in rows:
+        if row.formulas is None:
+            # Most rows need nothing done to their values: seen to be so, they are taken as they are.
+            for key, value in row.values.items():
+                if value.__class__ is str:
+                    if value not in plain:
+                        if value in EXCEL_ERRORS or _CONTROL.search(value):
+                            break
+                        plain.add(value)
+                elif isinstance(value, str) or (key in DATE_COLUMNS and isinstance(value, (int, float))):
+                    break
+            else:
+                data = row.values.copy()
+                data["places"] = row.places()
+                datas.append(data)
+                after.append(len(findings))
+                continue
         data: dict[str, Any] = {}
         row_ok = True
         formulas = row.formulas
@@ -462,19 +507,27 @@ def check_references(inputs: Inputs) -> list[Finding]:
 
     project_ids = [x.id for x in p.projects]
     known = set(project_ids)
+    # Each sheet is gone through row by row only when a set of its values says a row is wrong.
     for name, rows in (("grants", fin.grants), ("disbursements", fin.disbursements), ("cofinancing", fin.cofinancing)):
+        if known.issuperset(map(_PROJECT, rows)):
+            continue
         for record in rows:
             if record.project not in known:
                 findings.append(error("unknown-project",
                                       f"no project with the id '{record.project}' in programme.yaml"
                                       f"{did_you_mean(record.project, project_ids)}", record.where("project")))
     for name, rows in (("requisitions", fin.requisitions), ("grants", fin.grants), ("programme_costs", fin.programme_costs)):
+        if years.issuperset(map(_YEAR, rows)):
+            continue
         for record in rows:
             if record.year not in years:
                 findings.append(error("year-outside-period",
                                       f"the year {record.year} is outside the decision's period "
                                       f"{d.period.start}–{d.period.end}", record.where("year")))
     return findings
+
+
+_PROJECT, _YEAR = operator.attrgetter("project"), operator.attrgetter("year")
 
 
 def _unique(values: list, where, what: str) -> list[Finding]:

@@ -194,28 +194,47 @@ def funds_available(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
                             f"{kr(cumulative_req, 2)} requisitioned by then", rows[-1].where("amount"),
                             related=[g.where("amount") for g in rows[:-1]][:5])
     # Money paid out (disbursements and programme-related costs) may not run ahead of the money
-    # requisitioned, judged day by day; one finding per year is enough to locate the problem.
-    events = [(r.date, 0, r.amount, r) for r in fin.requisitions]
-    events += [(x.date, 1, -x.amount, x) for x in fin.disbursements]
-    events += [(c.date, 1, -c.amount, c) for c in fin.programme_costs]
+    # requisitioned, judged day by day (a day's requisitions before its payments); one finding per
+    # year is enough to locate the problem.
+    requisitions: dict[dt.date, list] = {}
+    for r in fin.requisitions:
+        requisitions.setdefault(r.date, []).append(r)
+    payments: dict[dt.date, list] = {}
+    for x in fin.disbursements:
+        payments.setdefault(x.date, []).append(x)
+    for c in fin.programme_costs:
+        payments.setdefault(c.date, []).append(c)
     balance = Decimal(0)
     reported: set[int] = set()
-    for day, _, delta, record in sorted(events, key=lambda e: (e[0], e[1])):
-        balance += delta
-        if balance < 0 and day.year not in reported:
-            reported.add(day.year)
-            yield error(DISBURSEMENTS_BEYOND_FUNDS,
-                        f"by {date_iso(day)} disbursements and programme-related costs exceed the funds requisitioned "
-                        f"by {kr(-balance, 2)}", record.where("amount"),
-                        hint="requisition the year's funds before paying out")
+    for day in sorted(requisitions.keys() | payments.keys()):
+        day_requisitions, day_payments = requisitions.get(day, ()), payments.get(day, ())
+        # Amounts are never negative: over a day the balance rises, then falls to its end, so a
+        # day that starts and ends at zero or more has no moment below zero to look for.
+        end = balance + sum(r.amount for r in day_requisitions) - sum(x.amount for x in day_payments)
+        if balance >= 0 and end >= 0:
+            balance = end
+            continue
+        for record, sign in [(r, 1) for r in day_requisitions] + [(x, -1) for x in day_payments]:
+            balance += record.amount if sign > 0 else -record.amount
+            if balance < 0 and day.year not in reported:
+                reported.add(day.year)
+                yield error(DISBURSEMENTS_BEYOND_FUNDS,
+                            f"by {date_iso(day)} disbursements and programme-related costs exceed the funds "
+                            f"requisitioned by {kr(-balance, 2)}", record.where("amount"),
+                            hint="requisition the year's funds before paying out")
 
 
 @rule
 def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    # Amounts are never negative: no running total passes the grant unless the whole sum does,
+    # so only those projects' payments are gone through.
+    over = [figures for figures in ledger.projects if figures.disbursed > figures.granted]
+    if not over:
+        return
     by_project: dict[str, list] = {}
     for x in inputs.finances.disbursements:
         by_project.setdefault(x.project, []).append(x)
-    for figures in ledger.projects:
+    for figures in over:
         pid = figures.project.id
         running = Decimal(0)
         for x in sorted(by_project.get(pid, ()), key=lambda x: x.date):
@@ -229,8 +248,9 @@ def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Findi
 
 @rule
 def disbursement_periods(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    projects = inputs._projects()
     for x in inputs.finances.disbursements:
-        p = inputs.project(x.project)
+        p = projects.get(x.project)
         if p is None:
             continue
         if x.date < p.start:

@@ -37,14 +37,22 @@ class Column:
 
 
 class Sheet:
-    """What the rows of one sheet share: where they are and which column holds each key."""
+    """What the rows of one sheet share: where they are and which column holds each key.
 
-    __slots__ = ("file", "letters", "name")
+    ``texts`` holds every distinct text among the rows' values (the reader gives equal texts as
+    one object), so that a caller can judge the texts of a sheet once rather than cell by cell;
+    ``looked_again`` is True when the workbook was read a second time for empty cells (a
+    formula never calculated, an error value), which may have changed some rows.
+    """
+
+    __slots__ = ("file", "letters", "looked_again", "name", "texts")
 
     def __init__(self, file: str, name: str, letters: dict[str, str]):
         self.file = file
         self.name = name
         self.letters = letters  # column letter by key, in the order of the header row
+        self.texts: dict[str, str] = {}
+        self.looked_again = False
 
 
 class Row:
@@ -216,7 +224,7 @@ class Workbook:
                 rows: list[Row] = []
                 # One object for equal texts and dates: a project id is in many rows, a day in many
                 # payments, and each cell is read as an object of its own.
-                texts: dict[str, str] = {}
+                texts = shared.texts
                 days: dict[dt.date, dt.date] = {}
                 for number, values in enumerate(raw_rows, start=2):
                     if number > MAX_ROWS:
@@ -232,14 +240,18 @@ class Workbook:
                     data: dict[str, Any] = {}
                     for key, idx in columns_at:
                         value = values[idx] if idx < width else None
-                        if isinstance(value, str):
+                        kind = value.__class__
+                        if kind is float:
+                            if value.is_integer() and abs(value) < 2 ** 53:
+                                value = int(value)  # as typed: 300000, not 300000.0
+                        elif kind is dt.date:
+                            value = days.setdefault(value, value)
+                        elif isinstance(value, str):
                             value = value.strip() or None
                             if value is not None:
                                 value = texts.setdefault(value, value)
                         elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
-                            value = int(value)  # as typed: 300000, not 300000.0
-                        elif value.__class__ is dt.date:
-                            value = days.setdefault(value, value)
+                            value = int(value)
                         if value is not None:
                             data[key] = value
                     rows.append(Row(shared, number, data))
@@ -321,9 +333,12 @@ class Workbook:
         # A formula saved by openpyxl (or another generator) has no cached result, and an error
         # cell (#DIV/0!) has no value: both read as empty. Only when a required cell is empty is
         # the workbook opened a second time, with openpyxl, to tell "empty" from those two.
-        suspects = [(r, k) for r in rows for k in r.keys if k in required and k not in r.values]
+        # A row whose every column has a value has no empty cell to look at (most rows).
+        width = len(rows[0].keys) if rows else 0
+        suspects = [(r, k) for r in rows if len(r.values) < width for k in r.keys if k in required and k not in r.values]
         if not suspects:
             return
+        rows[0].sheet.looked_again = True
         formulas = self._formulas(sheet)
         for row, key in suspects:
             col = _column_number(row.keys[key])

@@ -59,6 +59,8 @@ for _tag, _regex, _first in [
     _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
 
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+_NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
+_TIMESTAMP, _BINARY = _TAG + "timestamp", _TAG + "binary"
 _IMPLICIT = {first: tuple(pairs) for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()}
 
 
@@ -150,10 +152,12 @@ class YamlDocument:
     def may_hold_control_characters(self) -> bool:
         """False when no value can hold a control character other than tab and line breaks.
 
-        The reader refuses such characters written as they are, except NEL (U+0085); the others
-        reach a value only through an escape in a double-quoted text.
+        Asked of a document that loaded: the reader refuses such characters written as they are,
+        except NEL (U+0085), so the others reach a value only through an escape in a
+        double-quoted text. (A search for every control character costs 25 times as much.)
         """
-        return self.text is None or _CONTROL_SOURCE.search(self.text) is not None
+        text = self.text
+        return text is None or "\x85" in text or ("\\" in text and _CONTROL_ESCAPE.search(text) is not None)
 
     def _walk(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest node along ``path`` that exists, and the key node of its last step."""
@@ -186,9 +190,9 @@ class YamlDocument:
         return self.where(path)
 
 
-# A control character as written, or an escape that could make one (\0 \a \b \v \f \e \x.. \u.. \U.. \N);
-# an escaped backslash before one of those letters matches too, which only costs a closer look.
-_CONTROL_SOURCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\\[0abvfexuUN]")
+# An escape that could make a control character (\0 \a \b \v \f \e \x.. \u.. \U.. \N); an escaped
+# backslash before one of those letters matches too, which only costs a closer look.
+_CONTROL_ESCAPE = re.compile(r"\\[0abvfexuUN]")
 
 
 def _loc(file: str, mark: Any) -> Location:
@@ -281,17 +285,17 @@ class _Builder:
         return out
 
     def _scalar(self, tag: str, text: str, mark: Any) -> Any:
-        if tag == _TAG + "str":
+        if tag == _STR:
             return text
-        if tag == _TAG + "null":
+        if tag == _NULL:
             return None
-        if tag == _TAG + "bool":
+        if tag == _BOOL:
             if text.lower() in ("true", "false"):
                 return text.lower() == "true"
             # Only an explicit !!bool gets here with other text (the resolver never tags it so).
             self.findings.append(error("yaml-bool", f"expected true or false, found '{text}'", _loc(self.file, mark)))
             return None
-        if tag == _TAG + "int":
+        if tag == _INT:
             t = text.lstrip("+")
             try:
                 if t.startswith(("0o", "0x")):
@@ -301,7 +305,7 @@ class _Builder:
                 self.findings.append(error("yaml-number", f"expected a whole number, found '{text}'",
                                            _loc(self.file, mark)))
                 return None
-        if tag == _TAG + "float":
+        if tag == _FLOAT:
             try:
                 value = Decimal(text)
             except InvalidOperation:
@@ -311,7 +315,7 @@ class _Builder:
                     "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, mark)))
                 return None
             return value
-        if tag in (_TAG + "timestamp", _TAG + "binary"):
+        if tag == _TIMESTAMP or tag == _BINARY:
             # An explicit !!timestamp: hand the text on, the model parses dates itself.
             return text
         self._bad_tag(tag, mark)
@@ -411,17 +415,43 @@ class _Streamer:
             return self.sequence(event)
         return self.mapping(event)
 
+    # Most values are plain scalars that no resolver claims (text) or that are whole numbers of
+    # ASCII digits: sequence() and mapping() take those in their loop instead of calling value()
+    # for each, and count them (each is a node and a value) in local variables, added to the
+    # totals before any call that may look at them. Checking the limit for them is not needed: a
+    # value of its own adds one value and one node, so it never takes the count past a limit that
+    # the values built so far have kept to.
+
     def sequence(self, event: Any) -> list:
         tag = event.tag
         if tag is not None and tag != "!" and tag != _SEQ:
             self.builder._bad_tag(tag, event.start_mark)
         self._descend()
-        next_event, value = self.next, self.value
+        next_event, value, builder = self.next, self.value, self.builder
         out = []
+        texts = 0  # plain values taken in the loop and not yet counted
         item = next_event()
         while item.__class__ is not _SequenceEndEvent:
+            if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
+                text = item.value
+                if not item.implicit[0] or text[:1] not in _IMPLICIT:
+                    out.append(text)
+                    texts += 1
+                    item = next_event()
+                    continue
+                if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, and read as _scalar reads it
+                    out.append(int(text))
+                    texts += 1
+                    item = next_event()
+                    continue
+            if texts:
+                self.nodes += texts
+                builder.count += texts
+                texts = 0
             out.append(value(item))
             item = next_event()
+        self.nodes += texts
+        builder.count += texts
         self.depth -= 1
         return out
 
@@ -433,15 +463,44 @@ class _Streamer:
         next_event, value, builder = self.next, self.value, self.builder
         out: dict = {}
         firsts: dict[str, Any] = {}  # the place of each key, for a duplicate's message
+        keys = texts = 0  # plain keys and values taken in the loop and not yet counted
         key_event = next_event()
         while key_event.__class__ is not _MappingEndEvent:
-            if key_event.__class__ is _ScalarEvent and key_event.anchor is None:
-                self.nodes += 1
+            if key_event.__class__ is _ScalarEvent and key_event.anchor is None and key_event.tag is None:
+                key = key_event.value
+                keys += 1
+                if key not in out:
+                    firsts[key] = key_event.start_mark
+                    item = next_event()
+                    if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
+                        text = item.value
+                        if not item.implicit[0] or text[:1] not in _IMPLICIT:
+                            out[key] = text
+                            texts += 1
+                            key_event = next_event()
+                            continue
+                        if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, read as _scalar reads it
+                            out[key] = int(text)
+                            texts += 1
+                            key_event = next_event()
+                            continue
+                    self.nodes += keys + texts
+                    builder.count += texts
+                    keys = texts = 0
+                    out[key] = value(item)
+                    key_event = next_event()
+                    continue
+                key_tag, key_mark, plain = None, key_event.start_mark, True
+            elif key_event.__class__ is _ScalarEvent and key_event.anchor is None:
+                keys += 1
                 key, key_tag, key_mark, plain = key_event.value, key_event.tag, key_event.start_mark, True
             else:
                 node = self.compose(key_event)
                 key, key_tag, key_mark = node.value, node.tag, node.start_mark
                 plain = node.__class__ is _ScalarNode
+            self.nodes += keys + texts
+            builder.count += texts
+            keys = texts = 0
             if key_tag == _MERGE:  # only an explicit tag makes a merge key: none is resolved to it
                 builder.findings.append(error(
                     "yaml-merge-key", "merge keys (<<) are not supported",
@@ -463,6 +522,8 @@ class _Streamer:
                 firsts[key] = key_mark
                 out[key] = value(next_event())
             key_event = next_event()
+        self.nodes += keys + texts
+        builder.count += texts
         self.depth -= 1
         return out
 
