@@ -153,6 +153,20 @@ class Ledger:
         return granted, disbursed
 
     @cached_property
+    def project_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Granted and disbursed in all (the figures' granted and disbursed), by project id: what
+        the rules need of each project, without the figures by year that the reports need."""
+        granted_by, disbursed_by = self._by_project
+        totals: dict[str, list[Decimal]] = {}
+        for (project, _), amount in granted_by.items():
+            pair = totals.setdefault(project, [ZERO, ZERO])
+            pair[0] += amount
+        for (project, _), amount in disbursed_by.items():
+            pair = totals.setdefault(project, [ZERO, ZERO])
+            pair[1] += amount
+        return {project: (granted, disbursed) for project, (granted, disbursed) in totals.items()}
+
+    @cached_property
     def _years(self) -> dict[int, YearFigures]:
         fin = self.inputs.finances
         years = self.years

@@ -687,6 +687,8 @@ def _shares_add_up(items: list[Share], what: str) -> None:
         raise PydanticCustomError("shares", "the {what} shares add up to {total} %, expected 100 %",
                                   {"what": what, "total": str(sum(given))})
     codes = [s.code for s in items]
+    if len(set(codes)) == len(codes):
+        return
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
         raise PydanticCustomError("shares", "{what} '{code}' is listed twice", {"what": what, "code": dupes[0]})

@@ -14,7 +14,7 @@ from decimal import Decimal
 from .findings import Finding, Location, error, warning
 from .formatting import date_iso, date_long, kr, percent
 from .inputs import Inputs
-from .ledger import Ledger
+from .ledger import ZERO, Ledger
 from .model import did_you_mean
 from .terms import terms_as_of
 
@@ -228,21 +228,25 @@ def funds_available(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
 def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
     # Amounts are never negative: no running total passes the grant unless the whole sum does,
     # so only those projects' payments are gone through.
-    over = [figures for figures in ledger.projects if figures.disbursed > figures.granted]
+    totals, nothing = ledger.project_totals, (ZERO, ZERO)
+    over = []
+    for p in inputs.programme.projects:
+        granted, disbursed = totals.get(p.id, nothing)
+        if disbursed > granted:
+            over.append((p.id, granted))
     if not over:
         return
     by_project: dict[str, list] = {}
     for x in inputs.finances.disbursements:
         by_project.setdefault(x.project, []).append(x)
-    for figures in over:
-        pid = figures.project.id
+    for pid, granted in over:
         running = Decimal(0)
         for x in sorted(by_project.get(pid, ()), key=lambda x: x.date):
             running += x.amount
-            if running > figures.granted:
+            if running > granted:
                 yield error(DISBURSEMENT_BEYOND_GRANT,
                             f"disbursements to {pid} reach {kr(running, 2)} with this one, more than the "
-                            f"{kr(figures.granted, 2)} granted", x.where("amount"))
+                            f"{kr(granted, 2)} granted", x.where("amount"))
                 break
 
 
@@ -298,7 +302,9 @@ def owners(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
                         "with the regional development actor is stated", inputs.where_programme("projects", i, "owner"),
                         hint="add owner.anchoring: how the project is anchored (e.g. a letter of intent, with date)")
     total = ledger.total.granted
-    regional = sum((f.granted for f in ledger.projects if f.project.owner.kind == "regional"), Decimal(0))
+    totals, nothing = ledger.project_totals, (ZERO, ZERO)
+    regional = sum((totals.get(p.id, nothing)[0] for p in inputs.programme.projects if p.owner.kind == "regional"),
+                   Decimal(0))
     if total and regional * 2 < total:
         yield warning(MAINLY_REGIONAL,
                       f"only {percent(regional / total)} of the grants go to regional development actors; the "

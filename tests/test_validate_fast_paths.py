@@ -133,6 +133,13 @@ def test_a_document_that_may_hold_a_control_character_is_looked_through(text, ex
         assert not any(inputs_module._CONTROL.search(v) for v in doc.data.values())
 
 
+@FAST
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0\u3000#a:"), max_size=14))
+def test_a_text_is_seen_to_be_only_blanks_and_comments_as_line_by_line(text):
+    by_lines = not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines())
+    assert yaml_source._blank_or_comments(text) == by_lines
+
+
 def _loaded(path: Path) -> tuple:
     doc, found = load_yaml(path, "t.yaml")
     places = None

@@ -691,9 +691,18 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [error("file-encoding", "the file is not UTF-8 text", Location(file, line, 1),
                             hint="save the file as UTF-8 (in most editors: 'Save with encoding')")]
-    if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
+    if _blank_or_comments(text):
         return None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
     return _compose_and_build(file, text)
+
+
+def _blank_or_comments(text: str) -> bool:
+    """Whether every line of ``text`` is blank or a comment."""
+    # Only a text whose first character that is not a space opens a comment can be all comments
+    # (splitting 10 000 projects into lines to see that it is not costs 20 ms).
+    first = _NON_SPACE.search(text)
+    return first is None or (first.group() == "#" and all(ln.strip().startswith("#") or not ln.strip()
+                                                          for ln in text.splitlines()))
 
 
 def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[Finding]]:
@@ -750,6 +759,7 @@ def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, li
     return data, node.start_mark, builder.findings
 
 
+_NON_SPACE = re.compile(r"\S")  # what str.strip() does not take away
 _ANCHOR = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
 
 
