@@ -153,6 +153,11 @@ class Ledger:
         return granted, disbursed
 
     @cached_property
+    def disbursement_years(self) -> frozenset[int]:
+        """The years in which a disbursement is dated (its own year, not year_of)."""
+        return frozenset(d.date.year for d in self.inputs.finances.disbursements)
+
+    @cached_property
     def project_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
         """Granted and disbursed in all (the figures' granted and disbursed), by project id: what
         the rules need of each project, without the figures by year that the reports need."""

@@ -252,11 +252,13 @@ def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Findi
 
 @rule
 def disbursement_periods(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
-    projects = inputs._projects()
+    # Most payments fall within their project's period: only those outside are looked at closer.
+    periods = {pid: (p.start, p.end) for pid, p in inputs._projects().items()}
     for x in inputs.finances.disbursements:
-        p = projects.get(x.project)
-        if p is None:
+        period = periods.get(x.project)
+        if period is None or period[0] <= x.date <= period[1]:
             continue
+        p = inputs.project(x.project)
         if x.date < p.start:
             yield error(DISBURSEMENT_OUTSIDE_PROJECT,
                         f"disbursement to {p.id} on {date_iso(x.date)}, before the project starts ({date_iso(p.start)})",
@@ -357,7 +359,7 @@ def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> li
             missing.append("a requisition (Rekvisitioner)")
         if not any(c.year == year for c in fin.programme_costs):
             missing.append("programme-related costs (Programkostnader)")
-        if year >= inputs.decision.period.start and not any(x.date.year == year for x in fin.disbursements):
+        if year >= inputs.decision.period.start and year not in ledger.disbursement_years:
             missing.append("disbursements (Utbetalningar)")
         if missing:
             out.append(error(DELIVERABLE_INCOMPLETE,

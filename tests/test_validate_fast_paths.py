@@ -22,8 +22,8 @@ from test_ledger import inputs_st
 
 from reportgen import inputs as inputs_module
 from reportgen import rules
-from reportgen.findings import error
-from reportgen.formatting import date_iso, kr
+from reportgen.findings import error, warning
+from reportgen.formatting import date_iso, date_long, kr
 from reportgen.inputs import SHEETS, load_inputs
 from reportgen.ledger import ZERO, Ledger
 from reportgen.model import (
@@ -240,6 +240,27 @@ def _funds_available_as_before(inputs) -> list:
     return out
 
 
+def _periods_as_before(inputs) -> list:
+    """disbursement_periods as it was written first: every payment looked at."""
+    out = []
+    for x in inputs.finances.disbursements:
+        p = inputs.project(x.project)
+        if p is None:
+            continue
+        if x.date < p.start:
+            out.append(error(rules.DISBURSEMENT_OUTSIDE_PROJECT,
+                             f"disbursement to {p.id} on {date_iso(x.date)}, before the project starts "
+                             f"({date_iso(p.start)})", x.where("date")))
+        elif x.date > p.end:
+            out.append(warning(rules.DISBURSEMENT_OUTSIDE_PROJECT,
+                               f"disbursement to {p.id} on {date_iso(x.date)}, after the project ended "
+                               f"({date_iso(p.end)})", x.where("date"),
+                               hint="a final payment after the end is normal; check the date if it is not one",
+                               report_text=f"En utbetalning på {kr(x.amount)} till projekt {p.id} gjordes den "
+                                           f"{date_long(x.date)}, efter projektets slut den {date_long(p.end)}."))
+    return out
+
+
 def _beyond_grant_as_before(inputs, ledger) -> list:
     out = []
     for figures in ledger.projects:
@@ -285,6 +306,8 @@ def test_rules_and_figures_computed_in_one_pass_are_those_computed_record_by_rec
         assert list(p.granted_by_year) == sorted(p.granted_by_year)
 
     assert _beyond_funds(inputs) == _funds_available_as_before(inputs)
+    assert list(rules.disbursement_periods(inputs, ledger)) == _periods_as_before(inputs)
+    assert ledger.disbursement_years == {d.date.year for d in fin.disbursements}
     beyond = [(f.message.split()[2], f.message) for f in rules.disbursements_within_grant(inputs, ledger)]
     assert [pid for pid, _ in beyond] == [pid for pid, _ in _beyond_grant_as_before(inputs, ledger)]
     for (_, message), (_, running) in zip(beyond, _beyond_grant_as_before(inputs, ledger)):
