@@ -489,6 +489,10 @@ def check_references(inputs: Inputs) -> list[Finding]:
                                   inputs.where_decision("frames")))
     deliverable_ids = [x.id for x in d.deliverables]
     for i, amendment in enumerate(d.amendments):
+        if amendment.period_end is not None and amendment.period_end < d.period.start:
+            findings.append(error("period", f"the amended period ends ({amendment.period_end}) before the period "
+                                            f"starts ({d.period.start})",
+                                  inputs.where_decision("amendments", i, "period_end")))
         for key in amendment.deliverable_due:
             if key not in deliverable_ids:
                 findings.append(error("unknown-reference", f"unknown deliverable '{key}'{did_you_mean(key, deliverable_ids)}",
