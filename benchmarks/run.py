@@ -12,7 +12,8 @@ a Word template with a row loop, and by pandoc (pypandoc-binary) from the same M
 the whole final report's Markdown draft written to .docx by reportgen's parser and writer and by
 pandoc. A full build is also measured with the chart cache filled (every document rendered again,
 every chart taken from the cache) and with two worker processes (--jobs 2).
-Every command runs in its own process and is measured from outside (os.wait4), so the figures
+Every command runs in its own process and is measured from outside (os.wait4, in a small
+launcher process so that this script's own memory does not count), so the figures
 are what a user waits for. The chart cache is emptied before each full build (REPORTGEN_CACHE_DIR
 points to a fresh folder), so a "full build" draws every chart.
 """
@@ -28,25 +29,42 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
+# A small process forks the measured command and reports what os.wait4 says about it. Linux
+# carries a process's peak RSS over fork and exec, so a command forked from this (large) script
+# would report at least this script's own peak; forked from the launcher, it starts small.
+_LAUNCHER = r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MB of one run of ``cmd``."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err[-2000:]}")
-    proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds (from the command's start to its end) and peak RSS in MB of one run of ``cmd``."""
+    proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *map(str, cmd)], env=env, cwd=cwd,
+                          capture_output=True, text=True, check=False)
+    try:
+        wall, maxrss_kb, returncode = proc.stdout.split()
+    except ValueError:
+        raise SystemExit(f"the launcher failed: {proc.stderr[-2000:]}") from None
+    if int(returncode) != 0:
+        raise SystemExit(f"failed ({returncode}): {' '.join(map(str, cmd))}\n{proc.stderr[-2000:]}")
+    return float(wall), int(maxrss_kb) / 1024
 
 
 def median_of(runs: int, cmd: list[str], env: dict | None = None, before=None) -> tuple[float, float]:
