@@ -79,7 +79,7 @@ class BuildResult:
 def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
     """The timestamp written into the document's properties: SOURCE_DATE_EPOCH, else the report's date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    if epoch and epoch.strip().isdecimal():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(report_date, dt.time(0, 0))
 
@@ -352,7 +352,7 @@ def default_jobs() -> int:
     overhead made builds slower, not faster. ``--jobs N`` asks for N workers.
     """
     env = os.environ.get("REPORTGEN_JOBS", "").strip()
-    if env.isdigit() and int(env) > 0:
+    if env.isdecimal() and int(env) > 0:
         return int(env)
     return 1
 

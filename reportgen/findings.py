@@ -57,7 +57,7 @@ class Location:
 
 def _cell_row_col(cell: str) -> tuple[int, int]:
     letters = "".join(c for c in cell if c.isalpha())
-    digits = "".join(c for c in cell if c.isdigit())
+    digits = "".join(c for c in cell if c.isdecimal())
     col = 0
     for c in letters.upper():
         col = col * 26 + (ord(c) - 64)

@@ -198,7 +198,9 @@ def _parse_year(value: Any) -> int:
         value = int(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdigit() alone also admits digits int() refuses (superscripts: '²') or reads as another
+    # script's numerals; a year here is written in ASCII digits.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or not 1900 <= value <= 2100:
         raise PydanticCustomError("year", "expected a year such as 2019, found {found}", {"found": _found(value)})

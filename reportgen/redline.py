@@ -124,7 +124,7 @@ class RedlineResult:
 def revision_date(new: Package) -> str:
     """The date every change carries: SOURCE_DATE_EPOCH, else NEW's modified date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isdecimal():
         return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     core_name = new.related("", _RT_CORE) if "_rels/.rels" in new.entries else None
     core = new.xml(core_name or "docProps/core.xml")
@@ -379,7 +379,7 @@ class _Redline:
         self._numbering_changed = False
         self._numbering: tuple | None = None
         docpr = [int(v) for v in new.xml(new.main).xpath("//wp:docPr/@id", namespaces=NS)
-                 if v.isdigit()]
+                 if v.isdecimal()]
         self._next_docpr = max(docpr or [0]) + 1
 
     # ------------------------------------------------------------------ top level
@@ -826,7 +826,7 @@ class _Redline:
         tracked = list(self.new.root.iter(w("ins"), w("del"), w("pPrChange"), w("tblPrChange")))
         tracked_ids = {id(t) for t in tracked}
         other = [int(v) for el in self.new.root.iter() if id(el) not in tracked_ids
-                 for v in [el.get(w("id"))] if v is not None and v.lstrip("-").isdigit()]
+                 for v in [el.get(w("id"))] if v is not None and v.lstrip("-").isdecimal()]
         next_id = max(other or [0]) + 1
         for t in tracked:
             t.set(w("id"), str(next_id))

@@ -79,3 +79,13 @@ def test_verbose_after_init_lists_every_file(tmp_path):
     result = run_cli("init", str(tmp_path / "p"), "--verbose")
     assert result.exit_code == 0
     assert "wrote " in result.stdout and "finances.xlsx" in result.stdout
+
+
+def test_environment_numbers_in_other_digits_do_not_crash_the_build(example_inputs, tmp_path, monkeypatch):
+    # '²'.isdigit() is true but int('²') raises: such a value must be ignored like any non-number.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "²")
+    monkeypatch.setenv("REPORTGEN_JOBS", "²")
+    result = run_cli("-q", "build", "genomforandeplan-2018", "--inputs", str(example_inputs),
+                     "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "genomforandeplan-2018.docx").is_file()

@@ -261,7 +261,7 @@ class StyleSheet:
             num = None
             if ppr is not None:
                 o = ppr.find(w("outlineLvl"))
-                if o is not None and (o.get(W_VAL) or "").isdigit():
+                if o is not None and (o.get(W_VAL) or "").isdecimal():
                     outline = int(o.get(W_VAL))
                 num = _numpr(ppr.find(w("numPr")))
             typ = st.get(w("type")) or "paragraph"
@@ -339,7 +339,7 @@ def _numpr(numpr) -> tuple[str | None, int | None] | None:
     nid = numpr.find(w("numId"))
     lvl = numpr.find(w("ilvl"))
     return (nid.get(W_VAL) if nid is not None else None,
-            int(lvl.get(W_VAL)) if lvl is not None and (lvl.get(W_VAL) or "").isdigit() else None)
+            int(lvl.get(W_VAL)) if lvl is not None and (lvl.get(W_VAL) or "").isdecimal() else None)
 
 
 class Numbering:
@@ -358,12 +358,12 @@ class Numbering:
             for o in n.findall(w("lvlOverride")):
                 ilvl = int(o.get(w("ilvl")) or 0)
                 so = o.find(w("startOverride"))
-                if so is not None and (so.get(W_VAL) or "").lstrip("-").isdigit():
+                if so is not None and (so.get(W_VAL) or "").lstrip("-").isdecimal():
                     overrides[ilvl] = int(so.get(W_VAL))
                 lvl = o.find(w("lvl"))
                 if lvl is not None and ilvl not in overrides:
                     start = lvl.find(w("start"))
-                    if start is not None and (start.get(W_VAL) or "").isdigit():
+                    if start is not None and (start.get(W_VAL) or "").isdecimal():
                         overrides[ilvl] = int(start.get(W_VAL))
             self.nums[n.get(w("numId")) or ""] = (aid.get(W_VAL) if aid is not None else None,
                                                   overrides)
@@ -391,7 +391,7 @@ def _levels(a) -> dict[int, tuple[str, int]]:
         start = lvl.find(w("start"))
         out[ilvl] = ((fmt.get(W_VAL) if fmt is not None else "decimal") or "decimal",
                      int(start.get(W_VAL)) if start is not None
-                     and (start.get(W_VAL) or "").lstrip("-").isdigit() else 1)
+                     and (start.get(W_VAL) or "").lstrip("-").isdecimal() else 1)
     return out
 
 
@@ -556,7 +556,7 @@ class _Reader:
             sid = ps.get(W_VAL) if ps is not None else None
             own_num = _numpr(ppr.find(w("numPr")))
             o = ppr.find(w("outlineLvl"))
-            if o is not None and (o.get(W_VAL) or "").isdigit():
+            if o is not None and (o.get(W_VAL) or "").isdecimal():
                 outline = int(o.get(W_VAL))
         sid = sid or self.styles.default_paragraph
         texts = self._has_text(p)
@@ -854,7 +854,7 @@ class _Reader:
                 paras = []
             out.append((paras, jc))
             span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
-            if span is not None and (span.get(W_VAL) or "").isdigit():
+            if span is not None and (span.get(W_VAL) or "").isdecimal():
                 for _ in range(int(span.get(W_VAL)) - 1):
                     out.append(([], jc))
         return out

@@ -532,12 +532,12 @@ class _Builder:
         self.text_width_emu, self.text_height_emu = width, height
         self._numbering()
         self._next_bookmark = 1 + max(
-            [int(v) for v in self.part.element.xpath("//w:bookmarkStart/@w:id") if v.isdigit()]
+            [int(v) for v in self.part.element.xpath("//w:bookmarkStart/@w:id") if v.isdecimal()]
             or [0])
         ids = []
         for p in self.part.package.iter_parts():
             if hasattr(p, "element"):
-                ids += [int(v) for v in p.element.xpath("//wp:docPr/@id") if v.isdigit()]
+                ids += [int(v) for v in p.element.xpath("//wp:docPr/@id") if v.isdecimal()]
         self._next_docpr = 1 + max(ids or [0])
         self._hyperlinks: dict[str, str] = {}
         self._ppr_cache: dict[tuple, str] = {}
@@ -587,7 +587,7 @@ class _Builder:
         def twips(tag: str, attr: str, default: int) -> int:
             el = sect.find(qn(tag)) if sect is not None else None
             value = el.get(qn(attr)) if el is not None else None
-            return int(value) if value and value.lstrip("-").isdigit() else default
+            return int(value) if value and value.lstrip("-").isdecimal() else default
 
         # Defaults: A4 with 25 mm margins.
         width = twips("w:pgSz", "w:w", 11906) - twips("w:pgMar", "w:left", 1418) - twips(
@@ -615,7 +615,7 @@ class _Builder:
             el = num.find(qn("w:abstractNumId")) if num is not None else None
             return el.get(qn("w:val")) if el is not None else None
 
-        self._max_num = max([int(k) for k in nums if k and k.isdigit()] or [0])
+        self._max_num = max([int(k) for k in nums if k and k.isdecimal()] or [0])
         abstract_ids = [int(a.get(qn("w:abstractNumId")))
                         for a in self.numbering.findall(qn("w:abstractNum"))]
         self._max_abstract = max(abstract_ids or [-1])
