@@ -700,6 +700,21 @@ def _loaded(path: Path) -> tuple:
     return repr(doc.data) if doc else None, [(f.code, f.message, str(f.where), f.hint) for f in found], places
 
 
+def assert_streamed_as_composed(texts: list[str], tmp_path: Path, monkeypatch) -> list[tuple]:
+    """Each text loads the same (data, findings, places) from the events as from the composed
+    graph (the streamer forced to fall back); the streamed results, for further checks."""
+    path = tmp_path / "t.yaml"
+    streamed = []
+    for text in texts:
+        path.write_text(text, encoding="utf-8")
+        streamed.append(_loaded(path))
+    monkeypatch.setattr(yaml_source._Streamer, "run", lambda self: (_ for _ in ()).throw(yaml_source._Fallback()))
+    for text, expected in zip(texts, streamed):
+        path.write_text(text, encoding="utf-8")
+        assert _loaded(path) == expected, text[:300]
+    return streamed
+
+
 @pytest.mark.parametrize("name", sorted(_DOCUMENTS))
 def test_yaml_built_from_events_is_what_the_composed_graph_gives(name, tmp_path, monkeypatch):
     text = _DOCUMENTS[name]
@@ -739,16 +754,7 @@ def test_random_yaml_built_from_events_is_what_the_composed_graph_gives(tmp_path
             lines.append(f"\n{' ' * indent}{rng.choice(keys)}:{'' if value.startswith(chr(10)) else ' '}{value}")
         return "".join(lines)
 
-    texts = [mapping(0, 0).lstrip("\n") + "\n" for _ in range(300)]
-    path = tmp_path / "t.yaml"
-    streamed = []
-    for text in texts:
-        path.write_text(text, encoding="utf-8")
-        streamed.append(_loaded(path))
-    monkeypatch.setattr(yaml_source._Streamer, "run", lambda self: (_ for _ in ()).throw(yaml_source._Fallback()))
-    for text, expected in zip(texts, streamed):
-        path.write_text(text, encoding="utf-8")
-        assert _loaded(path) == expected, text
+    assert_streamed_as_composed([mapping(0, 0).lstrip("\n") + "\n" for _ in range(300)], tmp_path, monkeypatch)
 
 
 @settings(max_examples=400, deadline=None)

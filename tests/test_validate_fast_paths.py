@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 from test_ledger import inputs_st
+from test_validate import assert_streamed_as_composed
 
 from reportgen import inputs as inputs_module
 from reportgen import rules
@@ -140,14 +141,6 @@ def test_a_text_is_seen_to_be_only_blanks_and_comments_as_line_by_line(text):
     assert yaml_source._blank_or_comments(text) == by_lines
 
 
-def _loaded(path: Path) -> tuple:
-    doc, found = load_yaml(path, "t.yaml")
-    places = None
-    if doc is not None:
-        places = [str(doc.where(p)) for p in [(), ("a",), ("a", 1), ("b", 0), ("c", "x")]]
-    return repr(doc.data) if doc else None, [(f.code, f.message, str(f.where), f.hint) for f in found], places
-
-
 def test_plain_values_taken_in_the_loop_are_what_the_composed_graph_gives(tmp_path, monkeypatch):
     # Whole numbers and texts are taken without a call; counted alike, so aliases expand as far.
     rng = random.Random(7)
@@ -163,15 +156,7 @@ def test_plain_values_taken_in_the_loop_are_what_the_composed_graph_gives(tmp_pa
                          else f"{key}: {items[0]}")
         texts.append("\n".join(lines) + "\n")
     texts.append("a: &a [1, 2, 3, 4]\nb:\n" + "".join(f"  - {i}\n  - *a\n" for i in range(40_000)))
-    path = tmp_path / "t.yaml"
-    streamed = []
-    for text in texts:
-        path.write_text(text, encoding="utf-8")
-        streamed.append(_loaded(path))
-    monkeypatch.setattr(yaml_source._Streamer, "run", lambda self: (_ for _ in ()).throw(yaml_source._Fallback()))
-    for text, expected in zip(texts, streamed):
-        path.write_text(text, encoding="utf-8")
-        assert _loaded(path) == expected, text[:300]
+    streamed = assert_streamed_as_composed(texts, tmp_path, monkeypatch)
     assert any(code == "yaml-number" for _, found, _ in streamed for code, *_ in found)
 
 
