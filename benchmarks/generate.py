@@ -5,7 +5,7 @@
 The result passes `reportgen validate` (schema and the decision's rules): frames scale with the
 number of projects so that each project gets a realistic 0.5–6 mnkr, money arrives before it is
 paid out, programme-related costs stay near 4 %, and the repayment equals the unspent funds.
-Projects are built as model objects (reportgen.model) and dumped, so the generator follows the
+Projects are built as model objects (reportgen.inputs.model) and dumped, so the generator follows the
 model when it changes. The distributions: counties weighted by population-like weights, one to
 three focus areas, 85 % of owners regional development actors, 70 % of projects with indicators.
 """
@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.model import COUNTIES, Indicators, Owner, Project
+from reportgen.inputs.model import COUNTIES, Indicators, Owner, Project
 
 FOCUS = ["industri-4.0", "hallbar-produktion", "kunskapslyft-industri", "testbadd-sverige"]
 COUNTY_WEIGHTS = {"01": 24, "14": 17, "12": 14, "03": 4, "05": 5, "06": 4, "18": 3, "19": 3, "04": 3,

@@ -81,8 +81,8 @@ def median_of(runs: int, cmd: list[str], env: dict | None = None, before=None) -
 TABLE_SNIPPET_OURS = r"""
 import sys, io, datetime
 from pathlib import Path
-from reportgen.document.markdown import parse
-from reportgen.writers.docx import write_docx, CoreProperties
+from reportgen.formats.markdown.reader import parse
+from reportgen.formats.docx.writer import write_docx, CoreProperties
 md = Path(sys.argv[1]).read_text("utf-8")
 doc, _ = parse(md)
 fields = {k: "x" for k in ("agency", "title", "subtitle", "date", "decision_ref", "your_ref", "our_ref",
@@ -113,11 +113,11 @@ def table_content(inputs: Path, work: Path) -> tuple[Path, Path]:
     import json
 
     sys.path.insert(0, str(ROOT))
-    from reportgen.document.markdown import escape
-    from reportgen.formatting import kr
-    from reportgen.inputs import load_inputs
-    from reportgen.ledger import Ledger
-    from reportgen.model import COUNTIES
+    from reportgen.formats.markdown.reader import escape
+    from reportgen.inputs.load import load_inputs
+    from reportgen.inputs.model import COUNTIES
+    from reportgen.report.formatting import kr
+    from reportgen.rules.ledger import Ledger
 
     loaded, _ = load_inputs(inputs)
     ledger = Ledger(loaded)

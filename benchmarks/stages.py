@@ -2,7 +2,7 @@
 
     python benchmarks/stages.py --inputs DIR [--only ID]
 
-Runs the same steps as ``reportgen build`` (reportgen.build.render_deliverable, unrolled) in one
+Runs the same steps as ``reportgen build`` (reportgen.output.build.render_deliverable, unrolled) in one
 process and prints seconds per stage and deliverable, and the peak RSS at the end. Nothing is
 written. Charts are drawn without the cache (REPORTGEN_CACHE_DIR is emptied for this process).
 """
@@ -24,17 +24,17 @@ os.environ["REPORTGEN_CACHE_DIR"] = ""  # draw every chart: the cold-build figur
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen import rules
-from reportgen.a11y import check_docx
-from reportgen.build import CoreProperties, draw_chart, write_docx
-from reportgen.check import validate_inputs
+from reportgen.checks.a11y import check_docx
 from reportgen.cli import tune_gc
-from reportgen.deliverables import build_context, chart_specs, deliverable_ids, info
-from reportgen.document.markdown import parse
-from reportgen.ledger import Ledger
-from reportgen.render import make_environment, render
-from reportgen.resources import default_template_dir
-from reportgen.writers.text import write_markdown
+from reportgen.formats.markdown.reader import parse
+from reportgen.formats.markdown.writer import write_markdown
+from reportgen.output.build import CoreProperties, draw_chart, write_docx
+from reportgen.report.context import build_context, chart_specs, deliverable_ids, info
+from reportgen.report.render import make_environment, render
+from reportgen.report.resources import default_template_dir
+from reportgen.rules import decision as rules
+from reportgen.rules.ledger import Ledger
+from reportgen.rules.validate import validate_inputs
 
 
 def main(argv: list[str] | None = None) -> int:

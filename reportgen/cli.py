@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import findings as fnd
+from reportgen import findings as fnd
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -113,7 +113,7 @@ def validate(printer: Printer, inputs_dir: Path, fmt: str, today: dt.date | None
     Example:
       reportgen validate --inputs inputs --format github
     """
-    from .check import validate_inputs
+    from reportgen.rules.validate import validate_inputs
 
     _, items = validate_inputs(inputs_dir, today or dt.date.today())
     printer.findings(items, fmt)
@@ -136,8 +136,8 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
     Example:
       reportgen status --today 2019-04-15
     """
-    from .check import validate_inputs
-    from .status import compute_status, format_status
+    from reportgen.rules.status import compute_status, format_status
+    from reportgen.rules.validate import validate_inputs
 
     inputs, items = validate_inputs(inputs_dir, today or dt.date.today())
     if inputs is None:
@@ -184,8 +184,8 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
       reportgen build delrapport-2019 --inputs inputs --out outputs
       reportgen build --pdf
     """
-    from . import manifest
-    from .resources import default_template_dir
+    from reportgen.output import manifest
+    from reportgen.report.resources import default_template_dir
 
     # Checked before the build's modules are even imported: an unchanged rebuild costs ~0.1 s.
     key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None,
@@ -195,7 +195,7 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
             click.echo(f"{out_dir}: up to date (inputs, templates and reportgen unchanged since the last build; "
                        "--force rebuilds)", err=True)
         sys.exit(EXIT_OK)
-    from .build import build as run_build
+    from reportgen.output.build import build as run_build
 
     result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
                        pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs)
@@ -230,7 +230,7 @@ def check_docx(printer: Printer, files: tuple[Path, ...], language: str | None, 
     Example:
       reportgen check-docx outputs/*.docx
     """
-    from .a11y import check_docx as run_check
+    from reportgen.checks.a11y import check_docx as run_check
 
     items: list[fnd.Finding] = []
     unreadable = False
@@ -270,7 +270,7 @@ def schema(printer: Printer, kind: str, write_dir: Path | None) -> None:
       reportgen schema --file programme > programme.schema.json
       reportgen schema --write schemas
     """
-    from .schema import schema_text, write_schemas
+    from reportgen.inputs.schema import schema_text, write_schemas
 
     if write_dir is None:
         click.echo(schema_text(kind), nl=False)
@@ -307,7 +307,7 @@ def docs_inputs(printer: Printer, out_file: Path | None, check: bool) -> None:
       reportgen docs inputs --out docs/inputs-reference.md
       reportgen docs inputs --out docs/inputs-reference.md --check
     """
-    from .reference import inputs_reference
+    from reportgen.inputs.reference import inputs_reference
 
     text = inputs_reference()
     if out_file is None:
@@ -347,7 +347,7 @@ def init(printer: Printer, directory: Path, force: bool) -> None:
     Example:
       reportgen init smart-industri && cd smart-industri && reportgen validate
     """
-    from .newproject import init_project, is_empty
+    from reportgen.project.newproject import init_project, is_empty
 
     if directory.exists() and not directory.is_dir():
         click.echo(f"reportgen init: {directory} is a file, not a folder", err=True)
@@ -377,7 +377,7 @@ def templates() -> None:
 
 
 def _default_template_dir() -> Path:
-    from .resources import package_templates
+    from reportgen.report.resources import package_templates
 
     local = Path("templates")
     return local if local.is_dir() else package_templates()
@@ -404,7 +404,7 @@ def templates_check(printer: Printer, template_dir: Path | None, inputs_dir: Pat
     Example:
       reportgen templates check --templates templates
     """
-    from .template_check import check_templates
+    from reportgen.report.template_check import check_templates
 
     template_dir = template_dir or _default_template_dir()
     result = check_templates(template_dir, inputs_dir)
@@ -426,7 +426,7 @@ def templates_context(inputs_dir: Path | None) -> None:
     Example:
       reportgen templates context | grep ^projects
     """
-    from .template_check import context_paths
+    from reportgen.report.template_check import context_paths
 
     try:
         paths = context_paths(inputs_dir)
@@ -466,7 +466,7 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
       reportgen diff old-outputs outputs --stat
       reportgen diff old/slutredovisning-2021.docx outputs/slutredovisning-2021.docx --redline redline.docx
     """
-    from . import diff as textdiff
+    from reportgen.review import diff as textdiff
 
     try:
         pairs = textdiff.pair_paths(old, new)
@@ -500,8 +500,8 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
             different = True
             click.echo(out, nl=False)
     if redline_out is not None:
-        from .document.docx_reader import DocxError
-        from .redline import redline
+        from reportgen.formats.docx.reader import DocxError
+        from reportgen.review.redline import redline
 
         try:
             result = redline(old, new)
@@ -535,9 +535,9 @@ def docx_text(printer: Printer, file: Path) -> None:
     Example:
       reportgen docx-text outputs/slutredovisning-2021.docx | less
     """
-    from .document.docx_reader import read_docx
-    from .document.markdown import parse
-    from .writers.text import write_markdown
+    from reportgen.formats.docx.reader import read_docx
+    from reportgen.formats.markdown.reader import parse
+    from reportgen.formats.markdown.writer import write_markdown
 
     if not file.is_file():
         click.echo(f"reportgen docx-text: {file}: no such file", err=True)

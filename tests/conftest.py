@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,14 @@ from reportgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_INPUTS = ROOT / "inputs"
+
+# Tests mirror the package's stages in subfolders (tests/rules/, tests/formats/, ...). A few share
+# strategies and helpers by module name (``from test_ledger import inputs_st``); pytest imports
+# each test file under its base name, so putting every stage folder on the path keeps one module
+# object per file whichever test is collected first.
+for _stage in sorted(p for p in Path(__file__).resolve().parent.iterdir() if p.is_dir() and p.name.isidentifier()):
+    if any(_stage.glob("test_*.py")) and str(_stage) not in sys.path:
+        sys.path.insert(0, str(_stage))
 
 
 @pytest.fixture

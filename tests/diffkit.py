@@ -15,7 +15,6 @@ import openpyxl
 from conftest import EXAMPLE_INPUTS, ROOT, run_cli
 from hypothesis import strategies as st
 
-from reportgen.document.docx_reader import read_docx
 from reportgen.document.tree import (
     BulletList,
     Document,
@@ -27,8 +26,9 @@ from reportgen.document.tree import (
     Text,
     normalize,
 )
-from reportgen.writers.docx import CoreProperties, write_docx
-from reportgen.writers.text import write_markdown
+from reportgen.formats.docx.reader import read_docx
+from reportgen.formats.docx.writer import CoreProperties, write_docx
+from reportgen.formats.markdown.writer import write_markdown
 
 BASE = ROOT / "templates" / "base.docx"
 FIELDS = {

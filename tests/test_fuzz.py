@@ -24,12 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from reportgen.check import validate_inputs
-from reportgen.document.markdown import parse
 from reportgen.findings import Finding
-from reportgen.inputs import SHEETS
-from reportgen.sources.yaml import YamlDocument, load_yaml
-from reportgen.writers.docx import CoreProperties, write_docx
+from reportgen.formats.docx.writer import CoreProperties, write_docx
+from reportgen.formats.markdown.reader import parse
+from reportgen.inputs.load import SHEETS
+from reportgen.inputs.sources.yaml import YamlDocument, load_yaml
+from reportgen.rules.validate import validate_inputs
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -35,7 +35,7 @@ from docx.oxml.ns import nsdecls, qn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.writers.docx import reproducible_zip
+from reportgen.formats.docx.writer import reproducible_zip
 
 # ---------------------------------------------------------------------------- page geometry
 # Twentieths of a point (twips): 1 mm = 56.7 twips.

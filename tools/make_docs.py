@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.reference import inputs_reference
-from reportgen.template_check import context_reference
+from reportgen.inputs.reference import inputs_reference
+from reportgen.report.template_check import context_reference
 
 INPUTS_REFERENCE = ROOT / "docs" / "inputs-reference.md"
 TEMPLATES_DOC = ROOT / "docs" / "templates.md"

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.schema import write_schemas
+from reportgen.inputs.schema import write_schemas
 
 
 def main(argv: list[str] | None = None) -> int:

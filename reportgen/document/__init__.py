@@ -1,4 +1,4 @@
-"""The document layer: one small tree (``tree``) and the readers that produce it (``markdown``).
+"""Stage 4, document: one small tree (``tree``) that every reader produces and every writer takes.
 
-Writers (``reportgen.writers``) turn the tree into formats. Nothing here knows the domain.
+Readers and writers of formats live in ``reportgen.formats``. Nothing here knows the domain.
 """

@@ -1,0 +1,466 @@
+"""One build: load and check the inputs, render each deliverable, write the outputs.
+
+Nothing is written unless every requested deliverable rendered without error; then the output
+folder is replaced as a whole (see :mod:`reportgen.output.outfolder`): a reader never sees a half-written
+file or a mix of two builds, a failed or killed build leaves the previous outputs as they were, and
+two builds into the same folder take turns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import os
+import posixpath
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reportgen.document.tree import Document, Figure, iter_blocks
+from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.formats.docx.writer import CoreProperties, write_docx
+from reportgen.formats.markdown.reader import parse
+from reportgen.formats.markdown.writer import write_markdown
+from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.output import manifest, outfolder
+from reportgen.report.context import (
+    ChartSpec,
+    build_context,
+    chart_specs,
+    deliverable_ids,
+    info,
+)
+from reportgen.report.formatting import date_long
+from reportgen.report.render import make_environment, render
+from reportgen.report.resources import default_template_dir, package_templates
+from reportgen.rules import decision as rules
+from reportgen.rules.ledger import Ledger, ledger_of
+from reportgen.rules.validate import validate_inputs
+
+PACKAGE_TEMPLATES = package_templates()
+
+
+FIGURE_DIR = "figurer"
+
+
+@dataclass
+class Rendered:
+    id: str
+    markdown: str  # the normalized draft
+    docx: bytes
+    figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
+    pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
+
+
+def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
+    return f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
+
+
+def draw_chart(spec: ChartSpec, deliverable_id: str):
+    from reportgen.report import charts
+
+    name = chart_name(spec, deliverable_id)
+
+    def draw():
+        if spec.kind == "grouped":
+            return charts.grouped_bars(name, spec.caption, list(spec.categories), dict(spec.series))
+        return charts.horizontal_bars(name, spec.caption, list(spec.categories), list(spec.series[0][1]))
+
+    return charts.cached(name, repr(spec), draw)
+
+
+@dataclass
+class BuildResult:
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
+    """The timestamp written into the document's properties: SOURCE_DATE_EPOCH, else the report's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdecimal():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime.combine(report_date, dt.time(0, 0))
+
+
+def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, template_dir: Path,
+                       warnings: list[Finding]) -> tuple[Rendered | None, list[Finding]]:
+    d = info(inputs, deliverable_id)
+    context = build_context(inputs, ledger, deliverable_id)
+    context["rule_warnings"] = [w.report_text for w in warnings if w.report_text]
+    figures: dict[str, bytes] = {}
+    context["charts"] = {}
+    for spec in chart_specs(inputs, ledger, deliverable_id):
+        chart = draw_chart(spec, deliverable_id)
+        src = f"{FIGURE_DIR}/{chart.name}"
+        figures[src] = chart.png
+        context["charts"][spec.key] = {"src": src, "alt": chart.alt, "caption": chart.caption}
+    env = make_environment(template_dir)
+    text, findings = render(env, d.template, context)
+    if text is None:
+        return None, findings
+    doc, parse_findings = parse(text, display_path(template_dir / d.template))
+    findings += parse_findings
+    findings += check_figures(doc, figures, inputs, template_dir)
+    if has_errors(findings):
+        return None, findings
+    draft = write_markdown(doc)
+    dec = inputs.decision
+    agency = inputs.programme.agency
+    fields = {
+        "agency": agency.name,
+        "title": d.title,
+        "subtitle": dec.title,
+        "date": date_long(d.due),
+        "decision_ref": f"Regeringsbeslut {date_long(dec.date)}, {dec.diarienummer}",
+        "your_ref": f"Ert dnr {dec.diarienummer}",
+        "our_ref": f"Vårt dnr {agency.case_number}",
+        "diarienummer": dec.diarienummer,
+        "addressee": dec.report_to,
+    }
+    stamp = source_date(inputs, d.due)
+    core = CoreProperties(
+        title=f"{d.title} – {dec.title}",
+        subject=f"Redovisning till {dec.report_to}, {dec.diarienummer}",
+        author=agency.name,
+        language="sv-SE",
+        keywords=f"{dec.diarienummer}; Smart industri; {deliverable_id}",
+        created=stamp,
+        modified=stamp,
+    )
+    with tempfile.TemporaryDirectory(prefix="reportgen-figures-") as tmp:
+        # The writer embeds figures from files; the charts exist only in memory until the outputs are written.
+        for rel, png in figures.items():
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / rel).write_bytes(png)
+        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp))
+    findings += docx_findings
+    if data is None or has_errors(findings):
+        return None, findings
+    return Rendered(deliverable_id, draft, data, figures), findings
+
+
+def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """Every figure must show a chart this build drew (``figurer/...``).
+
+    A figure in narrative Markdown (``![x](../../etc/passwd)``) or in a template would otherwise
+    make the writer embed any file on the machine into a document sent to the government; an
+    image path that leaves the figures folder is refused, located in the inputs (or template).
+    """
+    findings: list[Finding] = []
+    for block in iter_blocks(doc.blocks):
+        if not isinstance(block, Figure):
+            continue
+        src = block.src
+        norm = posixpath.normpath(src.replace("\\", "/")) if src else ""
+        if norm in figures:
+            continue
+        where = _place_of(src, inputs, template_dir)
+        drawn = ", ".join(sorted(figures)) or "none for this deliverable"
+        if not src or posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or _URL.match(src):
+            findings.append(error(
+                "figure-path", f"the image '{src}' lies outside the figures folder; a figure may show only "
+                f"the charts reportgen draws ({FIGURE_DIR}/...)", where,
+                hint=f"remove the image, or link to the file instead; the charts are: {drawn}"))
+        else:
+            findings.append(error("figure-missing", f"no chart '{src}' is drawn for this deliverable", where,
+                                  hint=f"the charts are: {drawn}"))
+    return findings
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, C: ...
+
+
+def _place_of(text: str, inputs: Inputs, template_dir: Path) -> Location:
+    """Where ``text`` (an image path) is written: a text of programme.yaml or decision.yaml, else a template."""
+    for doc, name in ((inputs.programme_doc, PROGRAMME_FILE), (inputs.decision_doc, DECISION_FILE)):
+        for path, value in _strings(doc.data, ()):
+            if text and text in value:
+                start = doc.where(path)
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    lines = (inputs.folder / name).read_text(encoding="utf-8-sig").split("\n")
+                    for number in range((start.line or 1) - 1, len(lines)):
+                        column = lines[number].find(text)
+                        if column >= 0:
+                            return Location(doc.file, number + 1, column + 1)
+                return start
+    for template in sorted(Path(template_dir).glob("*.j2")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for number, line in enumerate(template.read_text(encoding="utf-8").split("\n"), start=1):
+                if text and text in line:
+                    return Location(display_path(template), number, line.find(text) + 1)
+    return Location(display_path(Path(template_dir)))
+
+
+def _strings(node, path: tuple):
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, path + (i,))
+
+
+def check_output_folder(out_dir: Path, inputs_dir: Path, template_dir: Path) -> Finding | None:
+    """The output folder is replaced as a whole: it must not hold the inputs or the templates."""
+    target = outfolder.target_of(out_dir)
+    for what, folder in (("inputs", inputs_dir), ("templates", template_dir)):
+        real = Path(os.path.realpath(folder))
+        if real == target or target in real.parents:
+            return error("output-folder", f"the output folder holds the {what} folder ({display_path(Path(folder))}); "
+                         "each build replaces the output folder as a whole", Location(display_path(Path(out_dir))),
+                         hint="choose a folder of its own for the outputs, e.g. --out outputs")
+    return None
+
+
+def _write_failure(out_dir: Path, exc: OSError) -> Finding:
+    place = f" ({exc.filename})" if exc.filename else ""
+    return error("output-write", f"cannot write the outputs: {exc.strerror or exc}{place}",
+                 Location(display_path(Path(out_dir))),
+                 hint="the build writes a new output folder beside the old one and swaps them: "
+                      "the folder that holds the output folder must be writable too")
+
+
+def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
+          today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
+          lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
+          jobs: int | None = None) -> BuildResult:
+    """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
+    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`)."""
+    result = BuildResult()
+    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
+    if not force and manifest.up_to_date(out_dir, key) is not None:
+        result.up_to_date = True
+        return result
+    soffice_path = None
+    if pdf:
+        from reportgen.checks.pdf import INSTALL_HINT, find_soffice
+
+        soffice_path = find_soffice(soffice)
+        if soffice_path is None:
+            what = f"'{soffice}' is not a program" if soffice else "LibreOffice (soffice) is not installed"
+            result.findings.append(error("pdf-soffice-missing", f"--pdf needs LibreOffice: {what}",
+                                         hint=INSTALL_HINT))
+            return result
+    inputs, findings = validate_inputs(inputs_dir, today)
+    result.findings += findings
+    if inputs is None or has_errors(findings):
+        return result
+    # The inputs live until the end: keep the collector from scanning them again (and keep
+    # forked workers from touching, and so copying, their pages).
+    gc.freeze()
+    try:
+        return _build_validated(result, inputs, findings, inputs_dir, out_dir, ids, template_dir, pdf,
+                                soffice_path, lock_timeout, key, jobs)
+    finally:
+        gc.unfreeze()  # the API may be called from a long-lived process (tests, a server)
+
+
+def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding], inputs_dir: Path, out_dir: Path,
+                     ids: list[str] | None, template_dir: Path | None, pdf: bool, soffice_path: str | None,
+                     lock_timeout: float, key: str, jobs: int | None) -> BuildResult:
+    known = deliverable_ids(inputs)
+    wanted = ids or known
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        result.findings += [error("unknown-deliverable", f"no deliverable '{i}'; the deliverables are {', '.join(known)}",
+                                  Location(inputs.decision_doc.file)) for i in unknown]
+        return result
+    template_dir = template_dir or default_template_dir(inputs_dir)
+    problem = check_output_folder(out_dir, inputs_dir, template_dir)
+    if problem:
+        result.findings.append(problem)
+        return result
+    with contextlib.ExitStack() as stack:
+        # One build at a time into an output folder; a build that died while swapping is cleaned up first.
+        try:
+            stack.enter_context(outfolder.locked(out_dir, lock_timeout))
+            outfolder.recover(out_dir)
+        except outfolder.LockTimeout as exc:
+            result.findings.append(error(
+                "output-locked", f"another build is writing to this output folder; waited {exc.waited:.0f} s for it",
+                Location(display_path(Path(out_dir))),
+                hint=f"wait for the other build to finish and run again (it holds {display_path(exc.lock)})"))
+            return result
+        except OSError as exc:
+            result.findings.append(_write_failure(out_dir, exc))
+            return result
+        ledger = ledger_of(inputs)
+        warnings = [f for f in findings if not f.is_error]
+        # What a deliverable needs is an error only when that deliverable is built.
+        readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        ready = [i for i in wanted if not has_errors(readiness[i])]
+        job = _Job(inputs, ledger, template_dir, warnings, out_dir)
+        outcome = dict(zip(ready, render_all(job, ready, jobs)))
+        rendered: list[Rendered] = []
+        for deliverable_id in wanted:  # findings in the order of the deliverables, however they were rendered
+            result.findings += readiness[deliverable_id]
+            item, item_findings = outcome.get(deliverable_id, (None, []))
+            result.findings += item_findings
+            if item is not None:
+                rendered.append(item)
+        if not result.ok:
+            return result
+        if soffice_path is not None:
+            result.findings += add_pdfs(rendered, soffice_path, out_dir)
+            if not result.ok:
+                return result
+        try:
+            result.written = write_outputs(out_dir, rendered, key)
+        except OSError as exc:
+            result.findings.append(_write_failure(out_dir, exc))
+    return result
+
+
+@dataclass
+class _Job:
+    """What every deliverable of one build is rendered from."""
+
+    inputs: Inputs
+    ledger: Ledger
+    template_dir: Path
+    warnings: list[Finding]
+    out_dir: Path
+
+
+def render_checked(job: _Job, deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
+    """Render one deliverable and check the document's accessibility."""
+    item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings)
+    if item is not None:
+        findings += check_accessibility(item, job.out_dir, job.template_dir / info(job.inputs, deliverable_id).template)
+    return item, findings
+
+
+#: The job of the worker processes: set before they are forked, so they inherit it instead of
+#: being sent the inputs (a large model) through a pipe.
+_FORKED_JOB: _Job | None = None
+
+
+def _render_in_worker(deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
+    assert _FORKED_JOB is not None
+    return render_checked(_FORKED_JOB, deliverable_id)
+
+
+def default_jobs() -> int:
+    """REPORTGEN_JOBS, else 1: one process.
+
+    Rendering in parallel pays only where the CPUs are real: on the 2-vCPU machines reportgen is
+    measured on, two processes run at half speed each (docs/performance.md), so the pool's
+    overhead made builds slower, not faster. ``--jobs N`` asks for N workers.
+    """
+    env = os.environ.get("REPORTGEN_JOBS", "").strip()
+    if env.isdecimal() and int(env) > 0:
+        return int(env)
+    return 1
+
+
+def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple[Rendered | None, list[Finding]]]:
+    """Render ``ids`` (in that order in the result), several at once when there are CPUs for it.
+
+    The deliverables are independent, so each can be rendered in a process of its own. Workers
+    are forked (Linux), so they share the loaded inputs instead of loading or receiving them;
+    elsewhere, or with one CPU or one deliverable, everything runs in this process. The result
+    is the same either way: the same bytes, the same findings in the same order.
+    """
+    jobs = default_jobs() if jobs is None else jobs
+    workers = min(jobs, len(ids))
+    if workers <= 1 or not sys.platform.startswith("linux"):
+        return [render_checked(job, i) for i in ids]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _FORKED_JOB
+    _FORKED_JOB = job
+    _prepare_charts(job, ids)
+    # Largest first, so the longest deliverable (the final report, with every project) does not
+    # start last and leave the other CPUs idle at the end.
+    order = sorted(ids, key=lambda i: -_size_estimate(job, i))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {i: pool.submit(_render_in_worker, i) for i in order}
+            return [futures[i].result() for i in ids]
+    except BrokenProcessPool:
+        died = error("build-worker", "a process rendering the deliverables stopped unexpectedly (out of memory, "
+                     "or killed)", Location(display_path(Path(job.out_dir))),
+                     hint="run again; with REPORTGEN_JOBS=1 (or --jobs 1) the deliverables are rendered one at a "
+                          "time, in one process, which needs less memory")
+        return [(None, [])] * (len(ids) - 1) + [(None, [died])]
+    finally:
+        _FORKED_JOB = None
+
+
+def _prepare_charts(job: _Job, ids: list[str]) -> None:
+    from reportgen.report import charts
+
+    for deliverable_id in ids:
+        for spec in chart_specs(job.inputs, job.ledger, deliverable_id):
+            if not charts.is_cached(chart_name(spec, deliverable_id), repr(spec)):
+                charts.prepare_to_draw()
+                return
+
+
+def _size_estimate(job: _Job, deliverable_id: str) -> int:
+    kind = info(job.inputs, deliverable_id).kind
+    return {"slutredovisning": 3, "delrapport": 2}.get(kind, 1)
+
+
+def check_accessibility(item: Rendered, out_dir: Path, template: Path) -> list[Finding]:
+    """The accessibility check (reportgen.checks.a11y) of a built document, on its bytes before anything
+    is written: a failure fails the build."""
+    from reportgen.checks.a11y import check_docx
+
+    found = check_docx(item.docx, name=display_path(out_dir / f"{item.id}.docx"), language="sv-SE")
+    made_of = f"built from {display_path(template)} on {display_path(template.parent / 'base.docx')}"
+    return [replace(f, hint=f"{f.hint}; the document was {made_of}" if f.hint else made_of) for f in found]
+
+
+def add_pdfs(rendered: list[Rendered], soffice: str, out_dir: Path) -> list[Finding]:
+    """Convert every built .docx to a tagged PDF (reportgen.checks.pdf) and attach the bytes to its
+    Rendered, so that write_outputs writes them with the rest or, on any failure, nothing."""
+    from reportgen.checks.pdf import PdfError, check_pdf, convert_to_pdf
+
+    try:
+        pdfs = convert_to_pdf({item.id: item.docx for item in rendered}, soffice)
+    except PdfError as exc:
+        return [error(exc.code, exc.message, Location(soffice), hint=exc.hint)]
+    findings = []
+    for item in rendered:
+        data = pdfs[item.id]
+        problems = check_pdf(data, language="sv-SE")
+        if problems:
+            findings.append(error("pdf-untagged", f"the PDF made by LibreOffice is not accessible: {'; '.join(problems)}",
+                                  Location(display_path(out_dir / f"{item.id}.pdf")),
+                                  hint="LibreOffice 7.4 or newer is needed for tagged PDF export options"))
+        item.pdf = data
+    return findings
+
+
+def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
+    """Replace the output folder with its current files plus the rendered ones, as a whole.
+
+    Call with the output folder's lock held (``outfolder.locked``), as :func:`build` does.
+    """
+    files: dict[str, bytes] = {}
+    for item in rendered:
+        files[f"{item.id}.docx"] = item.docx
+        files[f"{item.id}.md"] = item.markdown.encode("utf-8")
+        files.update(sorted(item.figures.items()))
+        if item.pdf is not None:
+            files[f"{item.id}.pdf"] = item.pdf
+    written = [out_dir / rel for rel in files]
+    if key is not None:
+        # Written with the outputs, in the same swap: it never describes files that are not there.
+        files[manifest.NAME] = manifest.render(key, files)
+    outfolder.replace(out_dir, files)
+    return written

@@ -1,0 +1,1 @@
+"""A new project: ``reportgen init`` (``newproject``) and the Excel template (``scaffold``)."""

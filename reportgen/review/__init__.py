@@ -1,0 +1,2 @@
+"""Review: comparing two builds as text (``diff``) and as a Word redline with tracked changes
+(``redline``)."""
