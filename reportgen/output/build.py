@@ -27,13 +27,18 @@ from reportgen.formats.markdown.writer import write_markdown
 from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
 from reportgen.output import manifest, outfolder
 from reportgen.report.context import (
+    ChartRef,
+    Charts,
     ChartSpec,
+    Draft,
+    Gap,
     build_context,
     chart_specs,
     deliverable_ids,
     info,
 )
 from reportgen.report.formatting import date_long
+from reportgen.report.quantity import FigureMap, recording, stop_recording
 from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir, package_templates
 from reportgen.rules import decision as rules
@@ -53,6 +58,7 @@ class Rendered:
     docx: bytes
     figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
+    figure_map: bytes | None = None  # <id>.figures.json: every figure printed, its value and sources
 
 
 def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
@@ -92,21 +98,33 @@ def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
 
 
 def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, template_dir: Path,
-                       warnings: list[Finding]) -> tuple[Rendered | None, list[Finding]]:
+                       warnings: list[Finding], gaps: list[Finding] | None = None
+                       ) -> tuple[Rendered | None, list[Finding]]:
+    """Render one deliverable. ``gaps``: build it as a draft (build --draft) although the inputs
+    lack what these findings say; the draft lists them and is marked UTKAST on every page."""
     d = info(inputs, deliverable_id)
     context = build_context(inputs, ledger, deliverable_id)
-    context["rule_warnings"] = [w.report_text for w in warnings if w.report_text]
+    context.rule_warnings = [w.report_text for w in warnings if w.report_text]
+    if gaps is not None:
+        context.draft = Draft([Gap(g.message, str(g.where) if g.where else "") for g in gaps])
     figures: dict[str, bytes] = {}
-    context["charts"] = {}
+    charts = {}
     for spec in chart_specs(inputs, ledger, deliverable_id):
         chart = draw_chart(spec, deliverable_id)
         src = f"{FIGURE_DIR}/{chart.name}"
         figures[src] = chart.png
-        context["charts"][spec.key] = {"src": src, "alt": chart.alt, "caption": chart.caption}
+        charts[spec.key] = ChartRef(src, chart.alt, chart.caption)
+    context.charts = Charts(**charts)
     env = make_environment(template_dir)
-    text, findings = render(env, d.template, context)
+    figure_map = FigureMap(deliverable_id, context.report.as_of.isoformat())
+    token = recording(figure_map)
+    try:
+        text, findings = render(env, d.template, context)
+    finally:
+        stop_recording(token)
     if text is None:
         return None, findings
+    findings += figure_map.check()
     doc, parse_findings = parse(text, display_path(template_dir / d.template))
     findings += parse_findings
     findings += check_figures(doc, figures, inputs, template_dir)
@@ -145,7 +163,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
-    return Rendered(deliverable_id, draft, data, figures), findings
+    return Rendered(deliverable_id, draft, data, figures, figure_map=figure_map.to_json()), findings
 
 
 def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, template_dir: Path) -> list[Finding]:
@@ -455,6 +473,8 @@ def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = Non
     for item in rendered:
         files[f"{item.id}.docx"] = item.docx
         files[f"{item.id}.md"] = item.markdown.encode("utf-8")
+        if item.figure_map is not None:
+            files[f"{item.id}.figures.json"] = item.figure_map
         files.update(sorted(item.figures.items()))
         if item.pdf is not None:
             files[f"{item.id}.pdf"] = item.pdf

@@ -1,32 +1,44 @@
 """What each deliverable is, and what its templates may see.
 
-The context is plain data computed here from the model and the ledger: templates only format
-it. Amounts in tables are rounded here, column by column, so that the rounded rows add up to
-the rounded total printed under them (largest remainder method; see money.round_parts).
+The context is typed data (the dataclasses below) computed here from the deliverable's ledger
+view (:func:`reportgen.rules.ledger.view_of`: the records known on its report date); templates
+only format it. ``reportgen templates check`` reads what exists from these types.
+
+Every figure is a named quantity (:mod:`reportgen.report.quantity`): its name, how it was
+computed and the places in the inputs it comes from go with it into the figure map. Amounts in
+tables are rounded here, column by column, so that the rounded rows add up to the rounded
+total printed under them (largest remainder method; see money.round_parts).
+
+An indicator no project reported is not zero: its value is None ("–" in the tables), and
+each figure says how many projects reported it.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import weakref
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
 from reportgen.inputs.load import Inputs
-from reportgen.inputs.model import COUNTIES, Deliverable, Project
+from reportgen.inputs.model import COUNTIES, Agency, Deliverable, Project
+from reportgen.report.quantity import Amount, Count, rounded, share_of, total_of
 from reportgen.report.render import Markdown
 from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
-    Distribution,
     Ledger,
     ProjectFigures,
+    view_of,
 )
-from reportgen.rules.money import round_parts
+from reportgen.rules.money import apportion, round_parts
 from reportgen.rules.terms import terms_as_of
 
 KRONA = Decimal(1)
+ZERO = Decimal(0)
 
 TEMPLATES = {
     "genomforandeplan": "genomforandeplan.md.j2",
@@ -46,8 +58,16 @@ KIND_NAMES = {
     "delrapport": "Delrapport",
     "slutredovisning": "Slutredovisning",
 }
+#: The kind as a noun inside a sentence ("lämnar här en delrapport"): reportgen's own words,
+#: so that no text from the inputs needs its case changed.
+KIND_NOUNS = {
+    "genomforandeplan": "sin plan för genomförande",
+    "delrapport": "en delrapport",
+    "slutredovisning": "slutredovisningen",
+}
 
 STATUS_NAMES = {"granted": "Beviljat", "ongoing": "Pågående", "completed": "Avslutat", "cancelled": "Avbrutet"}
+STATUS_WORDS = {"granted": "beviljat", "ongoing": "pågående", "completed": "avslutat", "cancelled": "avbrutet"}
 FRAME_STATUS_NAMES = {"decided": "beslutad", "estimated": "beräknad", "mixed": "beslutad/beräknad"}
 INDICATOR_NAMES = {
     "companies": "Företag som får stöd",
@@ -60,6 +80,434 @@ INDICATOR_NAMES = {
 }
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december")
+
+
+# --- the types of the context ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FrameRow:
+    year: int
+    amount: Amount
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RequisitionTerms:
+    authority: str  # who the funds are requisitioned from (decision.yaml requisition.from)
+    deadline: str  # "31 mars"
+
+
+@dataclass(frozen=True)
+class RepaymentTerms:
+    to: str
+    deadline: dt.date
+    bankgiro: str
+
+
+@dataclass(frozen=True)
+class FocusAreaRef:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DeliverableRef:
+    id: str
+    title: str
+    kind: str
+    kind_name: str
+    due: dt.date
+    accounting_years: list[int]
+
+
+@dataclass(frozen=True)
+class AmendmentRef:
+    diarienummer: str
+    date: dt.date
+    description: str
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PredecessorRef:
+    diarienummer: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AppropriationRef:
+    expenditure_area: str
+    appropriation: str
+    item: str
+
+
+@dataclass
+class DecisionInfo:
+    diarienummer: str
+    illustrative: bool
+    title: str
+    date: dt.date
+    ministry: str
+    recipient: str
+    report_to: str
+    strategy: str
+    predecessor: PredecessorRef | None
+    period: YearSpan
+    appropriation: AppropriationRef
+    frames: list[FrameRow]
+    frames_total: Amount
+    cap: Amount
+    requisition: RequisitionTerms
+    repayment: RepaymentTerms
+    focus_areas: list[FocusAreaRef]
+    deliverables: list[DeliverableRef]
+    amendments: list[AmendmentRef]
+    signatories: list[PersonRef]
+
+
+@dataclass
+class ReportInfo:
+    id: str
+    kind: str
+    kind_name: str
+    kind_noun: str  # the kind inside a sentence: "en delrapport"
+    title: str
+    due: dt.date
+    date: dt.date
+    as_of: dt.date  # the records known on this day are in the report (its due date)
+    period: DateSpan
+    accounting_years: list[int]
+    activity_years: list[int]
+    year: int | None
+
+
+@dataclass
+class CallInfo:
+    id: str
+    title: str
+    opens: dt.date
+    closes: dt.date
+    budget: Amount
+    focus_areas: list[str]
+    eligible: Markdown | None
+
+
+@dataclass
+class ProjectRow:
+    id: str
+    title: str
+    owner: str
+    owner_kind: str
+    anchoring: Markdown | None
+    counties: list[str]
+    focus_areas: list[str]
+    start: dt.date
+    end: dt.date
+    status: str
+    status_word: str  # the status inside a sentence ("avslutat"): reportgen's word, not the inputs'
+    summary: Markdown | None
+    continues: str | None
+    granted: Amount
+    disbursed: Amount
+    remaining: Amount
+    cofinancing: Amount
+    cofinancing_share: Amount | None
+    total_budget: Amount
+    granted_in_period: Amount | None = None
+    disbursed_in_period: Amount | None = None
+
+
+@dataclass
+class ProjectTotals:
+    granted_in_period: Amount
+    disbursed_in_period: Amount
+    granted: Amount
+    disbursed: Amount
+    cofinancing: Amount
+    total_budget: Amount
+
+
+@dataclass
+class ProjectTable:
+    rows: list[ProjectRow]
+    total: ProjectTotals
+    count: Count
+
+
+@dataclass
+class YearRow:
+    year: int
+    frame: Amount
+    frame_status: str
+    requisitioned: Amount
+    requisition_dates: list[dt.date]
+    granted: Amount
+    disbursed: Amount
+    programme_costs: Amount
+    cost_share: Amount | None
+    opening_balance: Amount
+    unspent: Amount
+    net: Amount
+
+
+@dataclass
+class YearTotals:
+    frame: Amount
+    requisitioned: Amount
+    granted: Amount
+    disbursed: Amount
+    programme_costs: Amount
+    net: Amount
+    cost_share: Amount | None
+    opening_balance: Amount
+    unspent: Amount
+    not_granted: Amount
+
+
+@dataclass
+class AccountingTable:
+    rows: list[YearRow]
+    total: YearTotals
+
+
+@dataclass
+class GroupRow:
+    key: str
+    name: str
+    projects: Count
+    granted: Amount
+    disbursed: Amount
+
+
+@dataclass
+class GroupTotals:
+    projects: Count
+    granted: Amount
+    disbursed: Amount
+
+
+@dataclass
+class DistributionTable:
+    rows: list[GroupRow]
+    total: GroupTotals
+    rule: str
+    rule_text: str
+    split_projects: int
+    groups: Count  # the number of groups (counties, focus areas) with projects
+
+
+@dataclass
+class SourceRow:
+    source: str
+    amount: Amount
+
+
+@dataclass
+class SourceTotal:
+    amount: Amount
+
+
+@dataclass
+class CofinancingTable:
+    rows: list[SourceRow]
+    total: SourceTotal
+    projects: Count
+    share: Amount | None
+
+
+@dataclass
+class RepaymentRow:
+    date: dt.date
+    amount: Amount
+    bankgiro: str
+    reference: str
+
+
+@dataclass
+class RepaymentInfo:
+    rows: list[RepaymentRow]
+    unspent: Amount
+    repaid: Amount
+    outstanding: Amount
+    requisitioned: Amount
+    disbursed: Amount
+    programme_costs: Amount
+
+
+@dataclass
+class EvaluationInfo:
+    evaluator: str
+    external: bool
+    period: DateSpan | None
+    method: Markdown
+    findings: list[Markdown]
+    effects: Markdown
+    recommendations: list[Markdown]
+
+
+@dataclass
+class Indicator:
+    """One result indicator over the projects: None when no project reported it."""
+
+    key: str
+    name: str
+    value: Count | None
+    reported: Count  # projects that reported it
+    projects: Count  # projects in all
+    complete: bool  # every project reported it
+
+
+@dataclass
+class Indicators:
+    companies: Indicator
+    smes: Indicator
+    companies_non_financial: Indicator
+    new_companies: Indicator
+    participants_women: Indicator
+    participants_men: Indicator
+    activities: Indicator
+
+
+@dataclass
+class IndicatorRow:
+    key: str
+    name: str
+    companies: Count | None
+    smes: Count | None
+    participants_women: Count | None
+    participants_men: Count | None
+    activities: Count | None
+
+
+@dataclass
+class IndicatorTable:
+    rows: list[IndicatorRow]
+    total: IndicatorRow
+    partial: list[Indicator]  # the indicators not every project reported, for the note under the table
+
+
+@dataclass
+class Results:
+    totals: list[Indicator]
+    indicators: Indicators
+    projects_reporting: Count
+    projects_total: Count
+    participants: Count | None
+    women_share: Amount | None
+    by_focus_area: IndicatorTable
+    by_county: IndicatorTable
+    partial: bool  # some indicator was not reported by every project
+
+
+@dataclass
+class PlanRow:
+    year: int
+    frame: Amount
+    status: str
+    calls: Amount
+    programme_costs: Amount
+    share: Amount | None
+
+
+@dataclass
+class PlanTotals:
+    frame: Amount
+    calls: Amount
+    programme_costs: Amount
+    share: Amount | None
+
+
+@dataclass
+class PlanBudget:
+    rows: list[PlanRow]
+    total: PlanTotals
+
+
+@dataclass
+class TimelineRow:
+    date: dt.date
+    activity: str
+
+
+@dataclass
+class Plan:
+    budget: PlanBudget | None  # None: programme.yaml has no plan.budget (a gap of the deliverable)
+    timeline: list[TimelineRow]
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass
+class Charts:
+    """The charts the build drew for the deliverable (None: not drawn for this deliverable)."""
+
+    per_year: ChartRef | None = None
+    by_county: ChartRef | None = None
+    by_focus_area: ChartRef | None = None
+    cofinancing: ChartRef | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Data the deliverable needs and the inputs lack (``build --draft`` lists them)."""
+
+    message: str
+    where: str
+
+
+@dataclass
+class Draft:
+    gaps: list[Gap]
+
+
+@dataclass
+class Context:
+    decision: DecisionInfo
+    agency: Agency
+    report: ReportInfo
+    texts: dict[str, Markdown]
+    calls: list[CallInfo]
+    plan: Plan | None = None
+    accounting: AccountingTable | None = None
+    projects: ProjectTable | None = None
+    project_years: list[int] | None = None
+    by_county: DistributionTable | None = None
+    by_focus_area: DistributionTable | None = None
+    cofinancing: CofinancingTable | None = None
+    repayment: RepaymentInfo | None = None
+    evaluation: EvaluationInfo | None = None
+    results: Results | None = None
+    annex: list[ProjectRow] | None = None
+    rule_warnings: list[str] = field(default_factory=list)  # set by the build
+    charts: Charts = field(default_factory=Charts)  # set by the build
+    draft: Draft | None = None  # set by the build (build --draft)
+
+    def as_mapping(self) -> dict[str, Any]:
+        """The top-level names a template sees."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +532,80 @@ def _deliverable(inputs: Inputs, deliverable_id: str) -> Deliverable:
     return next(d for d in inputs.decision.deliverables if d.id == deliverable_id)
 
 
+# --- where figures come from -------------------------------------------------------------------
+
+class _Places:
+    """The records of a ledger view by project and year, so each quantity can name its cells."""
+
+    def __init__(self, view: Ledger) -> None:
+        fin = view.inputs.finances
+        self.view = view
+        self.inputs = view.inputs
+        self.grants: dict[str, list] = defaultdict(list)
+        self.disbursements: dict[str, list] = defaultdict(list)
+        self.cofinancing: dict[str, list] = defaultdict(list)
+        for g in fin.grants:
+            self.grants[g.project].append(g)
+        for d in fin.disbursements:
+            self.disbursements[d.project].append(d)
+        for c in fin.cofinancing:
+            self.cofinancing[c.project].append(c)
+        self._project_index: dict[str, int] | None = None
+
+    @staticmethod
+    def cells(records: Iterable, column: str = "amount") -> list:
+        return [r.where(column) for r in records]
+
+    def project_index(self, pid: str) -> int:
+        if self._project_index is None:
+            self._project_index = {p.id: i for i, p in enumerate(self.inputs.programme.projects)}
+        return self._project_index[pid]
+
+    def programme(self, *path: Any):
+        return self.inputs.programme_doc.where(path)
+
+    def decision(self, *path: Any):
+        return self.inputs.decision_doc.where(path)
+
+    # -- per year --
+
+    def year_records(self, kind: str, years: Iterable[int]) -> list:
+        wanted = set(years)
+        fin = self.inputs.finances
+        if kind == "disbursements":
+            return [d for d in fin.disbursements if self.view.year_of(d.date) in wanted]
+        return [r for r in getattr(fin, kind) if r.year in wanted]
+
+    def year_amount(self, kind: str, years: Iterable[int], value: Decimal, name: str, how: str) -> Amount:
+        years = tuple(years)
+        return Amount(value, name, how, lambda: self.cells(self.year_records(kind, years)))
+
+    # -- per project --
+
+    def project_amount(self, kind: str, pid: str, value: Decimal, name: str, years: Iterable[int] | None = None
+                       ) -> Amount:
+        years = None if years is None else frozenset(years)
+
+        def sources():
+            records = getattr(self, kind)[pid]
+            if years is not None:
+                if kind == "grants":
+                    records = [r for r in records if r.year in years]
+                elif kind == "disbursements":
+                    records = [r for r in records if self.view.year_of(r.date) in years]
+            return self.cells(records)
+
+        return Amount(value, name, f"sum of the project's {kind}" + (" in the period" if years is not None else ""),
+                      sources)
+
+
+def _places(view: Ledger) -> _Places:
+    places = view.__dict__.get("_context_places")
+    if places is None:
+        places = view.__dict__["_context_places"] = _Places(view)
+    return places
+
+
 # --- tables -----------------------------------------------------------------------------------
 
 def money_table(rows: list[dict], money_keys: Iterable[str], quantum: Decimal = KRONA) -> dict:
@@ -105,160 +627,200 @@ def _round_table(rows: list[dict], money_keys: Iterable[str], quantum: Decimal =
     return {"rows": rows, "total": total}
 
 
-def _distribution_table(dist: Distribution) -> dict:
-    table = money_table([{"key": r.key, "name": r.name, "projects": r.projects, "granted": r.granted,
-                          "disbursed": r.disbursed} for r in dist.rows], ["granted", "disbursed"])
-    table["total"]["projects"] = dist.projects
-    table["rule"] = dist.rule
-    table["rule_text"] = (
+def _rounded_column(rows: list, key: str, total_name: str, quantum: Decimal = KRONA) -> Amount:
+    """Round attribute ``key`` of ``rows`` (named Amounts) in place so that they add up to the
+    rounded total; return the total, a named sum of the rounded rows."""
+    exact = [getattr(r, key) for r in rows]
+    parts, rounded_total = round_parts(exact, quantum)
+    for r, part, x in zip(rows, parts, exact):
+        setattr(r, key, rounded(part, x))
+    return total_of([getattr(r, key) for r in rows], total_name, value=rounded_total)
+
+
+def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str, str]) -> DistributionTable:
+    dist = view.by_county(years) if by == "county" else view.by_focus_area(years)
+    places = _places(view)
+    members: dict[str, list[tuple[str, Decimal | None, int]]] = defaultdict(list)
+    for f in view.projects:
+        groups = f.project.counties if by == "county" else f.project.focus_areas
+        for g in groups:
+            members[g.code].append((f.project.id, g.share, len(groups)))
+    rows = []
+    for r in dist.rows:
+        split = tuple({"project": pid, "share": str(sh) if sh is not None else f"1/{n}"}
+                      for pid, sh, n in members[r.key] if n > 1)
+        ids = [pid for pid, _, _ in members[r.key]]
+        how = "sum of the projects' grants in the period" + (", projects in several groups split" if split else "")
+
+        def srcs(kind, ids=ids):
+            return lambda: [c for pid in ids for c in places.project_amount(kind, pid, ZERO, "", years).sources()]
+
+        rows.append(GroupRow(
+            r.key, r.name, Count(r.projects, f"projects.{by}.{r.key}", "projects in the group"),
+            Amount(r.granted, f"granted.{by}.{r.key}", how, srcs("grants"), split=split),
+            Amount(r.disbursed, f"disbursed.{by}.{r.key}", how.replace("grants", "disbursements"),
+                   srcs("disbursements"), split=split)))
+    granted = _rounded_column(rows, "granted", f"granted.{by}.total")
+    disbursed = _rounded_column(rows, "disbursed", f"disbursed.{by}.total")
+    projects = Count(dist.projects, f"projects.{by}.total", "distinct projects (a project in several groups "
+                     "counts once)", parts=() if dist.split_projects else tuple(r.projects.name for r in rows))
+    if not dist.split_projects:
+        projects.how = "sum of the rows"
+    rule_text = (
         "Projekt som omfattar flera län eller fokusområden har fördelats enligt de andelar som anges för "
         "projektet, och i lika delar där inga andelar anges." if dist.rule == SPLIT_RULE_SHARES else
         "Projekt som omfattar flera län eller fokusområden har fördelats i lika delar.")
-    table["split_projects"] = dist.split_projects
     if dist.split_projects:
-        table["rule_text"] += (" Ett projekt som omfattar flera räknas i var och en av dem i kolumnen Projekt; "
-                               "totalraden anger antalet projekt.")
-    return table
+        rule_text += (" Ett projekt som omfattar flera räknas i var och en av dem i kolumnen Projekt; "
+                      "totalraden anger antalet projekt.")
+    return DistributionTable(rows, GroupTotals(projects, granted, disbursed), dist.rule, rule_text,
+                             dist.split_projects, Count(len(rows), f"{by}.count", f"groups ({by}) with projects"))
 
 
 # --- the context ------------------------------------------------------------------------------
 
-def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> dict:
+def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> Context:
+    """The context of one deliverable, from its ledger view (the records known on its date)."""
     d = _deliverable(inputs, deliverable_id)
+    view = view_of(ledger, deliverable_id)
+    inputs = view.inputs  # everything below sees the records of the view only
+    places = _places(view)
     dec = inputs.decision
     prog = inputs.programme
-    terms = ledger.terms
+    terms = view.terms
     areas = {a.id: a.name for a in dec.focus_areas}
-    cap = dec.programme_cost_cap_percent / 100
     report_date = terms.due[d.id]
-
     years = list(d.accounting_years)
     activity_years = list(range(d.period.start.year, d.period.end.year + 1))
 
-    ctx: dict[str, Any] = {
-        "decision": {
-            "diarienummer": dec.diarienummer,
-            "illustrative": dec.diarienummer_illustrative,
-            "title": dec.title,
-            "date": dec.date,
-            "ministry": dec.ministry,
-            "recipient": dec.recipient,
-            "report_to": dec.report_to,
-            "strategy": dec.strategy or "Smart industri",
-            "predecessor": dec.predecessor.model_dump() if dec.predecessor else None,
-            "period": {"start": terms.period_start, "end": terms.period_end},
-            "appropriation": dec.appropriation.model_dump(),
-            "frames": [{"year": y, "amount": terms.frame(y).amount, "status": FRAME_STATUS_NAMES[terms.frame(y).status],
-                        "source": terms.frame(y).source} for y in terms.years if terms.frame(y)],
-            "frames_total": sum((terms.frame(y).amount for y in terms.years if terms.frame(y)), Decimal(0)),
-            "cap": cap,
-            "requisition": {
-                "from": dec.requisition.from_,
-                "deadline": f"{dec.requisition.deadline.day} {MONTHS[dec.requisition.deadline.month - 1]}",
-            },
-            "repayment": {"to": dec.repayment.to, "deadline": terms.repayment_deadline,
-                          "bankgiro": dec.repayment.bankgiro},
-            "focus_areas": [{"id": a.id, "name": a.name} for a in dec.focus_areas],
-            "deliverables": [{"id": x.id, "title": x.title, "kind": x.kind, "kind_name": KIND_NAMES[x.kind],
-                              "due": terms.due[x.id], "accounting_years": list(x.accounting_years)}
-                             for x in dec.deliverables],
-            "amendments": [{"diarienummer": a.diarienummer, "date": a.date, "description": a.description}
-                           for a in sorted(dec.amendments, key=lambda a: a.date)],
-            "signatories": [s.model_dump() for s in dec.signatories],
-        },
-        "agency": prog.agency.model_dump(),
-        "report": {
-            "id": d.id, "kind": d.kind, "kind_name": KIND_NAMES[d.kind], "title": d.title, "due": report_date,
-            "date": report_date, "period": {"start": d.period.start, "end": d.period.end},
-            "accounting_years": years, "activity_years": activity_years,
-            "year": years[-1] if years else None,
-        },
-        "texts": _texts(inputs, d),
-        "calls": [_call(c, areas) for c in prog.calls],
-    }
+    frames = []
+    for i, f in enumerate(dec.frames):
+        term = terms.frame(f.year)
+        if term is None:
+            continue
+        frames.append(FrameRow(f.year, Amount(term.amount, f"frame.{f.year}", "the decision's frame",
+                                              (places.decision("frames", i, "amount"),)),
+                               FRAME_STATUS_NAMES[term.status], term.source))
+    frames.sort(key=lambda r: r.year)
+    decision = DecisionInfo(
+        diarienummer=dec.diarienummer, illustrative=dec.diarienummer_illustrative, title=dec.title, date=dec.date,
+        ministry=dec.ministry, recipient=dec.recipient, report_to=dec.report_to,
+        strategy=dec.strategy or "Smart industri",
+        predecessor=PredecessorRef(dec.predecessor.diarienummer, dec.predecessor.description)
+        if dec.predecessor else None,
+        period=YearSpan(terms.period_start, terms.period_end),
+        appropriation=AppropriationRef(dec.appropriation.expenditure_area, dec.appropriation.appropriation,
+                                       dec.appropriation.item),
+        frames=frames,
+        frames_total=total_of([r.amount for r in frames], "frames.total"),
+        cap=Amount(dec.programme_cost_cap_percent / 100, "cap", "the decision's cap on programme-related costs",
+                   (places.decision("programme_cost_cap_percent"),)),
+        requisition=RequisitionTerms(dec.requisition.from_, f"{dec.requisition.deadline.day} "
+                                                            f"{MONTHS[dec.requisition.deadline.month - 1]}"),
+        repayment=RepaymentTerms(dec.repayment.to, terms.repayment_deadline, dec.repayment.bankgiro),
+        focus_areas=[FocusAreaRef(a.id, a.name) for a in dec.focus_areas],
+        deliverables=[DeliverableRef(x.id, x.title, x.kind, KIND_NAMES[x.kind], terms.due[x.id],
+                                     list(x.accounting_years)) for x in dec.deliverables],
+        amendments=[AmendmentRef(a.diarienummer, a.date, a.description)
+                    for a in sorted(dec.amendments, key=lambda a: a.date)],
+        signatories=[PersonRef(s.name, s.role) for s in dec.signatories],
+    )
+    report = ReportInfo(
+        id=d.id, kind=d.kind, kind_name=KIND_NAMES[d.kind], kind_noun=KIND_NOUNS[d.kind], title=d.title,
+        due=report_date, date=report_date, as_of=report_date, period=DateSpan(d.period.start, d.period.end),
+        accounting_years=years, activity_years=activity_years, year=years[-1] if years else None)
+    ctx = Context(decision=decision, agency=prog.agency, report=report, texts=_texts(inputs, d),
+                  calls=[_call(c, i, areas, places) for i, c in enumerate(prog.calls)])
 
-    rows = _project_rows(ledger, areas)
+    rows = _project_rows(view, areas)
     if d.kind == "genomforandeplan":
-        ctx["plan"] = _plan(inputs, ledger)
+        ctx.plan = _plan(inputs, places)
     else:
-        ctx.update(_accounting(inputs, ledger, d, rows))
+        _accounting(ctx, inputs, view, d, rows)
     if d.kind == "slutredovisning":
-        ctx["evaluation"] = _evaluation(inputs)
-        ctx["results"] = _results(inputs, ledger)
-        ctx["annex"] = [rows.row(f) for f in ledger.projects]
+        ctx.evaluation = _evaluation(inputs)
+        ctx.results = _results(inputs, view, places)
+        ctx.annex = [rows.row(f) for f in view.projects]
     return ctx
 
 
 def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
+    """The narrative sections; a missing one is empty here and a gap of the deliverable
+    (reportgen.rules.decision.check_deliverable): the document never tells its author what to do."""
     given = inputs.programme.texts.get(d.id, {})
-    out = {}
-    for section in SECTIONS[d.kind]:
-        text = given.get(section)
-        out[section] = Markdown(text) if text else Markdown(
-            f"*Text saknas: skriv den under `texts.{d.id}.{section}` i programme.yaml.*")
+    out = {section: Markdown(given.get(section) or "") for section in SECTIONS[d.kind]}
     for section, text in given.items():
         out.setdefault(section, Markdown(text))
     return out
 
 
-def _call(c, areas: dict[str, str]) -> dict:
-    return {"id": c.id, "title": c.title, "opens": c.opens, "closes": c.closes, "budget": c.budget,
-            "focus_areas": [areas.get(a, a) for a in c.focus_areas],
-            "eligible": Markdown(c.eligible) if c.eligible else None}
+def _call(c, index: int, areas: dict[str, str], places: _Places) -> CallInfo:
+    return CallInfo(c.id, c.title, c.opens, c.closes,
+                    Amount(c.budget, f"call.{c.id}.budget", "the call's budget",
+                           (places.programme("calls", index, "budget"),)),
+                    [areas.get(a, a) for a in c.focus_areas], Markdown(c.eligible) if c.eligible else None)
 
 
-def _plan(inputs: Inputs, ledger: Ledger) -> dict:
+def _plan(inputs: Inputs, places: _Places) -> Plan:
     dec = inputs.decision
     terms = terms_as_of(dec, dec.date)
     plan = inputs.programme.plan
-    planned = {p.year: p for p in plan.budget} if plan else {}
-    rows = []
+    budget = None
+    if plan and plan.budget:
+        index = {p.year: i for i, p in enumerate(plan.budget)}
+        rows = []
+        for y in terms.years:
+            frame = terms.frame(y)
+            i = index.get(y)
+            p = plan.budget[i] if i is not None else None
+            frame_amount = Amount(frame.amount if frame else ZERO, f"frame.{y}", "the decision's frame",
+                                  tuple(places.decision("frames", j, "amount")
+                                        for j, f in enumerate(dec.frames) if f.year == y))
+            calls = Amount(p.calls if p else ZERO, f"plan.calls.{y}", "planned",
+                           (places.programme("plan", "budget", i, "calls"),) if p else ())
+            costs = Amount(p.programme_costs if p else ZERO, f"plan.programme_costs.{y}", "planned",
+                           (places.programme("plan", "budget", i, "programme_costs"),) if p else ())
+            rows.append(PlanRow(y, frame_amount, FRAME_STATUS_NAMES[frame.status] if frame else "", calls, costs,
+                                share_of(costs, frame_amount, f"plan.programme_cost_share.{y}")))
+        exact_frame = total_of([r.frame for r in rows], "frames.total")
+        exact_costs = total_of([r.programme_costs for r in rows], "plan.programme_costs.total")
+        totals = PlanTotals(
+            _rounded_column(rows, "frame", "frames.total"),
+            _rounded_column(rows, "calls", "plan.calls.total"),
+            _rounded_column(rows, "programme_costs", "plan.programme_costs.total"),
+            share_of(exact_costs, exact_frame, "plan.programme_cost_share.total"))
+        budget = PlanBudget(rows, totals)
+    timeline = [TimelineRow(m.date, m.activity) for m in (plan.milestones if plan else [])]
     for y in terms.years:
-        frame = terms.frame(y)
-        p = planned.get(y)
-        costs = p.programme_costs if p else Decimal(0)
-        calls = p.calls if p else Decimal(0)
-        rows.append({"year": y, "frame": frame.amount if frame else Decimal(0),
-                     "status": FRAME_STATUS_NAMES[frame.status] if frame else "",
-                     "calls": calls, "programme_costs": costs,
-                     "share": (costs / frame.amount) if frame and frame.amount else None})
-    budget = money_table(rows, ["frame", "calls", "programme_costs"])
-    total_frame = sum((r["frame"] for r in rows), Decimal(0))
-    total_costs = sum((r["programme_costs"] for r in rows), Decimal(0))
-    budget["total"]["share"] = total_costs / total_frame if total_frame else None
-    timeline = []
-    for m in (plan.milestones if plan else []):
-        timeline.append({"date": m.date, "activity": m.activity})
-    for y in terms.years:
-        timeline.append({"date": dec.requisition.deadline.in_year(y),
-                         "activity": f"Sista dag att rekvirera {y} års medel från {dec.requisition.from_}"})
+        timeline.append(TimelineRow(dec.requisition.deadline.in_year(y),
+                                    f"Sista dag att rekvirera {y} års medel från {dec.requisition.from_}"))
     for x in dec.deliverables:
-        timeline.append({"date": terms.due[x.id], "activity": f"{x.title} lämnas till {dec.report_to}"})
-    timeline.append({"date": terms.repayment_deadline,
-                     "activity": f"Ej förbrukade medel återbetalas till {dec.repayment.to}"})
-    timeline.sort(key=lambda t: (t["date"], t["activity"]))
-    return {"budget": budget, "timeline": timeline, "has_budget": bool(planned)}
+        timeline.append(TimelineRow(terms.due[x.id], f"{x.title} lämnas till {dec.report_to}"))
+    timeline.append(TimelineRow(terms.repayment_deadline, f"Ej förbrukade medel återbetalas till {dec.repayment.to}"))
+    timeline.sort(key=lambda t: (t.date, t.activity))
+    return Plan(budget, timeline)
 
 
 class _ProjectRows:
     """Each project's row made once for a ledger: the deliverables of a build list the same
     projects (the final report all of them twice, each interim report most of them).
 
-    ``row`` hands out a new dict each time, so a table can round or add fields to its rows and
-    no context shares a row dict with another. The lists in a row (counties, focus areas) are
+    ``row`` hands out a new row each time, so a table can round or add fields to its rows and
+    no context shares a row with another. The lists in a row (counties, focus areas) are
     shared: nothing changes them, and the sandbox keeps templates from doing so.
     """
 
-    def __init__(self, areas: dict[str, str]) -> None:
+    def __init__(self, areas: dict[str, str], places: _Places) -> None:
         self.areas = dict(areas)
+        self.places = places
         # id(f) -> (f, row): f is held so that its id cannot be reused by another figure.
-        self._made: dict[int, tuple[ProjectFigures, dict]] = {}
+        self._made: dict[int, tuple[ProjectFigures, ProjectRow]] = {}
 
-    def row(self, f: ProjectFigures) -> dict:
+    def row(self, f: ProjectFigures) -> ProjectRow:
         made = self._made.get(id(f))
         if made is None or made[0] is not f:
-            made = self._made[id(f)] = (f, _project_row(f, self.areas))
-        return dict(made[1])
+            made = self._made[id(f)] = (f, _project_row(f, self.areas, self.places))
+        return copy.copy(made[1])
 
 
 #: id(ledger) -> (weak reference to the ledger, its rows); an entry goes when its ledger does.
@@ -269,7 +831,7 @@ def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
     entry = _ROWS_BY_LEDGER.get(id(ledger))
     if entry is not None and entry[0]() is ledger and entry[1].areas == areas:
         return entry[1]
-    rows = _ProjectRows(areas)
+    rows = _ProjectRows(areas, _places(ledger))
     try:
         ref = weakref.ref(ledger)
     except TypeError:  # a ledger-like object without weak references: rows for this context only
@@ -280,113 +842,244 @@ def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
     return rows
 
 
-def _project_row(f: ProjectFigures, areas: dict[str, str]) -> dict:
+def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> ProjectRow:
     p: Project = f.project
-    return {
-        "id": p.id, "title": p.title, "owner": p.owner.name, "owner_kind": p.owner.kind,
-        "anchoring": Markdown(p.owner.anchoring) if p.owner.anchoring else None,
-        "counties": [COUNTIES[c.code] for c in p.counties],
-        "focus_areas": [areas.get(a.code, a.code) for a in p.focus_areas],
-        "start": p.start, "end": p.end, "status": STATUS_NAMES[p.status],
-        "summary": Markdown(p.summary) if p.summary else None, "continues": p.continues,
-        "granted": f.granted, "disbursed": f.disbursed, "remaining": f.remaining,
-        "cofinancing": f.cofinancing_total, "cofinancing_share": f.cofinancing_share,
-        "total_budget": f.total_budget,
-    }
+    pid = p.id
+    granted = places.project_amount("grants", pid, f.granted, f"granted.project.{pid}")
+    disbursed = places.project_amount("disbursements", pid, f.disbursed, f"disbursed.project.{pid}")
+    cofinancing = places.project_amount("cofinancing", pid, f.cofinancing_total, f"cofinancing.project.{pid}")
+    total_budget = Amount(f.total_budget, f"total_budget.project.{pid}", "granted + co-financing",
+                          lambda: granted.sources() + cofinancing.sources())
+    return ProjectRow(
+        id=pid, title=p.title, owner=p.owner.name, owner_kind=p.owner.kind,
+        anchoring=Markdown(p.owner.anchoring) if p.owner.anchoring else None,
+        counties=[COUNTIES[c.code] for c in p.counties],
+        focus_areas=[areas.get(a.code, a.code) for a in p.focus_areas],
+        start=p.start, end=p.end, status=STATUS_NAMES[p.status], status_word=STATUS_WORDS[p.status],
+        summary=Markdown(p.summary) if p.summary else None, continues=p.continues,
+        granted=granted, disbursed=disbursed,
+        remaining=Amount(f.remaining, f"remaining.project.{pid}", "granted − disbursed",
+                         lambda: granted.sources() + disbursed.sources()),
+        cofinancing=cofinancing, cofinancing_share=share_of(cofinancing, total_budget,
+                                                            f"cofinancing_share.project.{pid}"),
+        total_budget=total_budget,
+    )
 
 
-def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRows) -> dict:
+def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows: _ProjectRows) -> None:
+    places = _places(view)
     years = list(d.accounting_years)
     year_rows = []
+    fin = inputs.finances
     for y in years:
-        fig = ledger.year(y)
-        year_rows.append({
-            "year": y, "frame": fig.frame, "frame_status": FRAME_STATUS_NAMES[fig.frame_status],
-            "requisitioned": fig.requisitioned, "requisition_dates": list(fig.requisition_dates),
-            "granted": fig.granted, "disbursed": fig.disbursed, "programme_costs": fig.programme_costs,
-            "cost_share": fig.programme_cost_share, "opening_balance": fig.opening_balance,
-            "unspent": fig.unspent, "net": fig.net,
-        })
-    money = ["frame", "requisitioned", "granted", "disbursed", "programme_costs", "net"]
-    table = money_table(year_rows, money)
-    totals = ledger.totals_for(years)
-    table["total"]["cost_share"] = totals.programme_cost_share
-    # Balances are stocks, not flows: they do not add up over years, so they are rounded one by one.
-    for row in table["rows"]:
-        row["opening_balance"] = row["opening_balance"].quantize(KRONA)
-        row["unspent"] = row["unspent"].quantize(KRONA)
-    table["total"]["opening_balance"] = year_rows[0]["opening_balance"].quantize(KRONA) if year_rows else Decimal(0)
-    table["total"]["unspent"] = year_rows[-1]["unspent"].quantize(KRONA) if year_rows else Decimal(0)
-    table["total"]["not_granted"] = (totals.requisitioned - totals.granted).quantize(KRONA)
+        fig = view.year(y)
+        earlier = [x for x in view.years if x < y]
+        upto = [x for x in view.years if x <= y]
+
+        def balance_sources(years_in=tuple(earlier)):
+            return lambda: (places.cells(places.year_records("requisitions", years_in))
+                            + places.cells(places.year_records("disbursements", years_in))
+                            + places.cells(places.year_records("programme_costs", years_in))
+                            + places.cells([r for r in fin.repayments if r.date.year in years_in]))
+
+        requisitioned = places.year_amount("requisitions", [y], fig.requisitioned, f"requisitioned.{y}",
+                                           "sum of the year's requisitions")
+        costs = places.year_amount("programme_costs", [y], fig.programme_costs, f"programme_costs.{y}",
+                                   "sum of the year's programme-related costs")
+        frame_index = [i for i, f in enumerate(inputs.decision.frames) if f.year == y]
+        year_rows.append(YearRow(
+            year=y,
+            frame=Amount(fig.frame, f"frame.{y}", "the decision's frame",
+                         tuple(places.decision("frames", i, "amount") for i in frame_index)),
+            frame_status=FRAME_STATUS_NAMES[fig.frame_status],
+            requisitioned=requisitioned,
+            requisition_dates=list(fig.requisition_dates),
+            granted=places.year_amount("grants", [y], fig.granted, f"granted.{y}",
+                                       "sum of the grants charged to the year"),
+            disbursed=places.year_amount("disbursements", [y], fig.disbursed, f"disbursed.{y}",
+                                         "sum of the year's disbursements"),
+            programme_costs=costs,
+            cost_share=share_of(costs, requisitioned, f"cost_share.{y}"),
+            opening_balance=Amount(fig.opening_balance.quantize(KRONA), f"opening_balance.{y}",
+                                   "requisitioned − disbursed − programme-related costs − repaid, earlier years",
+                                   balance_sources(), exact=fig.opening_balance),
+            unspent=Amount(fig.unspent.quantize(KRONA), f"unspent.{y}",
+                           "requisitioned − disbursed − programme-related costs − repaid before the year",
+                           balance_sources(tuple(upto)), exact=fig.unspent),
+            net=Amount(fig.net, f"net.{y}", "requisitioned − disbursed − programme-related costs, the year",
+                       lambda y=y: (places.cells(places.year_records("requisitions", [y]))
+                                    + places.cells(places.year_records("disbursements", [y]))
+                                    + places.cells(places.year_records("programme_costs", [y]))))))
+    totals = view.totals_for(years)
+    exact_req = total_of([r.requisitioned for r in year_rows], "requisitioned.total")
+    exact_costs = total_of([r.programme_costs for r in year_rows], "programme_costs.total")
+    exact_granted = total_of([r.granted for r in year_rows], "granted.total")
+    total = YearTotals(
+        frame=_rounded_column(year_rows, "frame", "frame.total"),
+        requisitioned=_rounded_column(year_rows, "requisitioned", "requisitioned.total"),
+        granted=_rounded_column(year_rows, "granted", "granted.total"),
+        disbursed=_rounded_column(year_rows, "disbursed", "disbursed.total"),
+        programme_costs=_rounded_column(year_rows, "programme_costs", "programme_costs.total"),
+        net=_rounded_column(year_rows, "net", "net.total"),
+        cost_share=share_of(exact_costs, exact_req, "cost_share.total"),
+        # Balances are stocks, not flows: they do not add up over years, so they are rounded one by one.
+        opening_balance=year_rows[0].opening_balance if year_rows else Amount(ZERO, "opening_balance"),
+        unspent=year_rows[-1].unspent if year_rows else Amount(ZERO, "unspent"),
+        not_granted=Amount((totals.requisitioned - totals.granted).quantize(KRONA), "not_granted",
+                           "requisitioned − granted, the years of the report",
+                           lambda: exact_req.sources() + exact_granted.sources()),
+    )
+    ctx.accounting = AccountingTable(year_rows, total)
 
     # Projects granted in the period the report covers (for interim reports: charged to the year
     # of the accounting, and projects active in the year of activity).
     project_years = years if d.kind == "slutredovisning" else list(range(d.period.start.year, d.period.end.year + 1))
-    granted_projects = ledger.projects_granted_in(project_years)
+    granted_projects = view.projects_granted_in(project_years)
     proj_rows = []
     for f in granted_projects:
         row = rows.row(f)
-        row["granted_in_period"] = sum((a for y, a in f.granted_by_year.items() if y in project_years), Decimal(0))
-        row["disbursed_in_period"] = sum((a for y, a in f.disbursed_by_year.items() if y in project_years), Decimal(0))
+        pid = f.project.id
+        row.granted_in_period = places.project_amount(
+            "grants", pid, sum((a for y, a in f.granted_by_year.items() if y in project_years), ZERO),
+            f"granted_in_period.project.{pid}", project_years)
+        row.disbursed_in_period = places.project_amount(
+            "disbursements", pid, sum((a for y, a in f.disbursed_by_year.items() if y in project_years), ZERO),
+            f"disbursed_in_period.project.{pid}", project_years)
         proj_rows.append(row)
-    projects = _round_table(proj_rows, ["granted_in_period", "disbursed_in_period", "granted", "disbursed",
-                                        "cofinancing", "total_budget"])
+    ptotal = ProjectTotals(*(_rounded_column(proj_rows, key, f"{key}.projects.total") for key in (
+        "granted_in_period", "disbursed_in_period", "granted", "disbursed", "cofinancing", "total_budget")))
+    ctx.projects = ProjectTable(proj_rows, ptotal, Count(len(proj_rows), "projects.count",
+                                                         "projects granted funds in the period"))
+    ctx.project_years = project_years
 
-    cofin_rows = [{"source": s, "amount": a} for s, a in ledger.cofinancing_by_source(granted_projects).items()]
-    cofinancing = money_table(cofin_rows, ["amount"])
-    cofinanced = [r for r in projects["rows"] if r["cofinancing"]]
-    total_cofin = sum((f.cofinancing_total for f in granted_projects), Decimal(0))
-    total_budget = sum((f.total_budget for f in granted_projects), Decimal(0))
-    cofinancing["projects"] = len(cofinanced)
-    cofinancing["share"] = (total_cofin / total_budget) if total_budget else None
+    county_names = dict(COUNTIES)
+    ctx.by_county = _distribution_table(view, "county", project_years, county_names)
+    ctx.by_focus_area = _distribution_table(view, "focus_area", project_years,
+                                            {a.id: a.name for a in inputs.decision.focus_areas})
 
-    return {
-        "accounting": table,
-        "projects": projects,
-        "project_years": project_years,
-        "by_county": _distribution_table(ledger.by_county(project_years)),
-        "by_focus_area": _distribution_table(ledger.by_focus_area(project_years)),
-        "cofinancing": cofinancing,
-        "repayment": _repayment(inputs, ledger) if d.kind == "slutredovisning" else None,
-    }
-
-
-def _repayment(inputs: Inputs, ledger: Ledger) -> dict:
-    rows = [{"date": r.date, "amount": r.amount, "bankgiro": r.bankgiro, "reference": r.reference or ""}
-            for r in sorted(inputs.finances.repayments, key=lambda r: r.date)]
-    return {
-        "rows": rows,
-        "unspent": ledger.total.unspent,
-        "repaid": ledger.total.repaid,
-        "outstanding": ledger.to_repay,
-        "requisitioned": ledger.total.requisitioned,
-        "disbursed": ledger.total.disbursed,
-        "programme_costs": ledger.total.programme_costs,
-    }
+    granted_ids = {f.project.id for f in granted_projects}
+    source_rows = []
+    for source, amount in view.cofinancing_by_source(granted_projects).items():
+        records = [c for pid in granted_ids for c in places.cofinancing[pid] if c.source == source]
+        source_rows.append(SourceRow(source, Amount(amount, f"cofinancing.{source}", "sum of the co-financing from "
+                                                    "the source, projects of the period",
+                                                    lambda r=records: places.cells(r))))
+    exact_cofin = sum((f.cofinancing_total for f in granted_projects), ZERO)
+    cofin_total = _rounded_column(source_rows, "amount", "cofinancing.total")
+    budget = sum((f.total_budget for f in granted_projects), ZERO)
+    cofin_exact = Amount(exact_cofin, "cofinancing.total", "sum of the projects' co-financing",
+                         lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
+    budget_q = Amount(budget, "total_budget.projects.total", "granted + co-financing of the projects of the period",
+                      lambda: [c for pid in sorted(granted_ids) for c in
+                               places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
+    ctx.cofinancing = CofinancingTable(
+        source_rows, SourceTotal(cofin_total),
+        Count(sum(1 for r in proj_rows if r.cofinancing), "cofinancing.projects", "projects with co-financing"),
+        share_of(cofin_exact, budget_q, "cofinancing.share"))
+    if d.kind == "slutredovisning":
+        ctx.repayment = _repayment(inputs, view, places)
 
 
-def _evaluation(inputs: Inputs) -> dict | None:
+def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
+    repayments = sorted(inputs.finances.repayments, key=lambda r: r.date)
+    rows = [RepaymentRow(r.date, Amount(r.amount, f"repaid.{i + 1}", "a repayment", (r.where("amount"),)),
+                         r.bankgiro, r.reference or "") for i, r in enumerate(repayments)]
+    years = view.years
+    req = places.year_amount("requisitions", years, view.total.requisitioned, "requisitioned.total",
+                             "sum of the requisitions")
+    disb = places.year_amount("disbursements", years, view.total.disbursed, "disbursed.total",
+                              "sum of the disbursements")
+    costs = places.year_amount("programme_costs", years, view.total.programme_costs, "programme_costs.total",
+                               "sum of the programme-related costs")
+    unspent = Amount(view.total.unspent, "unspent.total", "requisitioned − disbursed − programme-related costs",
+                     lambda: req.sources() + disb.sources() + costs.sources())
+    repaid = total_of([r.amount for r in rows], "repaid.total", value=view.total.repaid)
+    return RepaymentInfo(
+        rows=rows, unspent=unspent, repaid=repaid,
+        outstanding=Amount(view.to_repay, "to_repay", "unspent − repaid",
+                           lambda: unspent.sources() + repaid.sources()),
+        requisitioned=req, disbursed=disb, programme_costs=costs)
+
+
+def _evaluation(inputs: Inputs) -> EvaluationInfo | None:
     e = inputs.programme.evaluation
     if e is None:
         return None
-    return {"evaluator": e.evaluator, "external": e.external,
-            "period": {"start": e.period.start, "end": e.period.end} if e.period else None,
-            "method": Markdown(e.method), "findings": [Markdown(x) for x in e.findings],
-            "effects": Markdown(e.effects), "recommendations": [Markdown(x) for x in e.recommendations]}
+    return EvaluationInfo(e.evaluator, e.external, DateSpan(e.period.start, e.period.end) if e.period else None,
+                          Markdown(e.method), [Markdown(x) for x in e.findings], Markdown(e.effects),
+                          [Markdown(x) for x in e.recommendations])
 
 
-def _results(inputs: Inputs, ledger: Ledger) -> dict:
-    totals = ledger.indicators()
-    rows = [{"name": INDICATOR_NAMES[k], "key": k, "value": totals.get(k, 0)} for k in INDICATOR_NAMES]
-    with_indicators = sum(1 for p in inputs.programme.projects if p.indicators is not None)
-    by_area = _indicator_groups(inputs, lambda p: p.focus_areas,
-                                {a.id: a.name for a in inputs.decision.focus_areas})
-    by_county = _indicator_groups(inputs, lambda p: p.counties, COUNTIES)
-    participants = totals.get("participants_women", 0) + totals.get("participants_men", 0)
-    return {"totals": rows, "values": totals, "projects_reporting": with_indicators,
-            "projects_total": len(inputs.programme.projects), "participants": participants,
-            "women_share": (Decimal(totals.get("participants_women", 0)) / participants) if participants else None,
-            "by_focus_area": by_area, "by_county": by_county}
+def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
+    projects = inputs.programme.projects
+    n = len(projects)
+    sums: dict[str, int] = defaultdict(int)
+    reporting: dict[str, list[str]] = defaultdict(list)
+    for p in projects:
+        if p.indicators is None:
+            continue
+        for key, value in p.indicators.model_dump().items():
+            if value is not None:
+                sums[key] += value
+                reporting[key].append(p.id)
+    total_n = Count(n, "projects.total", "projects in programme.yaml", (places.programme("projects"),))
+
+    def indicator(key: str) -> Indicator:
+        ids = reporting.get(key, [])
+
+        def sources(ids=ids):
+            return [places.programme("projects", places.project_index(pid), "indicators", key) for pid in ids]
+
+        value = Count(sums[key], f"indicators.{key}", "sum over the projects that reported it", sources) \
+            if ids else None
+        return Indicator(key, INDICATOR_NAMES[key], value,
+                         Count(len(ids), f"indicators.{key}.reported", "projects that reported it", sources),
+                         total_n, len(ids) == n)
+
+    totals = [indicator(k) for k in INDICATOR_NAMES]
+    by_key = {i.key: i for i in totals}
+    with_indicators = sum(1 for p in projects if p.indicators is not None)
+    women, men = by_key["participants_women"].value, by_key["participants_men"].value
+    participants = None
+    if women is not None or men is not None:
+        parts = [x for x in (women, men) if x is not None]
+        participants = total_of(parts, "indicators.participants", count=True)
+    women_share = share_of(women, participants, "indicators.women_share") if women is not None and participants \
+        else None
+    areas = {a.id: a.name for a in inputs.decision.focus_areas}
+    return Results(
+        totals=totals, indicators=Indicators(**by_key),
+        projects_reporting=Count(with_indicators, "projects.reporting", "projects that reported indicators"),
+        projects_total=total_n, participants=participants, women_share=women_share,
+        by_focus_area=_indicator_table(inputs, lambda p: p.focus_areas, areas, "focus_area", by_key),
+        by_county=_indicator_table(inputs, lambda p: p.counties, COUNTIES, "county", by_key),
+        partial=any(not i.complete for i in totals))
+
+
+def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, totals: dict[str, Indicator]
+                     ) -> IndicatorTable:
+    plain = _indicator_groups(inputs, groups_of, names)
+    # Which groups had a project that reported each indicator: a group where none did prints "–".
+    reported: dict[str, set[str]] = defaultdict(set)
+    for p in inputs.programme.projects:
+        if p.indicators is None:
+            continue
+        for key in GROUP_INDICATORS:
+            if getattr(p.indicators, key, None) is not None:
+                for g in groups_of(p):
+                    reported[g.code].add(key)
+    rows = []
+    for r in plain["rows"]:
+        values = {k: Count(r[k], f"indicators.{k}.{by}.{r['key']}", "sum over the group's projects that "
+                           "reported it, projects in several groups split")
+                  if k in reported[r["key"]] else None for k in GROUP_INDICATORS}
+        rows.append(IndicatorRow(r["key"], r["name"], **values))
+    total_values = {}
+    for k in GROUP_INDICATORS:
+        parts = [getattr(r, k) for r in rows if getattr(r, k) is not None]
+        total_values[k] = total_of(parts, f"indicators.{k}.{by}.total", count=True) if parts else None
+    total = IndicatorRow("total", "Totalt", **total_values)
+    return IndicatorTable(rows, total, [totals[k] for k in GROUP_INDICATORS if not totals[k].complete])
 
 
 GROUP_INDICATORS = ("companies", "smes", "participants_women", "participants_men", "activities")
@@ -397,8 +1090,6 @@ def _split_count(value: int, weights: list[Decimal]) -> list:
     (a project's indicators over its groups when no shares are stated), in integer arithmetic:
     the remainder goes one by one to the first groups."""
     if type(value) is not int or value < 0:
-        from reportgen.rules.money import apportion
-
         return apportion(Decimal(value), weights, Decimal(1))
     whole, left = divmod(value, len(weights))
     return [whole + 1] * left + [whole] * (len(weights) - left)
@@ -406,8 +1097,6 @@ def _split_count(value: int, weights: list[Decimal]) -> list:
 
 def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
     """Indicators per group, a project's figures split over its groups like its money."""
-    from reportgen.rules.money import apportion
-
     unit = Decimal(1)
     sums: dict[str, dict[str, Any]] = {}
     for p in inputs.programme.projects:
@@ -454,10 +1143,15 @@ class ChartSpec:
     series: tuple[tuple[str, tuple[Decimal, ...]], ...]  # (label, values); one series for "horizontal"
 
 
+CHART_KEYS = tuple(f.name for f in fields(Charts))
+
+
 def chart_specs(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[ChartSpec]:
+    """The charts of a deliverable, from its ledger view like its tables."""
     d = _deliverable(inputs, deliverable_id)
     if d.kind == "genomforandeplan" or not d.accounting_years:
         return []
+    ledger = view_of(ledger, deliverable_id)
     years = list(d.accounting_years)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     project_years = years if d.kind == "slutredovisning" else list(range(d.period.start.year, d.period.end.year + 1))
@@ -467,9 +1161,10 @@ def chart_specs(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Cha
         specs.append(ChartSpec(
             "per_year", "grouped", f"Ram, rekvirerade medel, utbetalningar och programanknutna kostnader per år {span}",
             tuple(str(y) for y in years),
-            (("Ram", tuple(r.frame for r in rows)), ("Rekvirerat", tuple(r.requisitioned for r in rows)),
-             ("Utbetalt", tuple(r.disbursed for r in rows)),
-             ("Programanknutna kostnader", tuple(r.programme_costs for r in rows)))))
+            (("Ram", tuple(Decimal(r.frame) for r in rows)),
+             ("Rekvirerat", tuple(Decimal(r.requisitioned) for r in rows)),
+             ("Utbetalt", tuple(Decimal(r.disbursed) for r in rows)),
+             ("Programanknutna kostnader", tuple(Decimal(r.programme_costs) for r in rows)))))
     county = ledger.by_county(project_years)
     specs.append(ChartSpec("by_county", "horizontal", f"Beviljade medel per län {span}",
                            tuple(r.name for r in county.rows), (("Beviljat", tuple(r.granted for r in county.rows)),)))

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from reportgen.findings import Finding, Location, error
 from reportgen.formats.markdown.reader import escape
 from reportgen.report import formatting as f
+from reportgen.report.quantity import Count, note
 
 
 class Markdown(Markup):
@@ -55,6 +56,10 @@ def _finalize(value: Any) -> Markup:
     if isinstance(value, bool) or value is None:
         raise TemplateValueError(f"the template prints {value!r}; test it with 'if' instead of printing it")
     if isinstance(value, int):
+        if isinstance(value, Count):
+            text = str(int(value))
+            note(value, text, "", 0)
+            return Markup(text)
         return Markup(str(value))
     if isinstance(value, Decimal):
         raise TemplateValueError(f"the template prints the number {value} unformatted; use a filter such as "
@@ -99,13 +104,26 @@ def _indent_headings(value: Any, levels: int = 1) -> Markdown:
     return Markdown("\n".join(out))
 
 
+def _noted(fn, unit: str, default_decimals: int):
+    """A formatting filter that notes the figure it prints in the render's figure map
+    (reportgen.report.quantity): its quantity, text and template line."""
+
+    def filter_(value, decimals=default_decimals):
+        text = fn(value, decimals)
+        if value is not None:
+            note(value, text, unit, decimals)
+        return text
+
+    return filter_
+
+
 FILTERS = {
-    "kr": lambda v, decimals=0: f.kr(v, decimals),
-    "kr_tal": lambda v, decimals=0: f.kr(v, decimals, unit=False),
-    "tkr": lambda v, decimals=0: f.tkr(v, decimals),
-    "mnkr": lambda v, decimals=1: f.mnkr(v, decimals),
-    "tal": lambda v, decimals=0: f.number(v, decimals),
-    "procent": lambda v, decimals=1: f.percent(v, decimals),
+    "kr": _noted(lambda v, decimals: f.kr(v, decimals), "kr", 0),
+    "kr_tal": _noted(lambda v, decimals: f.kr(v, decimals, unit=False), "kr", 0),
+    "tkr": _noted(lambda v, decimals: f.tkr(v, decimals), "tkr", 0),
+    "mnkr": _noted(lambda v, decimals: f.mnkr(v, decimals), "mnkr", 1),
+    "tal": _noted(lambda v, decimals: f.number(v, decimals), "", 0),
+    "procent": _noted(lambda v, decimals: f.percent(v, decimals), "%", 1),
     "datum": f.date_long,
     "iso": f.date_iso,
     "md": _md,
@@ -231,8 +249,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
-    """Render ``template`` with ``context``; errors name the template file and line."""
+def render(env: ImmutableSandboxedEnvironment, template: str, context) -> tuple[str | None, list[Finding]]:
+    """Render ``template`` with ``context`` (a mapping, or a typed context with ``as_mapping``);
+    errors name the template file and line."""
+    if hasattr(context, "as_mapping"):
+        context = context.as_mapping()
     try:
         return env.get_template(template).render(context), []
     except jinja2.TemplateSyntaxError as exc:

@@ -114,11 +114,61 @@ def ledger_of(inputs) -> Ledger:
     return ledger
 
 
+#: The date each kind of record of finances.xlsx is known from (co-financing has none: it goes
+#: with its project, which is in a deliverable only through its grants).
+RECORD_DATES = {"requisitions": "date", "grants": "decided", "disbursements": "date",
+                "programme_costs": "date", "repayments": "date"}
+
+
+def as_of(ledger: Ledger, day: dt.date) -> Ledger:
+    """The ledger of the records known on ``day``: every record dated after it is left out.
+
+    A report is computed from what the agency could know on its date; a grant decided or a
+    payment made later must not change it. When no record is later, the ledger itself is
+    returned (its figures are already computed and shared).
+    """
+    fin = ledger.inputs.finances
+    kept = {}
+    for name, attr in RECORD_DATES.items():
+        records = getattr(fin, name)
+        later = [r for r in records if getattr(r, attr) > day]
+        if later:
+            kept[name] = [r for r in records if getattr(r, attr) <= day]
+    if not kept:
+        return ledger
+    import dataclasses
+
+    finances = fin.model_copy(update=kept)
+    inputs = ledger.inputs
+    if dataclasses.is_dataclass(inputs):
+        inputs = dataclasses.replace(inputs, finances=finances)
+    else:  # a stand-in in tests
+        import copy
+
+        inputs = copy.copy(inputs)
+        inputs.finances = finances
+    inputs.__dict__.pop("_ledger", None)
+    return Ledger(inputs, as_of=day)
+
+
+def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
+    """The one ledger view a deliverable is made from: the records known on its report date
+    (its due date after the amendments). Every table, chart and sentence of the deliverable
+    uses it (reportgen.report.context asks for it once per deliverable)."""
+    day = ledger.terms.due[deliverable_id]
+    view = ledger._views.get(day)
+    if view is None:
+        view = ledger._views[day] = as_of(ledger, day)
+    return view
+
+
 @dataclass
 class Ledger:
     inputs: object  # reportgen.inputs.load.Inputs; kept loose so the ledger can be built in tests
+    as_of: dt.date | None = None  # the day of a view (see as_of); None: every record
     terms: Terms = field(init=False)
     _distributions: dict = field(init=False, default_factory=dict, repr=False, compare=False)
+    _views: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.terms = terms_as_of(self.inputs.decision)

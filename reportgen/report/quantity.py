@@ -1,0 +1,328 @@
+"""Named quantities: every figure a deliverable prints, with its value, how it was computed and
+where in the inputs it comes from; and the figure map a render records of them.
+
+The template context holds money and counts as :class:`Amount` (a Decimal) and :class:`Count`
+(an int) that carry a name (``disbursed.total``, ``indicators.companies``), how they were
+computed and their sources (cells of finances.xlsx, places in programme.yaml). The formatting
+filters and the printing of counts note every figure printed, with the template line that
+printed it, in the :class:`FigureMap` of the render. From it the build checks that
+
+* every figure printed is a named quantity (a template cannot compute or invent a number);
+* a quantity printed in several places prints the same value everywhere (to the coarsest
+  precision it is printed with: "62,4 mnkr" and "62 427 570 kr" agree);
+* every total printed with its rows adds up to them as printed;
+
+and writes ``<id>.figures.json`` beside the outputs, which ``reportgen explain`` reads from.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from reportgen.findings import Finding, Location, error
+
+FIGURE_UNNAMED = "figure-unnamed"
+FIGURE_INCONSISTENT = "figure-inconsistent"
+FIGURE_TOTAL = "figure-total"
+
+Sources = Callable[[], Iterable[object]] | tuple
+
+
+class _Named:
+    """What Amount and Count share: the quantity's name, how it was computed, its sources."""
+
+    __slots__ = ()
+
+    def describe(self) -> dict:
+        out: dict = {"value": _plain(self), "how": self.how}
+        exact = getattr(self, "exact", None)
+        if exact is not None and exact != self:
+            out["exact"] = _plain(exact)
+        out["sources"] = sorted({str(s) for s in self.sources()}, key=_source_key)
+        if self.parts:
+            out["parts"] = list(self.parts)
+        if self.split:
+            out["split"] = [dict(s) for s in self.split]
+        if self.refs:
+            out["numerator"], out["denominator"] = self.refs[0].name, self.refs[1].name
+        return out
+
+    def sources(self) -> list:
+        src = self._src
+        return list(src() if callable(src) else src)
+
+
+class Amount(_Named, Decimal):
+    """Money or a share (a fraction), with its name. Arithmetic on it gives plain Decimals: a
+    figure computed in a template has no name, and printing it is refused."""
+
+    __slots__ = ("name", "how", "_src", "exact", "parts", "split", "refs")
+
+    def __new__(cls, value, name: str, how: str = "", sources: Sources = (), exact: Decimal | None = None,
+                parts: tuple[str, ...] = (), split: tuple = (), refs: tuple = ()):
+        self = Decimal.__new__(cls, value)
+        self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, exact, parts, split
+        self.refs = refs
+        return self
+
+    def __reduce__(self):  # pickled to forked workers' results never, but copy/deepcopy use it
+        return (_amount, (Decimal(self), self.name, self.how, tuple(self.sources()), self.exact, self.parts, self.split,
+                          self.refs))
+
+    def __repr__(self) -> str:
+        return f"Amount({str(Decimal(self))!r}, {self.name!r})"
+
+
+class Count(_Named, int):
+    """A number of things (projects, companies), with its name. (An int subclass cannot have
+    slots: its attributes live in its __dict__.)"""
+
+    def __new__(cls, value: int, name: str, how: str = "", sources: Sources = (), parts: tuple[str, ...] = (),
+                split: tuple = ()):
+        self = int.__new__(cls, value)
+        self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, None, parts, split
+        self.refs = ()
+        return self
+
+    def __reduce__(self):
+        return (_count, (int(self), self.name, self.how, tuple(self.sources()), self.parts, self.split))
+
+    def __repr__(self) -> str:
+        return f"Count({int(self)}, {self.name!r})"
+
+
+def _amount(*args):
+    return Amount(*args)
+
+
+def _count(*args):
+    return Count(*args)
+
+
+def _plain(value) -> str:
+    if isinstance(value, int):
+        return str(int(value))
+    return str(Decimal(value))
+
+
+def _source_key(text: str) -> tuple:
+    # Cells in row order (C7 before C10), YAML places by line.
+    import re
+
+    return tuple(int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", text))
+
+
+def total_of(parts: list, name: str, value=None, count: bool = False, how: str = "sum of the rows"):
+    """A total of named parts (their sum, unless ``value`` is given): its sources are theirs,
+    its parts their names (the totals check adds them up as printed)."""
+    parts = list(parts)
+    amount = value if value is not None else sum((Decimal(p) for p in parts), Decimal(0))
+    srcs = [p for p in parts if isinstance(p, _Named)]
+
+    def sources():
+        return [s for p in srcs for s in p.sources()]
+
+    names = tuple(p.name for p in srcs)
+    if count:
+        return Count(int(amount), name, how, sources, names)
+    exact = sum((p.exact if getattr(p, "exact", None) is not None else Decimal(p) for p in parts), Decimal(0))
+    return Amount(amount, name, how, sources, exact=exact, parts=names)
+
+
+def share_of(numerator, denominator, name: str) -> Amount | None:
+    """``numerator / denominator`` as a named share (None when the denominator is zero)."""
+    if denominator is None or Decimal(denominator) == 0 or numerator is None:
+        return None
+    value = Decimal(numerator) / Decimal(denominator)
+    srcs = [q for q in (numerator, denominator) if isinstance(q, _Named)]
+    return Amount(value, name, f"share: {getattr(numerator, 'name', '?')} / {getattr(denominator, 'name', '?')}",
+                  lambda: [s for q in srcs for s in q.sources()], refs=tuple(srcs))
+
+
+def rounded(value: Decimal, exact, name: str | None = None) -> Amount:
+    """A table cell: ``value`` rounded from the named ``exact`` (largest remainder)."""
+    if isinstance(exact, Amount):
+        return Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
+                      split=exact.split)
+    return Amount(value, name or "?", "", (), exact=exact)
+
+
+# --- recording what a render prints ----------------------------------------------------------
+
+@dataclass
+class Printed:
+    text: str
+    place: str  # template file:line
+    unit: str
+    decimals: int
+
+
+@dataclass
+class FigureMap:
+    """The figures one render printed, by quantity name."""
+
+    deliverable: str
+    as_of: str | None = None
+    quantities: dict[str, _Named] = field(default_factory=dict)
+    printed: dict[str, list[Printed]] = field(default_factory=dict)
+    unnamed: list[Printed] = field(default_factory=list)
+    related: dict[str, _Named] = field(default_factory=dict)  # parts of shares, sums: not printed themselves
+
+    def note(self, value, text: str, unit: str, decimals: int) -> None:
+        place = _template_place()
+        if not isinstance(value, _Named):
+            self.unnamed.append(Printed(text, place, unit, decimals))
+            return
+        self.quantities.setdefault(value.name, value)
+        self.printed.setdefault(value.name, []).append(Printed(text, place, unit, decimals))
+
+    # -- checks --
+
+    def check(self) -> list[Finding]:
+        findings = []
+        for p in self.unnamed:
+            findings.append(error(FIGURE_UNNAMED, f"the template prints the figure '{p.text}', which is no named "
+                                  "quantity of the ledger (computed in the template, or not from the context)",
+                                  _location(p.place), hint="print a quantity of the context as it is"))
+        for name in sorted(self.printed):
+            occurrences = self.printed[name]
+            if len(occurrences) < 2:
+                continue
+            quantum = max(_quantum(p) for p in occurrences)
+            values = {}
+            for p in occurrences:
+                parsed = parse_figure(p.text)
+                if parsed is None:
+                    continue
+                values.setdefault((parsed / quantum).quantize(Decimal(1), ROUND_HALF_UP) * quantum, p)
+            if len(values) > 1:
+                first, second = list(values.values())[:2]
+                findings.append(error(FIGURE_INCONSISTENT, f"the quantity '{name}' is printed as '{first.text}' "
+                                      f"({first.place}) and as '{second.text}' here", _location(second.place),
+                                      hint="one quantity has one value: print the same value of the context"))
+        findings += self._check_totals()
+        return findings
+
+    def _check_totals(self) -> list[Finding]:
+        findings = []
+        for name, q in sorted(self.quantities.items()):
+            if not q.parts or not q.how.startswith("sum"):
+                continue
+            for p in self.printed[name]:
+                texts = []
+                for part in q.parts:
+                    same = [x for x in self.printed.get(part, ()) if (x.unit, x.decimals) == (p.unit, p.decimals)]
+                    if not same:
+                        break
+                    texts.append(same[0].text)
+                else:
+                    total = parse_figure(p.text)
+                    summed = sum((parse_figure(t) or Decimal(0) for t in texts), Decimal(0))
+                    if total is not None and total != summed:
+                        findings.append(error(FIGURE_TOTAL, f"the total '{name}' is printed as '{p.text}', but its "
+                                              f"{len(texts)} rows as printed add up to {summed}",
+                                              _location(p.place), hint="round the rows so that they add up to the "
+                                              "rounded total (reportgen.report.context.money_table)"))
+        return findings
+
+    # -- the map as JSON --
+
+    def as_dict(self) -> dict:
+        out: dict = {}
+        names = dict(self.quantities)
+        for q in list(names.values()):
+            for part in _related(q):
+                names.setdefault(part.name, part)
+        for name in sorted(names):
+            q = names[name]
+            entry = q.describe()
+            entry["printed"] = [{"text": p.text, "place": p.place} for p in self.printed.get(name, ())]
+            out[name] = entry
+        return {"deliverable": self.deliverable, "as_of": self.as_of, "quantities": out}
+
+    def to_json(self) -> bytes:
+        return (json.dumps(self.as_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _related(q) -> list:
+    return list(q.refs)
+
+
+_RECORDER: contextvars.ContextVar[FigureMap | None] = contextvars.ContextVar("reportgen_figures", default=None)
+
+
+def recording(figures: FigureMap):
+    """Record the figures printed while the returned token is set (``reset`` it after)."""
+    return _RECORDER.set(figures)
+
+
+def stop_recording(token) -> None:
+    _RECORDER.reset(token)
+
+
+def note(value, text: str, unit: str, decimals: int) -> None:
+    figures = _RECORDER.get()
+    if figures is not None:
+        figures.note(value, text, unit, decimals)
+
+
+def _template_place() -> str:
+    """The template file and line being rendered (Jinja's compiled code maps its lines back)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            from reportgen.inputs.load import display_path
+
+            try:
+                line = template.get_corresponding_lineno(frame.f_lineno)
+            except Exception:  # noqa: BLE001 - a line is a courtesy
+                line = 0
+            name = template.filename or template.name or "?"
+            from pathlib import Path
+
+            return f"{display_path(Path(name))}:{line}"
+        frame = frame.f_back
+    return "?"
+
+
+def _location(place: str) -> Location:
+    file, _, line = place.rpartition(":")
+    return Location(file, int(line)) if line.isdecimal() and file else Location(place)
+
+
+# --- reading a printed figure back -------------------------------------------------------------
+
+_SCALES = {"kr": Decimal(1), "tkr": Decimal(1000), "mnkr": Decimal(1_000_000), "%": Decimal("0.01"), "": Decimal(1)}
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    t = text.replace("\u00a0", " ").strip()
+    for unit in ("mnkr", "tkr", "kr", "%"):
+        if t.endswith(unit):
+            return t[: -len(unit)].strip(), unit
+    return t, ""
+
+
+def parse_figure(text: str) -> Decimal | None:
+    """``"62 427 570 kr"`` → 62427570; ``"62,4 mnkr"`` → 62400000; ``"5,0 %"`` → 0.050."""
+    number, unit = split_unit(text)
+    number = number.replace(" ", "").replace("\u2212", "-").replace(",", ".")
+    try:
+        return Decimal(number) * _SCALES[unit]
+    except InvalidOperation:
+        return None
+
+
+def _quantum(p: Printed) -> Decimal:
+    return Decimal(1).scaleb(-p.decimals) * _SCALES.get(p.unit, Decimal(1))
+
+
+def normalize_text(text: str) -> str:
+    """A figure as a user may type it: no-break and thin spaces are spaces, the minus a hyphen."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u2212", "-").split())
