@@ -483,6 +483,12 @@ class Draft:
     gaps: list[Gap]
 
 
+# Which kinds of deliverable have an optional part of the context (for the docs).
+_PLAN = {"kinds": ("genomforandeplan",)}
+_REPORTS = {"kinds": ("delrapport", "slutredovisning")}
+_FINAL = {"kinds": ("slutredovisning",)}
+
+
 @dataclass
 class Context:
     decision: DecisionInfo
@@ -490,17 +496,17 @@ class Context:
     report: ReportInfo
     texts: dict[str, Markdown]
     calls: list[CallInfo]
-    plan: Plan | None = None
-    accounting: AccountingTable | None = None
-    projects: ProjectTable | None = None
-    project_years: list[int] | None = None
-    by_county: DistributionTable | None = None
-    by_focus_area: DistributionTable | None = None
-    cofinancing: CofinancingTable | None = None
-    repayment: RepaymentInfo | None = None
-    evaluation: EvaluationInfo | None = None
-    results: Results | None = None
-    annex: list[ProjectRow] | None = None
+    plan: Plan | None = field(default=None, metadata=_PLAN)
+    accounting: AccountingTable | None = field(default=None, metadata=_REPORTS)
+    projects: ProjectTable | None = field(default=None, metadata=_REPORTS)
+    project_years: list[int] | None = field(default=None, metadata=_REPORTS)
+    by_county: DistributionTable | None = field(default=None, metadata=_REPORTS)
+    by_focus_area: DistributionTable | None = field(default=None, metadata=_REPORTS)
+    cofinancing: CofinancingTable | None = field(default=None, metadata=_REPORTS)
+    repayment: RepaymentInfo | None = field(default=None, metadata=_FINAL)
+    evaluation: EvaluationInfo | None = field(default=None, metadata=_FINAL)
+    results: Results | None = field(default=None, metadata=_FINAL)
+    annex: list[ProjectRow] | None = field(default=None, metadata=_FINAL)
     rule_warnings: list[str] = field(default_factory=list)  # set by the build
     charts: Charts = field(default_factory=Charts)  # set by the build
     draft: Draft | None = None  # set by the build (build --draft)
@@ -585,15 +591,17 @@ class _Places:
     def project_amount(self, kind: str, pid: str, value: Decimal, name: str, years: Iterable[int] | None = None
                        ) -> Amount:
         years = None if years is None else frozenset(years)
+        # A weak reference: project rows are cached per ledger (_ROWS_BY_LEDGER) and must not keep it alive.
+        me = weakref.proxy(self)
 
         def sources():
-            records = getattr(self, kind)[pid]
+            records = getattr(me, kind)[pid]
             if years is not None:
                 if kind == "grants":
                     records = [r for r in records if r.year in years]
                 elif kind == "disbursements":
-                    records = [r for r in records if self.view.year_of(r.date) in years]
-            return self.cells(records)
+                    records = [r for r in records if me.view.year_of(r.date) in years]
+            return me.cells(records)
 
         return Amount(value, name, f"sum of the project's {kind}" + (" in the period" if years is not None else ""),
                       sources)
@@ -682,8 +690,7 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
 def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> Context:
     """The context of one deliverable, from its ledger view (the records known on its date)."""
     d = _deliverable(inputs, deliverable_id)
-    view = view_of(ledger, deliverable_id)
-    inputs = view.inputs  # everything below sees the records of the view only
+    view = view_of(ledger, deliverable_id)  # every figure below comes from the view's records
     places = _places(view)
     dec = inputs.decision
     prog = inputs.programme
@@ -812,14 +819,15 @@ class _ProjectRows:
 
     def __init__(self, areas: dict[str, str], places: _Places) -> None:
         self.areas = dict(areas)
-        self.places = places
+        # Weakly: the places hold the ledger, which this cache must not keep alive.
+        self._places = weakref.ref(places)
         # id(f) -> (f, row): f is held so that its id cannot be reused by another figure.
         self._made: dict[int, tuple[ProjectFigures, ProjectRow]] = {}
 
     def row(self, f: ProjectFigures) -> ProjectRow:
         made = self._made.get(id(f))
         if made is None or made[0] is not f:
-            made = self._made[id(f)] = (f, _project_row(f, self.areas, self.places))
+            made = self._made[id(f)] = (f, _project_row(f, self.areas, self._places()))
         return copy.copy(made[1])
 
 
@@ -870,7 +878,7 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
     places = _places(view)
     years = list(d.accounting_years)
     year_rows = []
-    fin = inputs.finances
+    fin = view.inputs.finances
     for y in years:
         fig = view.year(y)
         earlier = [x for x in view.years if x < y]
@@ -981,7 +989,7 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
 
 
 def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
-    repayments = sorted(inputs.finances.repayments, key=lambda r: r.date)
+    repayments = sorted(view.inputs.finances.repayments, key=lambda r: r.date)
     rows = [RepaymentRow(r.date, Amount(r.amount, f"repaid.{i + 1}", "a repayment", (r.where("amount"),)),
                          r.bankgiro, r.reference or "") for i, r in enumerate(repayments)]
     years = view.years

@@ -49,6 +49,10 @@ UNKNOWN_MACRO = "template-unknown-macro"
 UNKNOWN_FILTER = "template-unknown-filter"
 SYNTAX = "template-syntax"
 NO_CONTEXT = "template-context"
+DICT_METHOD_CODE = "template-dict-method"
+HIDES_MISSING = "template-default"
+CASE_CHANGE = "template-case"
+CASE_FILTERS = frozenset({"lower", "upper", "capitalize", "title"})
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 
@@ -64,6 +68,8 @@ class Shape:
         self.open_keys = False  # a mapping with non-text keys: its keys are not names
         self.item: Shape | None = None
         self.types: set[type] = set()
+        self.record_types: set[type] = set()  # dataclasses / pydantic models: their fields and methods
+        self.mapping_value: Shape | None = None  # a dict[str, X]: any key, X below it
 
     def add(self, value: Any) -> None:
         if isinstance(value, dict):
@@ -88,13 +94,18 @@ class Shape:
     def unknowable(self) -> bool:
         """Nothing but None (or nothing at all) was seen here: no claim can be made about it."""
         return (self.keys is None or self.open_keys) and (self.item is None or self.item.unknowable) \
-            and self.types <= {type(None)}
+            and self.types <= {type(None)} and not self.record_types and self.mapping_value is None
 
     def attr(self, name: str) -> Shape | None:
-        """The shape of ``value.name`` / ``value["name"]``; None when the context does not provide it."""
+        """The shape of ``value.name`` / ``value["name"]``; None when the context does not provide it,
+        DICT_METHOD when it is a method of a mapping (``x.values``, ``x.items``: never a value)."""
         if self.keys is not None and name in self.keys:
             return self.keys[name]
-        if self.keys is not None and hasattr(dict, name):
+        if self.mapping_value is not None:
+            return DICT_METHOD if hasattr(dict, name) else self.mapping_value
+        if self.keys is not None and not self.record_types and hasattr(dict, name):
+            return DICT_METHOD
+        if any(not name.startswith("_") and hasattr(t, name) for t in self.record_types):
             return ANY
         if self.item is not None and hasattr(list, name):
             return ANY
@@ -121,6 +132,9 @@ class Shape:
             out += sub.paths()
         if self.item is not None:
             out += self.item.paths()
+        if self.mapping_value is not None:
+            out.append(self.mapping_value.path)
+            out += self.mapping_value.paths()
         return out
 
 
@@ -138,6 +152,84 @@ class _Any(Shape):
 
 
 ANY = _Any("?")
+DICT_METHOD = _Any("<dict method>")
+
+
+# --- the shape of the context, from its types ---------------------------------------------------
+
+def type_shape(tp: Any, path: str = "", _seen: dict | None = None) -> Shape:
+    """The shape of values of type ``tp``: the fields of dataclasses and pydantic models, the
+    items of lists, the values of ``dict[str, X]``, the attributes of other types."""
+    import dataclasses
+    import types as pytypes
+    import typing
+
+    from pydantic import BaseModel
+
+    seen = {} if _seen is None else _seen
+    shape = Shape(path)
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return type_shape(typing.get_args(tp)[0], path, seen)
+    if origin in (typing.Union, pytypes.UnionType):
+        for arg in typing.get_args(tp):
+            _merge(shape, type_shape(arg, path, seen))
+        return shape
+    if origin in (list, tuple, set, frozenset) or tp in (list, tuple):
+        args = [a for a in typing.get_args(tp) if a is not Ellipsis]
+        shape.types.add(origin or tp)
+        shape.item = type_shape(args[0], path + "[]", seen) if args else ANY
+        return shape
+    if origin is dict or tp is dict:
+        args = typing.get_args(tp)
+        shape.types.add(dict)
+        shape.mapping_value = type_shape(args[1], path + ".*", seen) if args else ANY
+        return shape
+    if tp is Any:
+        return ANY
+    if not isinstance(tp, type):
+        return ANY
+    if dataclasses.is_dataclass(tp) or issubclass(tp, BaseModel):
+        key = (tp, path.count("."))
+        if tp in seen and seen[tp] > 3:  # a recursive type: stop
+            return ANY
+        seen[tp] = seen.get(tp, 0) + 1
+        shape.record_types.add(tp)
+        shape.keys = {}
+        if dataclasses.is_dataclass(tp):
+            hints = typing.get_type_hints(tp, include_extras=True)
+            items = [(f.name, hints.get(f.name, Any)) for f in dataclasses.fields(tp)]
+        else:
+            items = [(name, f.annotation) for name, f in tp.model_fields.items()
+                     if not (f.exclude or name in ("places", "row"))]
+        for name, sub in items:
+            shape.keys[name] = type_shape(sub, f"{path}.{name}" if path else name, seen)
+        seen[tp] -= 1
+        del key
+        return shape
+    shape.types.add(tp)
+    return shape
+
+
+def _merge(into: Shape, other: Shape) -> None:
+    if other is ANY:
+        into.types.add(object)
+        return
+    into.types |= other.types
+    into.record_types |= other.record_types
+    if other.keys is not None:
+        into.keys = {**(into.keys or {}), **other.keys}
+    if other.item is not None:
+        into.item = other.item
+    if other.mapping_value is not None:
+        into.mapping_value = other.mapping_value
+
+
+def context_type_shape() -> Shape:
+    """The shape every template may read: the typed context (reportgen.report.context.Context)."""
+    from reportgen.report.context import Context
+
+    return type_shape(Context)
 
 
 @dataclass(eq=False)
@@ -219,6 +311,7 @@ class TemplateChecker:
         self.macros_walked: set[int] = set()
         self.all_macros: list[_MacroRef] = []
         self.globals = {name: ANY for name in env.globals}
+        self._calling: int | None = None
 
     # -- templates --
 
@@ -525,6 +618,13 @@ class TemplateChecker:
         base_node = node.node
         base = self.expr(base_node, template, scope)
         found = base.attr(name)
+        if found is DICT_METHOD:
+            if id(node) != self._calling:
+                self.add(DICT_METHOD_CODE, f"'{_expr_text(base_node)}.{name}' is the mapping's method {name}(), "
+                         "not a value of the context", template, node.lineno, name,
+                         hint=f"{_expr_text(base_node)} has no '{name}'; Jinja falls back to the method, so a "
+                              "misspelt or missing key reads as a function (or, with |default, as the default)")
+            return ANY
         if found is not None:
             return found
         if not lenient:
@@ -558,7 +658,10 @@ class TemplateChecker:
                 self._args(node, template, scope)
                 return ANY
         else:
+            # x.items(): calling a method of a mapping is what it is for
+            self._calling = id(node.node)
             self.expr(node.node, template, scope)
+            self._calling = None
         args = [self.expr(a, template, scope) for a in node.args]
         kwargs = {k.key: self.expr(k.value, template, scope) for k in node.kwargs}
         for extra in (node.dyn_args, node.dyn_kwargs):
@@ -583,6 +686,14 @@ class TemplateChecker:
     def filter(self, node: nodes.Filter, template: str, scope: dict[str, Any]) -> Shape:
         name = node.name
         tolerant = name in ("default", "d")
+        if tolerant:
+            self.add(HIDES_MISSING, f"'{_expr_text(node.node) if node.node is not None else '…'}|{name}' hides a "
+                     "missing value behind a default", template, node.lineno, name,
+                     hint="read a value the context has; a value that may be missing is None in the context: "
+                          "test it with 'is none' and print what the report should say")
+        if name in CASE_FILTERS:
+            self.add(CASE_CHANGE, f"'|{name}' changes the case of text; text from the inputs is printed as written",
+                     template, node.lineno, name, hint="write the sentence so that the text needs no case change")
         value = self.expr(node.node, template, scope, lenient=tolerant) if node.node is not None else ANY
         self._args(node, template, scope)
         if name not in self.env.filters:
@@ -685,18 +796,15 @@ class CheckResult:
 
 
 def check_templates(template_dir: Path, inputs_dir: Path | None = None) -> CheckResult:
-    """Every variable path the templates in ``template_dir`` use that the context lacks, as findings.
+    """Every variable path the templates in ``template_dir`` use that the context lacks, every
+    dict method reached by attribute, every ``default`` and case change, as findings.
 
-    The context's shape is learnt from the contexts of ``inputs_dir`` (default: the shipped example).
+    What exists is read from the context's types (reportgen.report.context.Context), not from
+    running an example: ``inputs_dir`` is not needed (kept for the command's --inputs).
     """
     from reportgen.report.render import make_environment
-    from reportgen.report.resources import example_inputs
 
-    inputs_dir = Path(inputs_dir) if inputs_dir is not None else example_inputs()
-    contexts, findings = example_contexts(inputs_dir)
-    if findings:
-        return CheckResult(findings, [], None)
-    shape = context_shape(contexts)
+    shape = context_type_shape()
     env = make_environment(Path(template_dir))
     checker = TemplateChecker(env, Path(template_dir), shape)
     findings = checker.check_all()
@@ -704,28 +812,23 @@ def check_templates(template_dir: Path, inputs_dir: Path | None = None) -> Check
 
 
 def context_paths(inputs_dir: Path | None = None) -> list[str]:
-    """Every key path of the contexts (``decision.frames[].amount``...), for documentation."""
-    from reportgen.report.resources import example_inputs
-
-    contexts, findings = example_contexts(Path(inputs_dir) if inputs_dir is not None else example_inputs())
-    if findings:
-        raise ValueError(findings[0].message)
-    return context_shape(contexts).paths()
+    """Every key path of the context (``decision.frames[].amount``...), for documentation."""
+    return context_type_shape().paths()
 
 
 def context_reference(inputs_dir: Path | None = None) -> str:
     """The context as Markdown, for docs/templates.md: which deliverables have each top-level
     variable, then every path as an indented tree (``[]`` marks the items of a list)."""
-    from reportgen.report.resources import example_inputs
+    import dataclasses
 
-    contexts, findings = example_contexts(Path(inputs_dir) if inputs_dir is not None else example_inputs())
-    if findings:
-        raise ValueError(findings[0].message)
-    shape = context_shape(contexts)
+    from reportgen.report.context import Context
+
+    shape = context_type_shape()
+    kinds = {f.name: f.metadata.get("kinds") for f in dataclasses.fields(Context)}
     lines = ["| variable | in the context of |", "|---|---|"]
     for key in shape.names():
-        having = [str(ctx["report"]["id"]) for ctx in contexts if key in ctx]
-        lines.append(f"| `{key}` | {'every deliverable' if len(having) == len(contexts) else ', '.join(having)} |")
+        having = kinds.get(key)
+        lines.append(f"| `{key}` | {'every deliverable' if not having else ', '.join(having)} |")
     lines += ["", "```text"]
 
     def tree(node: Shape, depth: int) -> None:
@@ -733,7 +836,11 @@ def context_reference(inputs_dir: Path | None = None) -> str:
             sub = node.keys[key]
             suffix = "[]" if sub.item is not None else ""
             lines.append("  " * depth + key + suffix)
-            tree(sub.item if sub.item is not None else sub, depth + 1)
+            target = sub.item if sub.item is not None else sub
+            if target.mapping_value is not None:
+                lines.append("  " * (depth + 1) + "*")
+                target = target.mapping_value
+            tree(target, depth + 1)
 
     tree(shape, 0)
     lines.append("```")

@@ -59,28 +59,28 @@ def test_a_context_edited_by_its_caller_does_not_change_the_next_one(shipped):
     ledger = Ledger(shipped)
     first = D.build_context(shipped, ledger, FINAL)
     expected = D.build_context(shipped, Ledger(shipped), FINAL)
-    first["annex"][0]["title"] = "edited"
-    first["projects"]["rows"][0]["granted"] = Decimal(-1)
+    first.annex[0].title = "edited"
+    first.projects.rows[0].granted = Decimal(-1)
     assert D.build_context(shipped, ledger, FINAL) == expected
-    assert D.build_context(shipped, ledger, "delrapport-2020")["projects"]["rows"][0]["title"] != "edited"
+    assert D.build_context(shipped, ledger, "delrapport-2020").projects.rows[0].title != "edited"
 
 
 def test_each_ledger_has_its_own_rows(shipped):
     first = D.build_context(shipped, Ledger(shipped), FINAL)
     changed_inputs = _with_project_title(shipped, 0, "En annan titel")
     changed = D.build_context(changed_inputs, Ledger(changed_inputs), FINAL)
-    assert first["annex"][0]["title"] == shipped.programme.projects[0].title
-    assert changed["annex"][0]["title"] == "En annan titel"
-    assert [r["title"] for r in changed["projects"]["rows"]].count("En annan titel") == 1
+    assert first.annex[0].title == shipped.programme.projects[0].title
+    assert changed.annex[0].title == "En annan titel"
+    assert [r.title for r in changed.projects.rows].count("En annan titel") == 1
 
 
 def test_rows_follow_the_focus_area_names_of_the_inputs(shipped):
     ledger = Ledger(shipped)
     before = D.build_context(shipped, ledger, FINAL)
     renamed = D.build_context(_with_focus_area_names(shipped, " (nytt namn)"), ledger, FINAL)
-    assert not any(name.endswith(" (nytt namn)") for row in before["annex"] for name in row["focus_areas"])
-    assert all(name.endswith(" (nytt namn)") for row in renamed["annex"] for name in row["focus_areas"])
-    assert all(name.endswith(" (nytt namn)") for row in renamed["projects"]["rows"] for name in row["focus_areas"])
+    assert not any(name.endswith(" (nytt namn)") for row in before.annex for name in row.focus_areas)
+    assert all(name.endswith(" (nytt namn)") for row in renamed.annex for name in row.focus_areas)
+    assert all(name.endswith(" (nytt namn)") for row in renamed.projects.rows for name in row.focus_areas)
 
 
 def test_the_rows_go_with_their_ledger(shipped):

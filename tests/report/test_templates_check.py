@@ -97,7 +97,6 @@ def test_names_the_template_defines_are_known(templates):
         "{% with first = projects.rows|first %}{{ first.title }}{% endwith %}\n"
         "{% for k, v in texts.items() %}{{ v }}{% endfor %}\n"
         "{% if charts.nothing is defined %}{{ charts.nothing.src }}{% endif %}\n"
-        "{{ results.values.nothing|default(0) }}\n"
         "{% macro rad(p, suffix='') %}{{ p.title }}{{ suffix }}{% endmacro %}\n"
         "{% for p in annex %}{{ rad(p) }}{{ loop.index }}{% endfor %}\n"
         "{% if nothing is defined and nothing.x %}{{ nothing.x.y }}{% endif %}\n"
@@ -109,8 +108,8 @@ def test_names_the_template_defines_are_known(templates):
         fh.write("{% for p in annex %}{{ rad(p) }}{% endfor %}{{ p.title }}\n{{ nothing }}\n")
     code, items = findings()
     assert code == 1
-    assert [(f["line"], f["message"]) for f in items] == [(10, "unknown variable 'p'"),
-                                                          (11, "unknown variable 'nothing'")]
+    assert [(f["line"], f["message"]) for f in items] == [(9, "unknown variable 'p'"),
+                                                          (10, "unknown variable 'nothing'")]
 
 
 def test_syntax_errors_are_reported_with_their_line(templates):
@@ -134,3 +133,55 @@ def test_context_lists_the_paths_templates_may_use():
     for path in ("decision.frames[].amount", "projects.rows[].title", "rule_warnings", "charts.by_county.src",
                  "report.accounting_years"):
         assert path in paths
+
+
+# --- issue 15: the check reads the typed context; dict methods, defaults and case changes ----------
+
+def test_the_check_reads_the_types_not_an_example(tmp_path: Path):
+    from reportgen.report.template_check import check_templates
+
+    result = check_templates(SHIPPED, inputs_dir=tmp_path / "no-such-inputs")
+    assert result.findings == []
+    assert "results.indicators.companies.value" in result.shape.paths()
+
+
+def test_the_zero_zero_bug_is_reported_with_its_line(templates):
+    """The final report once printed "0 (0)" companies: `results.values` was the dict method and
+    `|default(0)` hid the miss. Both halves are findings now, at the template's line."""
+    line = edit(templates / "slutredovisning.md.j2", "| Företag som fått stöd | {{ m.indikator(results.indicators.companies) }} |",
+                "| Företag som fått stöd | {{ results.values.companies|default(0)|tal }} |")
+    code, items = findings()
+    assert code == 1
+    got = {(f["code"], f["line"]) for f in items}
+    assert ("template-unknown-variable", line) in got
+    assert ("template-default", line) in got
+
+
+def test_a_dict_method_reached_by_attribute_is_reported(templates):
+    line = edit(templates / "delrapport.md.j2", "{{ texts.sammanfattning }}", "{{ texts.values.sammanfattning }}")
+    code, items = findings()
+    assert code == 1
+    [f] = items
+    assert f["code"] == "template-dict-method" and f["line"] == line
+    assert "texts.values" in f["message"]
+
+
+@pytest.mark.parametrize("name", ["items", "keys", "get"])
+def test_every_dict_method_by_attribute_is_reported(templates, name):
+    edit(templates / "delrapport.md.j2", "{{ texts.sammanfattning }}", f"{{{{ texts.{name} }}}}")
+    code, items = findings()
+    assert [f["code"] for f in items] == ["template-dict-method"]
+
+
+def test_case_filters_on_text_are_reported(templates):
+    line = edit(templates / "_makron.md.j2", "({{ agency.contact.title }})", "({{ agency.contact.title|lower }})")
+    code, items = findings()
+    assert code == 1
+    assert [(f["code"], f["line"]) for f in items] == [("template-case", line)]
+
+
+def test_shipped_templates_change_no_case_and_use_no_default():
+    for path in SHIPPED.glob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        for bad in ("|lower", "|capitalize", "|title", "|upper", "|default", "|d(", "saknas: ange", "i programme.yaml"):
+            assert bad not in text, (path.name, bad)
