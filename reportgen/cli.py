@@ -159,6 +159,8 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
               help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
 @click.option("--pdf", is_flag=True, help="Also write <id>.pdf: a tagged PDF (PDF/UA) made by LibreOffice.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
+@click.option("--draft", is_flag=True, help="Build deliverables that lack data too, as drafts: every page marked "
+                                            "UTKAST, the gaps listed at the start (warnings instead of errors).")
 @click.option("--soffice", metavar="PATH", help="The LibreOffice program for --pdf (default: soffice or libreoffice on PATH).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render N deliverables at once, each in a process of its own (default: REPORTGEN_JOBS, else 1). "
@@ -168,7 +170,8 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
 @verbosity_options
 @click.pass_obj
 def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
-          pdf: bool, soffice: str | None, jobs: int | None, fmt: str, today: dt.date | None, force: bool) -> None:
+          pdf: bool, soffice: str | None, jobs: int | None, fmt: str, today: dt.date | None, force: bool,
+          draft: bool) -> None:
     """Build the deliverables: <id>.docx and <id>.md for each (and <id>.pdf with --pdf).
 
     IDs are deliverable ids from decision.yaml (genomforandeplan-2018, delrapport-2019,
@@ -188,8 +191,8 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     from reportgen.report.resources import default_template_dir
 
     # Checked before the build's modules are even imported: an unchanged rebuild costs ~0.1 s.
-    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None,
-                             {"pdf": pdf})
+    options = {"pdf": pdf, "draft": True} if draft else {"pdf": pdf}  # as output.build.build_options
+    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None, options)
     if not force and manifest.up_to_date(out_dir, key) is not None:
         if fmt == "text" and not printer.quiet:
             click.echo(f"{out_dir}: up to date (inputs, templates and reportgen unchanged since the last build; "
@@ -198,7 +201,7 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     from reportgen.output.build import build as run_build
 
     result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
-                       pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs)
+                       pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs, draft=draft)
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.document.tree import Document, Figure, iter_blocks
-from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.findings import Finding, Location, Severity, error, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
@@ -49,6 +49,8 @@ PACKAGE_TEMPLATES = package_templates()
 
 
 FIGURE_DIR = "figurer"
+#: What marks every page of a draft (build --draft): in the header and as a watermark.
+DRAFT_MARK = "UTKAST"
 
 
 @dataclass
@@ -87,6 +89,11 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
+
+
+def build_options(pdf: bool, draft: bool) -> dict:
+    """The options that change what a build writes (part of the manifest's key)."""
+    return {"pdf": pdf, "draft": True} if draft else {"pdf": pdf}
 
 
 def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
@@ -159,7 +166,8 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         for rel, png in figures.items():
             (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / rel).write_bytes(png)
-        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp))
+        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp),
+                                         watermark=DRAFT_MARK if gaps is not None else None)
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
@@ -252,11 +260,14 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
           lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, draft: bool = False) -> BuildResult:
     """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
-    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`)."""
+    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`).
+    ``draft``: build the deliverables that lack data too, as drafts: the gaps are warnings, listed
+    at the start of the document, and every page is marked UTKAST."""
     result = BuildResult()
-    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
+    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids,
+                                    build_options(pdf, draft))
     if not force and manifest.up_to_date(out_dir, key) is not None:
         result.up_to_date = True
         return result
@@ -270,7 +281,7 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
             result.findings.append(error("pdf-soffice-missing", f"--pdf needs LibreOffice: {what}",
                                          hint=INSTALL_HINT))
             return result
-    inputs, findings = validate_inputs(inputs_dir, today)
+    inputs, findings = validate_inputs(inputs_dir, today, readiness=False)
     result.findings += findings
     if inputs is None or has_errors(findings):
         return result
@@ -279,14 +290,14 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
     gc.freeze()
     try:
         return _build_validated(result, inputs, findings, inputs_dir, out_dir, ids, template_dir, pdf,
-                                soffice_path, lock_timeout, key, jobs)
+                                soffice_path, lock_timeout, key, jobs, draft)
     finally:
         gc.unfreeze()  # the API may be called from a long-lived process (tests, a server)
 
 
 def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding], inputs_dir: Path, out_dir: Path,
                      ids: list[str] | None, template_dir: Path | None, pdf: bool, soffice_path: str | None,
-                     lock_timeout: float, key: str, jobs: int | None) -> BuildResult:
+                     lock_timeout: float, key: str, jobs: int | None, draft: bool = False) -> BuildResult:
     known = deliverable_ids(inputs)
     wanted = ids or known
     unknown = [i for i in wanted if i not in known]
@@ -317,8 +328,14 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
         warnings = [f for f in findings if not f.is_error]
         # What a deliverable needs is an error only when that deliverable is built.
         readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        gaps: dict[str, list[Finding]] | None = None
+        if draft:
+            # A draft is built with its gaps: they become warnings here and a list in the document.
+            gaps = {i: [f for f in readiness[i] if f.is_error] for i in wanted}
+            readiness = {i: [replace(f, severity=Severity.WARNING) if f.is_error else f for f in readiness[i]]
+                         for i in wanted}
         ready = [i for i in wanted if not has_errors(readiness[i])]
-        job = _Job(inputs, ledger, template_dir, warnings, out_dir)
+        job = _Job(inputs, ledger, template_dir, warnings, out_dir, gaps)
         outcome = dict(zip(ready, render_all(job, ready, jobs)))
         rendered: list[Rendered] = []
         for deliverable_id in wanted:  # findings in the order of the deliverables, however they were rendered
@@ -349,11 +366,13 @@ class _Job:
     template_dir: Path
     warnings: list[Finding]
     out_dir: Path
+    gaps: dict[str, list[Finding]] | None = None  # build --draft: what each deliverable lacks
 
 
 def render_checked(job: _Job, deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
     """Render one deliverable and check the document's accessibility."""
-    item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings)
+    item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings,
+                                        job.gaps.get(deliverable_id) if job.gaps is not None else None)
     if item is not None:
         findings += check_accessibility(item, job.out_dir, job.template_dir / info(job.inputs, deliverable_id).template)
     return item, findings

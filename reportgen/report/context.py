@@ -35,7 +35,7 @@ from reportgen.rules.ledger import (
     view_of,
 )
 from reportgen.rules.money import apportion, round_parts
-from reportgen.rules.terms import terms_as_of
+from reportgen.rules.terms import SECTIONS, terms_as_of
 
 KRONA = Decimal(1)
 ZERO = Decimal(0)
@@ -46,12 +46,6 @@ TEMPLATES = {
     "slutredovisning": "slutredovisning.md.j2",
 }
 
-# The narrative sections each kind of deliverable prints, in programme.yaml under texts.<id>.
-SECTIONS = {
-    "genomforandeplan": ("sammanfattning", "genomforande", "uppfoljning"),
-    "delrapport": ("sammanfattning", "genomfort", "avvikelser"),
-    "slutredovisning": ("sammanfattning", "genomfort", "lardomar"),
-}
 
 KIND_NAMES = {
     "genomforandeplan": "Plan för genomförande",

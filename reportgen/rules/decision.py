@@ -16,7 +16,7 @@ from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import did_you_mean
 from reportgen.report.formatting import date_iso, date_long, kr, percent
 from reportgen.rules.ledger import ZERO, Ledger
-from reportgen.rules.terms import terms_as_of
+from reportgen.rules.terms import SECTIONS, terms_as_of
 
 Rule = Callable[[Inputs, Ledger], Iterable[Finding]]
 RULES: list[Rule] = []
@@ -375,14 +375,36 @@ def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> li
                                f"{d.id}: unspent funds of {kr(ledger.total.unspent, 2)} have no repayment recorded "
                                f"(due {date_iso(terms_as_of(inputs.decision).repayment_deadline)} to bankgiro "
                                f"{inputs.decision.repayment.bankgiro})", Location(inputs.finances_file, sheet="Återbetalningar")))
-    if deliverable_id not in inputs.programme.texts:
-        out.append(warning(DELIVERABLE_INCOMPLETE, f"programme.yaml has no texts for {d.id}; its narrative sections "
-                           "will say that text is missing", inputs.programme_doc.where_key(("texts",))))
+    out += _missing_texts(inputs, d)
+    if d.kind == "genomforandeplan":
+        plan = inputs.programme.plan
+        if plan is None or not plan.budget:
+            where = inputs.programme_doc.where_key(("plan",)) if plan is not None else inputs.where_programme()
+            out.append(error(DELIVERABLE_INCOMPLETE, f"{d.id} shows the planned budget, but programme.yaml has no "
+                             "'plan.budget'", where, hint="add plan: budget: with one entry per year (year, calls, "
+                                                          "programme_costs)"))
     return out
 
 
+def _missing_texts(inputs: Inputs, d) -> list[Finding]:
+    """The narrative sections a deliverable prints and programme.yaml lacks: errors (the document
+    never tells its author what to write; build --draft lists them instead)."""
+    given = inputs.programme.texts.get(d.id)
+    if given is None:
+        where = inputs.programme_doc.where_key(("texts",)) if inputs.programme.texts else inputs.where_programme()
+        return [error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no texts for {d.id}: its sections "
+                      f"{', '.join(SECTIONS[d.kind])} are missing", where,
+                      hint=f"add texts: {d.id}: with the sections {', '.join(SECTIONS[d.kind])}")]
+    missing = [s for s in SECTIONS[d.kind] if not (given.get(s) or "").strip()]
+    if not missing:
+        return []
+    return [error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no text for the section{'s' if len(missing) > 1 else ''} "
+                  f"{', '.join(missing)} of {d.id}", inputs.programme_doc.where_key(("texts", d.id)),
+                  hint=f"add {', '.join(missing)} under texts: {d.id}:")]
+
+
 def deliverable_readiness(inputs: Inputs, ledger: Ledger, today: dt.date | None = None) -> list[Finding]:
-    """Completeness of every deliverable, as warnings: validate shows what is not ready to build.
+    """Completeness of every deliverable, as errors: validate shows what a deliverable lacks.
 
     Deliverables whose accounting years have not ended by ``today`` are skipped: their data is
     expected to be incomplete.
@@ -391,7 +413,5 @@ def deliverable_readiness(inputs: Inputs, ledger: Ledger, today: dt.date | None 
     for d in inputs.decision.deliverables:
         if today is not None and d.accounting_years and dt.date(max(d.accounting_years), 12, 31) >= today:
             continue
-        for f in check_deliverable(inputs, ledger, d.id):
-            out.append(warning(f.code, f"not ready to build: {f.message}" if f.is_error else f.message,
-                               f.where, f.hint, f.related))
+        out += check_deliverable(inputs, ledger, d.id)
     return out

@@ -26,14 +26,19 @@ def _state(done: bool, due: dt.date, today: dt.date) -> str:
 def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
     terms = terms_as_of(inputs.decision, today)
     ledger = Ledger(inputs)
+    from reportgen.rules.decision import check_deliverable
+
     deliverables = []
     for d in inputs.decision.deliverables:
         due = terms.due[d.id]
         built = (out_dir / f"{d.id}.docx").is_file()
+        gaps = [f for f in check_deliverable(inputs, ledger, d.id) if f.is_error]
         deliverables.append({
             "id": d.id, "title": d.title, "kind": d.kind, "due": date_iso(due),
             "due_changed_by": terms.due_source[d.id] if terms.due_source[d.id] != inputs.decision.diarienummer else None,
             "built": built, "state": _state(built, due, today),
+            # Complete: the inputs hold everything it needs (a plain build would build it).
+            "complete": not gaps, "gaps": [f"{f.where}: {f.message}" if f.where else f.message for f in gaps],
         })
     obligations = []
     for year in terms.years:
@@ -52,12 +57,17 @@ def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
 
 
 def format_status(report: dict) -> str:
-    rows = [("deliverable", "due", "built", "state")]
+    rows = [("deliverable", "due", "complete", "built", "state")]
     for d in report["deliverables"]:
         due = d["due"] + (f" (moved by {d['due_changed_by']})" if d["due_changed_by"] else "")
-        rows.append((d["id"], due, "yes" if d["built"] else "no", d["state"]))
+        rows.append((d["id"], due, "yes" if d["complete"] else f"no ({len(d['gaps'])} gaps)",
+                     "yes" if d["built"] else "no", d["state"]))
     lines = [f"Status on {report['today']} (outputs in {report['out']}):", ""]
     lines += _table(rows)
+    gaps = [(d["id"], g) for d in report["deliverables"] for g in d["gaps"]]
+    if gaps:
+        lines += ["", "Gaps (build --draft builds these deliverables as drafts):", ""]
+        lines += [f"  {i}: {g}" for i, g in gaps]
     lines += ["", "Obligations:", ""]
     lines += _table([("obligation", "due", "state")] + [(o["what"], o["due"], o["state"]) for o in report["obligations"]])
     return "\n".join(lines)

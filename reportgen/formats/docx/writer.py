@@ -269,7 +269,7 @@ class _Sink:
 
 
 def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreProperties,
-               image_root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+               image_root: Path | None = None, watermark: str | None = None) -> tuple[bytes | None, list[Finding]]:
     """Write ``doc`` into the base template ``base``.
 
     ``fields`` fill the base's ``{{ name }}`` placeholders (as plain one-line text);
@@ -293,6 +293,13 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     body_p = _fill_placeholders(document, fields, base_loc, findings)
     if body_p is None:
         return None, findings
+    if watermark:
+        from reportgen.ooxml.watermark import add_watermark
+
+        headers = sorted((p for p in document.part.package.iter_parts()
+                          if p.content_type == CT.WML_HEADER and hasattr(p, "element")), key=lambda p: str(p.partname))
+        for number, part in enumerate(headers, start=1):
+            add_watermark(part.element, watermark, number)
 
     builder = _Builder(document, body_p, fields, image_root, base_loc, findings)
     sink = _Sink(body_p)
