@@ -89,7 +89,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
       reportgen validate            check inputs/ against the schema and the decision's terms
       reportgen build               write the four deliverables to outputs/
       reportgen check-docx FILE...  check Word documents for accessibility
-      reportgen status              deadlines and what is built
+      reportgen status              deadlines, what is complete and what is built
+      reportgen explain ID TEXT     where a figure printed in a deliverable comes from
       reportgen templates check     check the templates' variables against the context
       reportgen schema              the JSON Schema of decision.yaml, for editors
       reportgen docs inputs         the inputs reference, generated from the model
@@ -210,6 +211,49 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     if fmt == "text" and not printer.quiet:
         for path in result.written:
             click.echo(f"wrote {path}")
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("deliverable_id", metavar="ID")
+@click.argument("text")
+@inputs_option
+@click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder with the Jinja templates (default: templates/ beside the inputs).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@verbosity_options
+@click.pass_obj
+def explain(printer: Printer, deliverable_id: str, text: str, inputs_dir: Path, template_dir: Path | None,
+            fmt: str) -> None:
+    """Where a figure printed in deliverable ID comes from.
+
+    TEXT is the figure as printed (spaces or no-break spaces alike, the unit optional). For each
+    place it is printed: the quantity, its exact value, how it was computed and every source
+    (cells of finances.xlsx, places in the YAML files); for a share, its numerator and
+    denominator. Exit 0 found, 1 not found (or the inputs have errors), 2 usage error.
+
+    \b
+    Example:
+      reportgen explain slutredovisning-2021 "62 427 570" --format json
+    """
+    from reportgen.output.explain import explain as run_explain
+    from reportgen.output.explain import format_text
+
+    result = run_explain(inputs_dir, deliverable_id, text, template_dir)
+    if result.unknown_deliverable:
+        printer.findings(result.findings, "text")
+        sys.exit(EXIT_USAGE)
+    if fnd.has_errors(result.findings):
+        printer.findings(result.findings, "text")
+        sys.exit(EXIT_INVALID)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    elif result.matches:
+        click.echo(format_text(result))
+    if not result.matches:
+        if fmt == "text":
+            click.echo(f"'{text}' is not printed in {deliverable_id}", err=True)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_OK)
 
 

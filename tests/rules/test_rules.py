@@ -445,9 +445,9 @@ def test_final_report_needs_the_evaluation(inputs_copy):
     prog.write_text(content[:content.index("\nevaluation:")] + "\n", encoding="utf-8")
     line, col = place_of(prog, "agency:")
     code, items = rule_findings("--today", "2021-03-01")
-    assert code == 0  # validate warns; building the final report fails
-    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col}", severity="warning")
-    assert text(f) == ("not ready to build: slutredovisning-2021 must include an evaluation of results and effects, "
+    assert code == 1  # what a deliverable due by then lacks is an error (issue 15)
+    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col}", severity="error")
+    assert text(f) == ("slutredovisning-2021 must include an evaluation of results and effects, "
                        "but programme.yaml has no 'evaluation'")
     inputs, _ = load_inputs(inputs_copy)
     [err] = rules.check_deliverable(inputs, Ledger(inputs), "slutredovisning-2021")
@@ -466,8 +466,8 @@ def test_interim_report_needs_the_years_accounts(inputs_copy):
     wb.save(book)
     line, col = place_of(inputs_copy / "decision.yaml", "- id: delrapport-2020")
     _, items = rule_findings()
-    f = one(items, "SI801", f"{DECISION}:{line}:{col + 2}", severity="warning")
-    assert text(f) == ("not ready to build: delrapport-2020 accounts for 2019, but inputs/finances.xlsx has no "
+    f = one(items, "SI801", f"{DECISION}:{line}:{col + 2}", severity="error")
+    assert text(f) == ("delrapport-2020 accounts for 2019, but inputs/finances.xlsx has no "
                        "programme-related costs (Programkostnader) for 2019")
 
 
@@ -476,8 +476,37 @@ def test_deliverable_without_texts(inputs_copy):
     replace_text(prog, "  delrapport-2019:\n", "  delrapport-2019-utkast:\n")
     line, col = place_of(prog, "texts:")
     _, items = rule_findings()
-    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col}", severity="warning")
+    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col}", severity="error")
     assert "programme.yaml has no texts for delrapport-2019" in text(f)
+
+
+def test_plan_without_budget_is_a_located_error(inputs_copy):
+    """Issue 15: the plan was built with "Budget saknas: ange `plan.budget` i programme.yaml." in
+    it and validate said nothing. Now validate and build report the place; the text is gone."""
+    prog = inputs_copy / "programme.yaml"
+    content = prog.read_text(encoding="utf-8")
+    start = content.index("  budget:\n")
+    end = content.index("  milestones:")
+    prog.write_text(content[:start] + content[end:], encoding="utf-8")
+    line, col = place_of(prog, "plan:")
+    code, items = rule_findings()
+    assert code == 1
+    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col}", severity="error")
+    assert "plan.budget" in text(f)
+
+
+def test_a_missing_section_text_is_a_located_error(inputs_copy):
+    prog = inputs_copy / "programme.yaml"
+    content = prog.read_text(encoding="utf-8")
+    at = content.index("  delrapport-2019:\n")
+    section = content.index("    avvikelser:", at)
+    nxt = content.index("\n  delrapport-2020:", at)
+    prog.write_text(content[:section] + content[nxt + 1:], encoding="utf-8")
+    line, col = place_of(prog, "  delrapport-2019:")
+    code, items = rule_findings()
+    assert code == 1
+    f = one(items, "SI801", f"{PROGRAMME}:{line}:{col + 2}", severity="error")
+    assert text(f) == "programme.yaml has no text for the section avvikelser of delrapport-2019"
 
 
 # --- amendments -----------------------------------------------------------------------------------------

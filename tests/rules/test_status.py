@@ -37,14 +37,14 @@ def test_interim_report_not_built_after_its_due_date_is_overdue(example_inputs, 
     out = tmp_path / "out"
     out.mkdir()
     rows = status_text(example_inputs, out, "2019-04-15")
-    assert rows["delrapport-2019"] == ["2019-03-31", "no", "overdue"]
-    assert rows["genomforandeplan-2018"] == ["2018-03-31", "no", "overdue"]
-    assert rows["delrapport-2020"] == ["2020-03-31", "no", "upcoming"]
+    assert rows["delrapport-2019"] == ["2019-03-31", "yes", "no", "overdue"]
+    assert rows["genomforandeplan-2018"] == ["2018-03-31", "yes", "no", "overdue"]
+    assert rows["delrapport-2020"] == ["2020-03-31", "yes", "no", "upcoming"]
     report = status_json(example_inputs, out, "2019-04-15")
     assert report["today"] == "2019-04-15"
     assert deliverable(report, "delrapport-2019") == {
         "id": "delrapport-2019", "title": "Delrapportering 2019", "kind": "delrapport", "due": "2019-03-31",
-        "due_changed_by": None, "built": False, "state": "overdue"}
+        "due_changed_by": None, "built": False, "state": "overdue", "complete": True, "gaps": []}
     assert report["amendments_applied"] == []
 
 
@@ -53,14 +53,14 @@ def test_a_built_deliverable_is_done(example_inputs, tmp_path):
     out.mkdir()
     (out / "delrapport-2019.docx").write_bytes(b"PK")
     rows = status_text(example_inputs, out, "2019-04-15")
-    assert rows["delrapport-2019"] == ["2019-03-31", "yes", "done"]
+    assert rows["delrapport-2019"] == ["2019-03-31", "yes", "yes", "done"]
     assert rows["genomforandeplan-2018"][-1] == "overdue"
     assert deliverable(status_json(example_inputs, out, "2019-04-15"), "delrapport-2019")["state"] == "done"
 
 
 def test_a_deliverable_within_30_days_is_due(example_inputs, tmp_path):
     rows = status_text(example_inputs, tmp_path / "none", "2019-03-10")
-    assert rows["delrapport-2019"] == ["2019-03-31", "no", "due"]
+    assert rows["delrapport-2019"] == ["2019-03-31", "yes", "no", "due"]
     assert deliverable(status_json(example_inputs, tmp_path, "2019-03-01"), "delrapport-2019")["state"] == "due"
     assert deliverable(status_json(example_inputs, tmp_path, "2019-02-28"), "delrapport-2019")["state"] == "upcoming"
     assert deliverable(status_json(example_inputs, tmp_path, "2019-03-31"), "delrapport-2019")["state"] == "due"
@@ -88,3 +88,19 @@ def test_invalid_inputs_exit_1(tmp_path):
     result = run_cli("status", "--inputs", str(tmp_path / "missing"), "--today", "2019-04-15")
     assert result.exit_code == 1
     assert "the inputs folder does not exist" in result.stderr
+
+
+def test_status_shows_which_deliverables_are_complete(example_inputs, tmp_path):
+    inputs = tmp_path / "inputs"
+    import shutil
+
+    shutil.copytree(example_inputs, inputs)
+    prog = inputs / "programme.yaml"
+    text = prog.read_text(encoding="utf-8")
+    prog.write_text(text.replace("\nevaluation:", "\nevaluation_removed:", 1).split("\nevaluation_removed:")[0] + "\n",
+                    encoding="utf-8")
+    rows = status_text(inputs, tmp_path / "out", "2021-04-01")
+    assert rows["slutredovisning-2021"][1:4] == ["no", "(1", "gaps)"]
+    assert rows["delrapport-2019"][1] == "yes"
+    final = deliverable(status_json(inputs, tmp_path / "out", "2021-04-01"), "slutredovisning-2021")
+    assert final["complete"] is False and "evaluation" in final["gaps"][0]

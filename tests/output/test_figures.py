@@ -1,0 +1,282 @@
+"""Issue 15: figures a signatory can trust.
+
+As-of cut-offs (a report is made from the records known on its date), named quantities that
+print the same everywhere and add up, `reportgen explain`, "not reported" is not zero, no author
+instructions in a deliverable (gaps are errors; build --draft marks every page UTKAST), and text
+from the inputs printed as written. Each test fails on the code before the issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import append_rows, place_of, replace_text, run_cli, set_cell
+
+from reportgen.report.quantity import Amount, FigureMap, normalize_text
+
+ROOT = Path(__file__).resolve().parents[2]
+FINAL = "slutredovisning-2021"
+
+
+def build(inputs: Path, out: Path, *args: str):
+    return run_cli("build", "--inputs", str(inputs), "--out", str(out), "--force", *args)
+
+
+@pytest.fixture(scope="module")
+def final_built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("final") / "outputs"
+    result = build(ROOT / "inputs", out, FINAL)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+# --- as-of cut-offs ------------------------------------------------------------------------------
+
+def _add_later_records(inputs: Path) -> None:
+    """A grant dated 2020-06-15 and other records dated after the interim reports' dates."""
+    book = inputs / "finances.xlsx"
+    wb = openpyxl.load_workbook(book)
+    project = wb["Beviljat"]["A2"].value
+    kind = wb["Programkostnader"]["C2"].value
+    wb.close()
+    append_rows(book, "Beviljat", [project, 2018, dt.datetime(2020, 6, 15), 15000, "sent beslut"])
+    append_rows(book, "Utbetalningar", [project, dt.datetime(2020, 6, 20), 1000, "V-SENT"])
+    append_rows(book, "Programkostnader", [2019, dt.datetime(2020, 5, 2), kind, 1000, "sen kostnad"])
+    # The repayment (dated 2021) still matches the unspent funds.
+    wb = openpyxl.load_workbook(book)
+    amount = Decimal(str(wb["Återbetalningar"]["B2"].value))
+    wb.close()
+    set_cell(book, "Återbetalningar", "B2", float(amount - 2000))
+
+
+@pytest.mark.parametrize("deliverable", ["delrapport-2019", "delrapport-2020"])
+def test_interim_reports_ignore_records_dated_after_them(inputs_copy, tmp_path, deliverable):
+    before = build(inputs_copy, tmp_path / "before", deliverable)
+    assert before.exit_code == 0, before.output
+    _add_later_records(inputs_copy)
+    after = build(inputs_copy, tmp_path / "after", deliverable)
+    assert after.exit_code == 0, after.output
+    for suffix in (".md", ".docx", ".figures.json"):
+        name = deliverable + suffix
+        assert (tmp_path / "before" / name).read_bytes() == (tmp_path / "after" / name).read_bytes(), name
+    # The records are there: the final report (dated 2021-03-31) does take them in.
+    final_before = build(ROOT / "inputs", tmp_path / "final-before", FINAL)
+    final_after = build(inputs_copy, tmp_path / "final-after", FINAL)
+    assert final_before.exit_code == final_after.exit_code == 0
+    assert (tmp_path / "final-before" / f"{FINAL}.md").read_bytes() != (tmp_path / "final-after" / f"{FINAL}.md"
+                                                                         ).read_bytes()
+
+
+def test_reports_state_their_cut_off(final_built, tmp_path):
+    text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
+    assert "till och med den 31\u00a0mars 2021" in text
+
+
+# --- the "0 (0)" summary, not reported is not zero --------------------------------------------------
+
+def test_summary_companies_equal_the_indicator_table(final_built):
+    text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
+    assert "| 0 (0) |" not in text
+    summary = next(line for line in text.splitlines() if line.startswith("| Företag som fått stöd "))
+    table = next(line for line in text.splitlines() if line.startswith("| Företag som får stöd "))
+    assert summary.split("|")[2].strip() == table.split("|")[2].strip() != "0"
+
+
+def test_an_indicator_no_project_reported_is_a_dash_not_zero(inputs_copy, tmp_path):
+    prog = inputs_copy / "programme.yaml"
+    lines = [line for line in prog.read_text(encoding="utf-8").splitlines(keepends=True)
+             if not line.strip().startswith("activities:")]
+    prog.write_text("".join(lines), encoding="utf-8")
+    result = build(inputs_copy, tmp_path / "out", FINAL)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / f"{FINAL}.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| Genomförda aktiviteter "))
+    assert row.split("|")[2].strip() == "–"
+    assert "En indikator som inget projekt har rapporterat anges med –" in text
+
+
+def test_a_partly_reported_indicator_says_how_many_projects_reported_it(final_built):
+    text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| Deltagare i kompetensinsatser, kvinnor "))
+    assert row.split("|")[2].strip().endswith("(18 av 20 projekt)")
+
+
+# --- text from the inputs as written ------------------------------------------------------------------
+
+def test_titles_are_printed_as_written(inputs_copy, tmp_path):
+    replace_text(inputs_copy / "programme.yaml", "title: Handläggare", "title: FoU-strateg")
+    result = build(inputs_copy, tmp_path / "out", "delrapport-2019")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "delrapport-2019.md").read_text(encoding="utf-8")
+    assert "FoU-strateg" in text and "fou-strateg" not in text
+    assert "delrapportering 2019" not in text  # the deliverable's title was lower-cased into a sentence
+
+
+# --- gaps: errors, and drafts ----------------------------------------------------------------------------
+
+def _without_plan_budget(inputs: Path) -> tuple[int, int]:
+    prog = inputs / "programme.yaml"
+    content = prog.read_text(encoding="utf-8")
+    start, end = content.index("  budget:\n"), content.index("  milestones:")
+    prog.write_text(content[:start] + content[end:], encoding="utf-8")
+    return place_of(prog, "plan:")
+
+
+def test_a_gap_fails_the_build_with_its_place(inputs_copy, tmp_path):
+    line, col = _without_plan_budget(inputs_copy)
+    result = build(inputs_copy, tmp_path / "out", "genomforandeplan-2018")
+    assert result.exit_code == 1
+    assert f"inputs/programme.yaml:{line}:{col}: error: genomforandeplan-2018 shows the planned budget" in result.stderr
+    assert not (tmp_path / "out").exists()
+    validated = run_cli("validate", "--inputs", str(inputs_copy))
+    assert validated.exit_code == 1 and f"programme.yaml:{line}:{col}" in validated.stderr
+
+
+def test_a_draft_is_built_marked_and_lists_its_gaps(inputs_copy, tmp_path):
+    line, col = _without_plan_budget(inputs_copy)
+    result = build(inputs_copy, tmp_path / "out", "genomforandeplan-2018", "--draft")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "genomforandeplan-2018.md").read_text(encoding="utf-8")
+    assert text.startswith("# Utkast: uppgifter saknas")
+    assert f"programme.yaml:{line}:{col}" in text
+    assert "ange `plan.budget`" not in text and "Budget saknas" not in text
+    with zipfile.ZipFile(tmp_path / "out" / "genomforandeplan-2018.docx") as z:
+        headers = [n for n in z.namelist() if n.startswith("word/header")]
+        assert headers
+        for name in headers:
+            xml = z.read(name).decode("utf-8")
+            assert 'string="UTKAST"' in xml and ">UTKAST <" in xml, name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_every_page_of_a_draft_pdf_says_utkast(inputs_copy, tmp_path):
+    _without_plan_budget(inputs_copy)
+    result = build(inputs_copy, tmp_path / "out", "genomforandeplan-2018", "--draft")
+    assert result.exit_code == 0, result.output
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                    str(tmp_path / "out" / "genomforandeplan-2018.docx")], check=True, capture_output=True, timeout=240)
+    pdf = tmp_path / "pdf" / "genomforandeplan-2018.pdf"
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                                  check=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    assert pages > 1
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "UTKAST" in text, page
+
+
+# --- the figure map and explain ---------------------------------------------------------------------------
+
+def test_the_figure_map_is_written_beside_the_outputs_and_in_the_manifest(final_built):
+    data = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))
+    assert data["deliverable"] == FINAL and data["as_of"] == "2021-03-31"
+    assert data["quantities"]["indicators.companies"]["value"] == "704"
+    manifest = (final_built / ".reportgen-manifest.json").read_text(encoding="utf-8")
+    assert f"{FINAL}.figures.json" in manifest
+
+
+def _cells_sum(sources: list[str]) -> Decimal:
+    wb = openpyxl.load_workbook(ROOT / "inputs" / "finances.xlsx", data_only=True)
+    total = Decimal(0)
+    for place in sources:
+        file, _, ref = place.partition(":")
+        assert file.endswith("finances.xlsx"), place
+        sheet, _, cell = ref.partition("!")
+        total += Decimal(str(wb[sheet][cell].value))
+    return total
+
+
+def explain_json(text: str):
+    result = run_cli("explain", FINAL, text, "--inputs", str(ROOT / "inputs"), "--format", "json")
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def test_explain_the_disbursed_total(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| Utbetalt till projekt "))
+    printed = row.rstrip(" |").split("|")[-1].strip()  # the Totalt column, as printed
+    code, data = explain_json(printed.replace("\u00a0", " "))
+    assert code == 0
+    [match] = [m for m in data["matches"] if m["quantity"] == "disbursed.total" and m["printed"] == printed]
+    assert _cells_sum(match["sources"]) == Decimal(match["value"])
+    assert all(":Utbetalningar!C" in s for s in match["sources"])
+
+
+def test_explain_a_county_figure(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    name, entry = next((k, v) for k, v in figures.items()
+                       if k.startswith("granted.county.") and k != "granted.county.total" and "split" not in v)
+    printed = entry["printed"][0]["text"]
+    code, data = explain_json(printed)
+    assert code == 0
+    [match] = [m for m in data["matches"] if m["quantity"] == name][:1]
+    assert _cells_sum(match["sources"]) == Decimal(match["value"])
+
+
+def test_explain_a_percentage(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    printed = figures["cost_share.total"]["printed"][0]["text"]
+    code, data = explain_json(printed)
+    assert code == 0
+    match = next(m for m in data["matches"] if m["quantity"] == "cost_share.total")
+    numerator, denominator = match["numerator"], match["denominator"]
+    assert _cells_sum(numerator["sources"]) == Decimal(numerator["value"])
+    assert _cells_sum(denominator["sources"]) == Decimal(denominator["value"])
+    assert Decimal(numerator["value"]) / Decimal(denominator["value"]) == Decimal(match["value"])
+
+
+def test_explain_exit_codes():
+    assert run_cli("explain", FINAL, "123 456 789 012", "--inputs", str(ROOT / "inputs")).exit_code == 1
+    assert run_cli("explain", "no-such-report", "1", "--inputs", str(ROOT / "inputs")).exit_code == 2
+    assert run_cli("explain", FINAL).exit_code == 2
+
+
+# --- the checks of the figure map ----------------------------------------------------------------------------
+
+def test_a_figure_computed_in_a_template_fails_the_build(inputs_copy, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    line, _ = place_of(templates / "delrapport.md.j2", "{{ texts.sammanfattning }}")
+    replace_text(templates / "delrapport.md.j2", "{{ texts.sammanfattning }}",
+                 "{{ texts.sammanfattning }} {{ (accounting.total.not_granted * 2)|kr }}")
+    result = build(inputs_copy, tmp_path / "out", "delrapport-2019", "--templates", str(templates))
+    assert result.exit_code == 1
+    assert f"delrapport.md.j2:{line}:1: error: the template prints the figure" in result.stderr
+    assert "[figure-unnamed]" in result.stderr
+
+
+def test_one_quantity_printed_with_two_values_is_an_error():
+    figures = FigureMap("x")
+    figures.note(Amount("704", "indicators.companies"), "704", "", 0)
+    figures.note(Amount("0", "indicators.companies"), "0", "", 0)
+    [f] = figures.check()
+    assert f.code == "figure-inconsistent" and "'704'" in f.message
+
+
+def test_a_total_that_is_not_the_sum_of_its_rows_is_an_error():
+    from reportgen.report.quantity import total_of
+
+    rows = [Amount("1", "a"), Amount("2", "b")]
+    total = total_of(rows, "t", value=Decimal(4))
+    figures = FigureMap("x")
+    for q in (*rows, total):
+        figures.note(q, str(q), "kr", 0)
+    [f] = figures.check()
+    assert f.code == "figure-total"
+
+
+def test_normal_and_no_break_spaces_are_alike():
+    assert normalize_text("62\u00a0427\u00a0570") == normalize_text("62 427 570")
