@@ -89,7 +89,9 @@ def generate(n: int, out: Path, seed: int = 2018) -> None:
 
     projects = _projects(n, rng)
     programme = yaml.safe_load((ROOT / "inputs" / "programme.yaml").read_text("utf-8"))
-    programme.pop("plan", None)
+    # The plan's budget at this scale (the implementation plan needs one): within each frame and the cap.
+    programme["plan"] = {"budget": [{"year": y, "calls": frames[y] * 95 // 100, "programme_costs": frames[y] * 4 // 100}
+                                    for y in YEARS], "milestones": []}
     programme["calls"] = [
         {"id": "utlysning-2018", "title": "Utlysning 2018", "opens": "2018-06-01", "closes": "2018-08-31",
          "budget": frames[2018] * 3, "focus_areas": FOCUS},

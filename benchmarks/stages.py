@@ -29,7 +29,7 @@ from reportgen.cli import tune_gc
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
 from reportgen.output.build import CoreProperties, draw_chart, write_docx
-from reportgen.report.context import build_context, chart_specs, deliverable_ids, info
+from reportgen.report.context import ChartRef, Charts, build_context, chart_specs, deliverable_ids, info
 from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir
 from reportgen.rules import decision as rules
@@ -60,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     for did in [args.only] if args.only else deliverable_ids(inputs):
         timed(did, "rules", rules.check_deliverable, inputs, ledger, did)
         context = timed(did, "context", build_context, inputs, ledger, did)
-        context["rule_warnings"] = []
-        context["charts"] = {}
         figures = {}
+        charts = {}
         for spec in chart_specs(inputs, ledger, did):
             chart = timed(did, "charts", draw_chart, spec, did)
             figures[f"figurer/{chart.name}"] = chart.png
-            context["charts"][spec.key] = {"src": f"figurer/{chart.name}", "alt": chart.alt, "caption": chart.caption}
+            charts[spec.key] = ChartRef(f"figurer/{chart.name}", chart.alt, chart.caption)
+        context.charts = Charts(**charts)
         env = make_environment(template_dir)
         text, _ = timed(did, "jinja", render, env, info(inputs, did).template, context)
         doc, _ = timed(did, "parse", parse, text)

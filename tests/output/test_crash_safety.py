@@ -63,7 +63,8 @@ def test_killed_builds_leave_the_old_or_the_new_complete_set(two_inputs, tmp_pat
     for name in "BA":  # ends with A in place
         assert build(inputs[name], out, [DELIVERABLE], today=dt.date.today()).ok
         sets[name] = files_of(out)
-    assert set(sets["A"]) == set(sets["B"]) == {NOTE, f"{DELIVERABLE}.docx", f"{DELIVERABLE}.md", manifest.NAME}
+    assert set(sets["A"]) == set(sets["B"]) == {NOTE, f"{DELIVERABLE}.docx", f"{DELIVERABLE}.md",
+                                                 f"{DELIVERABLE}.figures.json", manifest.NAME}
     assert all(sets["A"][rel] != sets["B"][rel] for rel in sets["A"] if rel != NOTE)
 
     # The build's duration.
