@@ -554,7 +554,8 @@ class _Places:
 
     @staticmethod
     def cells(records: Iterable, column: str = "amount") -> list:
-        return [r.where(column) for r in records]
+        # A record made in code (tests, generated inputs) has no place: it is not cited.
+        return [w for r in records if (w := r.where(column)) is not None]
 
     def project_index(self, pid: str) -> int:
         if self._project_index is None:
@@ -562,10 +563,12 @@ class _Places:
         return self._project_index[pid]
 
     def programme(self, *path: Any):
-        return self.inputs.programme_doc.where(path)
+        doc = self.inputs.programme_doc
+        return doc.where(path) if doc is not None else "programme.yaml"
 
     def decision(self, *path: Any):
-        return self.inputs.decision_doc.where(path)
+        doc = self.inputs.decision_doc
+        return doc.where(path) if doc is not None else "decision.yaml"
 
     # -- per year --
 

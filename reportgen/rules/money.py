@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 OERE = Decimal("0.01")
 _KRONA = Decimal(1).as_tuple()  # a quantum of one: Decimal(1), not Decimal("1.0")
@@ -71,10 +71,17 @@ def round_parts(parts: Sequence[Decimal], quantum: Decimal) -> tuple[list[Decima
         (total / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
     if not parts:
         return [], rounded_total
-    negative = [p < 0 for p in parts]
-    if any(negative):
-        # Mixed signs: plain rounding (a signed column, e.g. differences, has no sum to keep).
-        return [(p / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum for p in parts], rounded_total
+    if any(p < 0 for p in parts):
+        # Signed parts (a column of differences): largest remainder too, since the table prints
+        # their total under them. Each part is rounded down (toward −∞), and the quanta left to
+        # reach the rounded total go to the largest remainders (ties to the earlier part).
+        scaled = [p / quantum for p in parts]
+        floors = [s.to_integral_value(rounding=ROUND_FLOOR) for s in scaled]
+        left = int((rounded_total / quantum) - sum(floors, Decimal(0)))
+        order = sorted(range(len(parts)), key=lambda i: (-(scaled[i] - floors[i]), i))
+        for i in order[:left]:
+            floors[i] += 1
+        return [f * quantum for f in floors], rounded_total
     if total == 0:
         return [Decimal(0) * quantum for _ in parts], rounded_total
     return apportion(rounded_total, list(parts), quantum), rounded_total
