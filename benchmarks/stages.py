@@ -29,7 +29,14 @@ from reportgen.cli import tune_gc
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
 from reportgen.output.build import CoreProperties, draw_chart, write_docx
-from reportgen.report.context import ChartRef, Charts, build_context, chart_specs, deliverable_ids, info
+from reportgen.report.context import (
+    ChartRef,
+    Charts,
+    build_context,
+    chart_specs,
+    deliverable_ids,
+    info,
+)
 from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir
 from reportgen.rules import decision as rules

@@ -13,8 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.findings import Finding, Location, error, has_errors
-from reportgen.report.context import ChartRef, Charts, build_context, chart_specs, deliverable_ids, info
-from reportgen.report.quantity import FigureMap, normalize_text, recording, split_unit, stop_recording
+from reportgen.report.context import (
+    ChartRef,
+    Charts,
+    build_context,
+    chart_specs,
+    deliverable_ids,
+    info,
+)
+from reportgen.report.quantity import (
+    FigureMap,
+    normalize_text,
+    recording,
+    split_unit,
+    stop_recording,
+)
 from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir
 from reportgen.rules.ledger import ledger_of

@@ -61,7 +61,7 @@ class Amount(_Named, Decimal):
     """Money or a share (a fraction), with its name. Arithmetic on it gives plain Decimals: a
     figure computed in a template has no name, and printing it is refused."""
 
-    __slots__ = ("name", "how", "_src", "exact", "parts", "split", "refs")
+    __slots__ = ("_src", "exact", "how", "name", "parts", "refs", "split")
 
     def __new__(cls, value, name: str, how: str = "", sources: Sources = (), exact: Decimal | None = None,
                 parts: tuple[str, ...] = (), split: tuple = (), refs: tuple = ()):

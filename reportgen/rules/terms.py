@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from reportgen.inputs.model import Decision, Deliverable
 
-
 # The narrative sections each kind of deliverable prints, in programme.yaml under texts.<id>: a
 # deliverable lacking one is incomplete (rules.decision.check_deliverable).
 SECTIONS = {

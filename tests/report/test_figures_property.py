@@ -20,8 +20,21 @@ from hypothesis import strategies as st
 
 from reportgen.inputs.load import load_inputs
 from reportgen.inputs.model import Indicators
-from reportgen.report.context import ChartRef, Charts, build_context, chart_specs, deliverable_ids, info
-from reportgen.report.quantity import FigureMap, parse_figure, recording, split_unit, stop_recording
+from reportgen.report.context import (
+    ChartRef,
+    Charts,
+    build_context,
+    chart_specs,
+    deliverable_ids,
+    info,
+)
+from reportgen.report.quantity import (
+    FigureMap,
+    parse_figure,
+    recording,
+    split_unit,
+    stop_recording,
+)
 from reportgen.report.render import make_environment, render
 from reportgen.rules.ledger import Ledger
 
@@ -40,7 +53,7 @@ inputs_st = _ledger_strategies().inputs_st
 
 @pytest.fixture(scope="module")
 def base():
-    inputs, findings = load_inputs(ROOT / "inputs")
+    inputs, _findings = load_inputs(ROOT / "inputs")
     assert inputs is not None
     return inputs.decision, inputs.programme.agency
 
@@ -136,7 +149,7 @@ def test_printed_figures_agree_and_totals_add_up(base, data):
 def test_the_totals_check_reads_the_shipped_final_report():
     """The document-level check above really checks columns (and would catch a wrong total)."""
     inputs, _ = load_inputs(ROOT / "inputs")
-    text, figures = render_with_figures(inputs, Ledger(inputs), "slutredovisning-2021")
+    text, _figures = render_with_figures(inputs, Ledger(inputs), "slutredovisning-2021")
     tables = list(totals_tables(text))
     assert sum(check_columns(c, h, r) for c, h, r in tables) >= 10
     caption, header, rows = tables[0]

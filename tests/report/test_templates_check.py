@@ -169,7 +169,7 @@ def test_a_dict_method_reached_by_attribute_is_reported(templates):
 @pytest.mark.parametrize("name", ["items", "keys", "get"])
 def test_every_dict_method_by_attribute_is_reported(templates, name):
     edit(templates / "delrapport.md.j2", "{{ texts.sammanfattning }}", f"{{{{ texts.{name} }}}}")
-    code, items = findings()
+    _code, items = findings()
     assert [f["code"] for f in items] == ["template-dict-method"]
 
 
