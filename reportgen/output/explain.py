@@ -89,13 +89,27 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
     if figures is None:
         return result
     described = figures.as_dict()["quantities"]
+
+    def places(name: str, seen=None) -> list[str]:
+        """A quantity's places: its own, or (a total) those of its parts."""
+        seen = set() if seen is None else seen
+        entry = described[name]
+        if entry["sources"] or not entry.get("parts"):
+            return entry["sources"]
+        out = []
+        for part in entry["parts"]:
+            if part in described and part not in seen:
+                seen.add(part)
+                out += places(part, seen)
+        return list(dict.fromkeys(out))
+
     for name in sorted(figures.printed):
         for p in figures.printed[name]:
             if not _matches(p.text, text):
                 continue
             entry = described[name]
             match = {"quantity": name, "printed": p.text, "template": p.place,
-                     "value": entry.get("exact", entry["value"]), "how": entry["how"], "sources": entry["sources"]}
+                     "value": entry.get("exact", entry["value"]), "how": entry["how"], "sources": places(name)}
             if entry.get("exact") is not None:
                 match["rounded"] = entry["value"]
             for key in ("split", "parts"):
@@ -105,7 +119,7 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                 if key in entry:
                     part = described[entry[key]]
                     match[key] = {"quantity": entry[key], "value": part.get("exact", part["value"]),
-                                  "how": part["how"], "sources": part["sources"]}
+                                  "how": part["how"], "sources": places(entry[key])}
             result.matches.append(match)
     return result
 

@@ -18,7 +18,9 @@ and writes ``<id>.figures.json`` beside the outputs, which ``reportgen explain``
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,7 +45,13 @@ class _Named:
         exact = getattr(self, "exact", None)
         if exact is not None and exact != self:
             out["exact"] = _plain(exact)
-        out["sources"] = sorted({str(s) for s in self.sources()}, key=_source_key)
+        if self.members:
+            # A total's places are its rows' (listed under them): "parts" names them. Not
+            # repeating them keeps the map of a large programme small.
+            out["sources"] = []
+        else:
+            # In the order the records were read (row by row), each place once.
+            out["sources"] = list(dict.fromkeys(map(str, self.sources())))
         if self.parts:
             out["parts"] = list(self.parts)
         if self.split:
@@ -54,20 +62,24 @@ class _Named:
 
     def sources(self) -> list:
         src = self._src
-        return list(src() if callable(src) else src)
+        if callable(src):
+            # Computed once: a total's sources are its rows', and both are described.
+            src = self._src = tuple(src())
+        return list(src)
 
 
 class Amount(_Named, Decimal):
     """Money or a share (a fraction), with its name. Arithmetic on it gives plain Decimals: a
     figure computed in a template has no name, and printing it is refused."""
 
-    __slots__ = ("_src", "exact", "how", "name", "parts", "refs", "split")
+    __slots__ = ("_src", "exact", "how", "members", "name", "parts", "refs", "split")
 
     def __new__(cls, value, name: str, how: str = "", sources: Sources = (), exact: Decimal | None = None,
                 parts: tuple[str, ...] = (), split: tuple = (), refs: tuple = ()):
         self = Decimal.__new__(cls, value)
         self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, exact, parts, split
         self.refs = refs
+        self.members = ()  # the named rows of a total (their places are the total's)
         return self
 
     def __reduce__(self):  # pickled to forked workers' results never, but copy/deepcopy use it
@@ -87,6 +99,7 @@ class Count(_Named, int):
         self = int.__new__(cls, value)
         self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, None, parts, split
         self.refs = ()
+        self.members = ()
         return self
 
     def __reduce__(self):
@@ -110,13 +123,6 @@ def _plain(value) -> str:
     return str(Decimal(value))
 
 
-def _source_key(text: str) -> tuple:
-    # Cells in row order (C7 before C10), YAML places by line.
-    import re
-
-    return tuple(int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", text))
-
-
 def total_of(parts: list, name: str, value=None, count: bool = False, how: str = "sum of the rows"):
     """A total of named parts (their sum, unless ``value`` is given): its sources are theirs,
     its parts their names (the totals check adds them up as printed)."""
@@ -129,9 +135,12 @@ def total_of(parts: list, name: str, value=None, count: bool = False, how: str =
 
     names = tuple(p.name for p in srcs)
     if count:
-        return Count(int(amount), name, how, sources, names)
-    exact = sum((p.exact if getattr(p, "exact", None) is not None else Decimal(p) for p in parts), Decimal(0))
-    return Amount(amount, name, how, sources, exact=exact, parts=names)
+        total = Count(int(amount), name, how, sources, names)
+    else:
+        exact = sum((p.exact if getattr(p, "exact", None) is not None else Decimal(p) for p in parts), Decimal(0))
+        total = Amount(amount, name, how, sources, exact=exact, parts=names)
+    total.members = tuple(srcs)
+    return total
 
 
 def share_of(numerator, denominator, name: str) -> Amount | None:
@@ -235,9 +244,12 @@ class FigureMap:
     def as_dict(self) -> dict:
         out: dict = {}
         names = dict(self.quantities)
-        for q in list(names.values()):
-            for part in _related(q):
-                names.setdefault(part.name, part)
+        todo = list(names.values())
+        while todo:  # the parts of shares and totals, and theirs
+            for part in _related(todo.pop()):
+                if part.name not in names:
+                    names[part.name] = part
+                    todo.append(part)
         for name in sorted(names):
             q = names[name]
             entry = q.describe()
@@ -246,11 +258,16 @@ class FigureMap:
         return {"deliverable": self.deliverable, "as_of": self.as_of, "quantities": out}
 
     def to_json(self) -> bytes:
-        return (json.dumps(self.as_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+        """The map as JSON, one quantity a line (a large programme has tens of thousands)."""
+        data = self.as_dict()
+        head = json.dumps({"deliverable": data["deliverable"], "as_of": data["as_of"]}, ensure_ascii=False)[:-1]
+        lines = [f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(q, ensure_ascii=False, separators=(',', ':'))}"
+                 for name, q in data["quantities"].items()]
+        return (head + ', "quantities": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
 
 
 def _related(q) -> list:
-    return list(q.refs)
+    return list(q.refs) + list(q.members)
 
 
 _RECORDER: contextvars.ContextVar[FigureMap | None] = contextvars.ContextVar("reportgen_figures", default=None)
@@ -271,24 +288,37 @@ def note(value, text: str, unit: str, decimals: int) -> None:
         figures.note(value, text, unit, decimals)
 
 
+#: (the compiled code, its line) -> (template file, template line): Jinja parses its line table on
+#: every lookup, and a report prints thousands of figures from a few hundred template lines.
+_LINES: dict[tuple[object, int], tuple[str, int]] = {}
+
+
 def _template_place() -> str:
     """The template file and line being rendered (Jinja's compiled code maps its lines back)."""
     frame = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
-            from reportgen.inputs.load import display_path
-
-            try:
-                line = template.get_corresponding_lineno(frame.f_lineno)
-            except Exception:  # noqa: BLE001 - a line is a courtesy
-                line = 0
-            name = template.filename or template.name or "?"
-            from pathlib import Path
-
-            return f"{display_path(Path(name))}:{line}"
+            key = (frame.f_code, frame.f_lineno)
+            found = _LINES.get(key)
+            if found is None:
+                try:
+                    line = template.get_corresponding_lineno(frame.f_lineno)
+                except Exception:  # noqa: BLE001 - a line is a courtesy
+                    line = 0
+                found = _LINES[key] = (template.filename or template.name or "?", line)
+            return f"{_display(found[0], os.getcwd())}:{found[1]}"
         frame = frame.f_back
     return "?"
+
+
+@functools.lru_cache(maxsize=256)
+def _display(file: str, cwd: str) -> str:
+    from pathlib import Path
+
+    from reportgen.inputs.load import display_path
+
+    return display_path(Path(file))
 
 
 def _location(place: str) -> Location:
