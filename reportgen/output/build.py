@@ -42,7 +42,7 @@ from reportgen.report.quantity import FigureMap, recording, stop_recording
 from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir, package_templates
 from reportgen.rules import decision as rules
-from reportgen.rules.ledger import Ledger, ledger_of
+from reportgen.rules.ledger import Ledger, ledger_of, view_of
 from reportgen.rules.validate import validate_inputs
 
 PACKAGE_TEMPLATES = package_templates()
@@ -111,6 +111,10 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     lack what these findings say; the draft lists them and is marked UTKAST on every page."""
     d = info(inputs, deliverable_id)
     context = build_context(inputs, ledger, deliverable_id)
+    view = view_of(ledger, deliverable_id)
+    if view is not ledger:
+        # The deviations a report states are those of the records it is made from, like its figures.
+        warnings = [f for f in rules.check(view.inputs, view) if not f.is_error]
     context.rule_warnings = [w.report_text for w in warnings if w.report_text]
     if gaps is not None:
         context.draft = Draft([Gap(g.message, str(g.where) if g.where else "") for g in gaps])
