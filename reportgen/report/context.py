@@ -26,6 +26,7 @@ from typing import Any
 
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import COUNTIES, Agency, Deliverable, Project
+from reportgen.inputs.sources.excel import RowPlaces
 from reportgen.report.quantity import Amount, Count, rounded, share_of, total_of
 from reportgen.report.render import Markdown
 from reportgen.rules.ledger import (
@@ -554,8 +555,17 @@ class _Places:
 
     @staticmethod
     def cells(records: Iterable, column: str = "amount") -> list:
-        # A record made in code (tests, generated inputs) has no place: it is not cited.
-        return [w for r in records if (w := r.where(column)) is not None]
+        # A record made in code (tests, generated inputs) has no place: it is not cited. Rows read
+        # from the workbook give their cell's place as text at once (see RowPlaces.text).
+        out = []
+        for r in records:
+            places = r.places
+            text = places.text(column) if type(places) is RowPlaces else None
+            if text is None:
+                text = r.where(column)
+            if text is not None:
+                out.append(text)
+        return out
 
     def project_index(self, pid: str) -> int:
         if self._project_index is None:
