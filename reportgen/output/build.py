@@ -117,7 +117,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         warnings = [f for f in rules.check(view.inputs, view) if not f.is_error]
     context.rule_warnings = [w.report_text for w in warnings if w.report_text]
     if gaps is not None:
-        context.draft = Draft([Gap(g.message, str(g.where) if g.where else "") for g in gaps])
+        context.draft = Draft([Gap(g.report_text or g.message, str(g.where) if g.where else "") for g in gaps])
     figures: dict[str, bytes] = {}
     charts = {}
     for spec in chart_specs(inputs, ledger, deliverable_id):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from reportgen.findings import Finding, Location, error, warning
@@ -354,20 +355,25 @@ def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> li
     where = inputs.where_decision("deliverables", [x.id for x in inputs.decision.deliverables].index(d.id))
     fin = inputs.finances
     for year in d.accounting_years:
-        missing = []
+        missing, saknas = [], []
         if not any(r.year == year for r in fin.requisitions):
             missing.append("a requisition (Rekvisitioner)")
+            saknas.append("rekvisition (bladet Rekvisitioner)")
         if not any(c.year == year for c in fin.programme_costs):
             missing.append("programme-related costs (Programkostnader)")
+            saknas.append("programanknutna kostnader (bladet Programkostnader)")
         if year >= inputs.decision.period.start and year not in ledger.disbursement_years:
             missing.append("disbursements (Utbetalningar)")
+            saknas.append("utbetalningar (bladet Utbetalningar)")
         if missing:
-            out.append(error(DELIVERABLE_INCOMPLETE,
-                             f"{d.id} accounts for {year}, but {inputs.finances_file} has no "
-                             f"{' and no '.join(missing)} for {year}", where))
+            out.append(_gap(error(DELIVERABLE_INCOMPLETE,
+                                  f"{d.id} accounts for {year}, but {inputs.finances_file} has no "
+                                  f"{' and no '.join(missing)} for {year}", where),
+                            f"Den ekonomiska redovisningen av {year} saknar {' och '.join(saknas)} i finances.xlsx."))
     if d.evaluation_required and inputs.programme.evaluation is None:
-        out.append(error(DELIVERABLE_INCOMPLETE, f"{d.id} must include an evaluation of results and effects, "
-                         "but programme.yaml has no 'evaluation'", inputs.where_programme()))
+        out.append(_gap(error(DELIVERABLE_INCOMPLETE, f"{d.id} must include an evaluation of results and effects, "
+                              "but programme.yaml has no 'evaluation'", inputs.where_programme()),
+                        "Utvärderingen av resultat och effekter saknas (evaluation i programme.yaml)."))
     if d.kind == "slutredovisning":
         last = max(d.accounting_years) if d.accounting_years else None
         if last is not None and not fin.repayments and ledger.total.unspent > 0:
@@ -380,10 +386,16 @@ def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> li
         plan = inputs.programme.plan
         if plan is None or not plan.budget:
             where = inputs.programme_doc.where_key(("plan",)) if plan is not None else inputs.where_programme()
-            out.append(error(DELIVERABLE_INCOMPLETE, f"{d.id} shows the planned budget, but programme.yaml has no "
-                             "'plan.budget'", where, hint="add plan: budget: with one entry per year (year, calls, "
-                                                          "programme_costs)"))
+            out.append(_gap(error(DELIVERABLE_INCOMPLETE, f"{d.id} shows the planned budget, but programme.yaml has "
+                                  "no 'plan.budget'", where, hint="add plan: budget: with one entry per year (year, "
+                                                                  "calls, programme_costs)"),
+                            "Budgeten per år saknas (plan.budget i programme.yaml)."))
     return out
+
+
+def _gap(finding: Finding, swedish: str) -> Finding:
+    """A gap with the sentence a draft lists it by (build --draft: the drafts are in Swedish)."""
+    return replace(finding, report_text=swedish)
 
 
 def _missing_texts(inputs: Inputs, d) -> list[Finding]:
@@ -392,15 +404,19 @@ def _missing_texts(inputs: Inputs, d) -> list[Finding]:
     given = inputs.programme.texts.get(d.id)
     if given is None:
         where = inputs.programme_doc.where_key(("texts",)) if inputs.programme.texts else inputs.where_programme()
-        return [error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no texts for {d.id}: its sections "
-                      f"{', '.join(SECTIONS[d.kind])} are missing", where,
-                      hint=f"add texts: {d.id}: with the sections {', '.join(SECTIONS[d.kind])}")]
+        return [_gap(error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no texts for {d.id}: its sections "
+                           f"{', '.join(SECTIONS[d.kind])} are missing", where,
+                           hint=f"add texts: {d.id}: with the sections {', '.join(SECTIONS[d.kind])}"),
+                     f"Rapportens texter saknas (texts.{d.id} i programme.yaml).")]
     missing = [s for s in SECTIONS[d.kind] if not (given.get(s) or "").strip()]
     if not missing:
         return []
-    return [error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no text for the section{'s' if len(missing) > 1 else ''} "
-                  f"{', '.join(missing)} of {d.id}", inputs.programme_doc.where_key(("texts", d.id)),
-                  hint=f"add {', '.join(missing)} under texts: {d.id}:")]
+    return [_gap(error(DELIVERABLE_INCOMPLETE, f"programme.yaml has no text for the "
+                       f"section{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {d.id}",
+                       inputs.programme_doc.where_key(("texts", d.id)), hint=f"add {', '.join(missing)} under texts: "
+                                                                             f"{d.id}:"),
+                 f"Texten till {'avsnitten' if len(missing) > 1 else 'avsnittet'} {', '.join(missing)} saknas "
+                 f"(texts.{d.id} i programme.yaml).")]
 
 
 def deliverable_readiness(inputs: Inputs, ledger: Ledger, today: dt.date | None = None) -> list[Finding]:
