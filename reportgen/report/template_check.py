@@ -8,25 +8,22 @@ does not provide are findings with the template's file and line::
 
     templates/delrapport.md.j2:40:3: error: unknown variable 'projekts' (did you mean 'projects'?)
 
-**What "the context provides" means.** The shape is learnt from real contexts: the ones the build
-makes for every deliverable of an inputs folder (the shipped example by default), i.e.
-``deliverables.build_context(inputs, Ledger(inputs), id)`` plus the keys the build adds before
-rendering (``rule_warnings`` and ``charts``; see ``reportgen.output.build.render_deliverable``). The union of
-their key paths over all deliverables is what any template may read. That is the simplest source
-that cannot drift from the code: no hand-written list of variables to keep in step. Its limits:
+**What "the context provides" means.** The shape is read from the context's types: the dataclasses
+of :mod:`reportgen.report.context` (``Context`` and what it holds), the pydantic models it passes
+on (``agency``), lists, ``dict[str, X]`` mappings, and the attributes of other values (``c.opens.year``
+on a date). No example is run, so a field is known whether or not some example has a value there.
+Its limits: a part only some deliverables have (``plan``, ``evaluation``) is accepted in every
+template (rendering still catches it with the template's line, as the build runs ``StrictUndefined``).
 
-* a key that only some deliverables have (``plan`` for the implementation plan, ``evaluation`` for
-  the final report) is accepted in every template; rendering still catches it with the template's
-  line, as the build runs ``StrictUndefined``;
-* a value that is ``None`` (or an empty list) in every example context has an unknown shape, so
-  whatever a template reads below it is accepted;
-* methods and attributes of values (``c.opens.year`` on a date, ``d.items()`` on a mapping) are
-  accepted when the value's type has them.
+Also reported, because each hides a missing value: a method of a mapping reached by attribute
+(``texts.values.x``, ``x.items``; Jinja falls back to the method when the key is missing: the
+"0 (0)" companies of the final report), ``|default``/``|d``, and the case filters ``|lower``,
+``|upper``, ``|capitalize``, ``|title`` (text from the inputs is printed as written).
 
 Names a template defines itself are tracked: ``set`` and ``with`` assignments, ``for`` targets (bound
 to the items of what is looped over), macro parameters (bound at each call site to the shapes of
 the arguments), ``import`` / ``from ... import`` of macros, and ``include`` (which sees the includer's
-names). ``x|default(...)`` tolerates a missing last step; ``x.y is defined`` a missing path, and
+names). ``x.y is defined`` tolerates a missing path, and
 inside ``{% if x.y is defined %}`` (or to the right of ``x.y is defined and``) ``x.y`` and what is
 below it are not checked.
 """
@@ -190,7 +187,6 @@ def type_shape(tp: Any, path: str = "", _seen: dict | None = None) -> Shape:
     if not isinstance(tp, type):
         return ANY
     if dataclasses.is_dataclass(tp) or issubclass(tp, BaseModel):
-        key = (tp, path.count("."))
         if tp in seen and seen[tp] > 3:  # a recursive type: stop
             return ANY
         seen[tp] = seen.get(tp, 0) + 1
@@ -205,7 +201,6 @@ def type_shape(tp: Any, path: str = "", _seen: dict | None = None) -> Shape:
         for name, sub in items:
             shape.keys[name] = type_shape(sub, f"{path}.{name}" if path else name, seen)
         seen[tp] -= 1
-        del key
         return shape
     shape.types.add(tp)
     return shape
@@ -247,45 +242,6 @@ class _Module:
 
     template: str
     scope: dict[str, Any]
-
-
-def context_shape(contexts: list[dict]) -> Shape:
-    root = Shape()
-    for ctx in contexts:
-        root.add(ctx)
-    return root
-
-
-def example_contexts(inputs_dir: Path) -> tuple[list[dict], list[Finding]]:
-    """The contexts a build renders with, for every deliverable of the inputs in ``inputs_dir``."""
-    from reportgen.findings import has_errors
-    from reportgen.report.context import build_context, deliverable_ids
-    from reportgen.rules.ledger import Ledger
-    from reportgen.rules.validate import validate_inputs
-
-    inputs, findings = validate_inputs(inputs_dir)
-    if inputs is None or has_errors(findings):
-        return [], [error(NO_CONTEXT, "the inputs have errors, so the contexts the templates see cannot be built",
-                          Location(str(inputs_dir)), hint=f"run: reportgen validate --inputs {inputs_dir}")]
-    ledger = Ledger(inputs)
-    contexts = []
-    for deliverable_id in deliverable_ids(inputs):
-        ctx = build_context(inputs, ledger, deliverable_id)
-        ctx.update(build_extras(inputs, ledger, deliverable_id))
-        contexts.append(ctx)
-    return contexts, []
-
-
-def build_extras(inputs: Any, ledger: Any, deliverable_id: str) -> dict:
-    """The keys reportgen.output.build.render_deliverable adds to the context before rendering."""
-    extras: dict[str, Any] = {"rule_warnings": ["text"]}
-    try:
-        from reportgen.report.context import chart_specs
-    except ImportError:  # pragma: no cover - a build without charts
-        return extras
-    extras["charts"] = {spec.key: {"src": "figurer/x.png", "alt": "text", "caption": "text"}
-                        for spec in chart_specs(inputs, ledger, deliverable_id)}
-    return extras
 
 
 # --- the walk ----------------------------------------------------------------------------------
