@@ -220,11 +220,13 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
 @inputs_option
 @click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with the Jinja templates (default: templates/ beside the inputs).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Read the figure map a build wrote there (<out>/ID.figures.json) instead of rendering from the inputs.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @verbosity_options
 @click.pass_obj
 def explain(printer: Printer, deliverable_id: str, text: str, inputs_dir: Path, template_dir: Path | None,
-            fmt: str) -> None:
+            out_dir: Path | None, fmt: str) -> None:
     """Where a figure printed in deliverable ID comes from.
 
     TEXT is the figure as printed (spaces or no-break spaces alike, the unit optional). For each
@@ -239,7 +241,8 @@ def explain(printer: Printer, deliverable_id: str, text: str, inputs_dir: Path, 
     from reportgen.output.explain import explain as run_explain
     from reportgen.output.explain import format_text
 
-    result = run_explain(inputs_dir, deliverable_id, text, template_dir)
+    figures_file = out_dir / f"{deliverable_id}.figures.json" if out_dir is not None else None
+    result = run_explain(inputs_dir, deliverable_id, text, template_dir, figures_file)
     if result.unknown_deliverable:
         printer.findings(result.findings, "text")
         sys.exit(EXIT_USAGE)

@@ -9,10 +9,12 @@ and denominator are given with their own sources.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.inputs.load import display_path
 from reportgen.report.context import (
     ChartRef,
     Charts,
@@ -81,14 +83,33 @@ def _matches(printed: str, wanted: str) -> bool:
     return bool(unit) and normalize_text(number) == wanted
 
 
-def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path | None = None) -> Explained:
+def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path | None = None,
+            figures_file: Path | None = None) -> Explained:
+    """Where ``text`` printed in the deliverable comes from. ``figures_file``: read the figure map a
+    build wrote (``<out>/<id>.figures.json``) instead of rendering the deliverable again."""
     result = Explained(deliverable_id, text)
-    figures, findings, unknown = figure_map(inputs_dir, deliverable_id, template_dir)
-    result.findings = findings
-    result.unknown_deliverable = unknown
-    if figures is None:
-        return result
-    described = figures.as_dict()["quantities"]
+    if figures_file is not None:
+        try:
+            data = json.loads(Path(figures_file).read_text(encoding="utf-8"))
+            described = data["quantities"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            result.findings = [error("figures-unreadable", f"cannot read the figure map: {exc}",
+                                     Location(display_path(Path(figures_file))),
+                                     hint="build the deliverable again, or leave out --out to render it from the inputs")]
+            return result
+        if data.get("deliverable") != deliverable_id:
+            result.unknown_deliverable = True
+            result.findings = [error("unknown-deliverable", f"{display_path(Path(figures_file))} is the figure map of "
+                                     f"'{data.get('deliverable')}', not of '{deliverable_id}'",
+                                     Location(display_path(Path(figures_file))))]
+            return result
+    else:
+        figures, findings, unknown = figure_map(inputs_dir, deliverable_id, template_dir)
+        result.findings = findings
+        result.unknown_deliverable = unknown
+        if figures is None:
+            return result
+        described = figures.as_dict()["quantities"]
 
     def places(name: str, seen=None) -> list[str]:
         """A quantity's places: its own, or (a total) those of its parts."""
@@ -103,12 +124,12 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                 out += places(part, seen)
         return list(dict.fromkeys(out))
 
-    for name in sorted(figures.printed):
-        for p in figures.printed[name]:
-            if not _matches(p.text, text):
+    for name in sorted(described):
+        entry = described[name]
+        for p in entry.get("printed", ()):
+            if not _matches(p["text"], text):
                 continue
-            entry = described[name]
-            match = {"quantity": name, "printed": p.text, "template": p.place,
+            match = {"quantity": name, "printed": p["text"], "template": p["place"],
                      "value": entry.get("exact", entry["value"]), "how": entry["how"], "sources": places(name)}
             if entry.get("exact") is not None:
                 match["rounded"] = entry["value"]

@@ -283,3 +283,13 @@ def test_a_total_that_is_not_the_sum_of_its_rows_is_an_error():
 
 def test_normal_and_no_break_spaces_are_alike():
     assert normalize_text("62\u00a0427\u00a0570") == normalize_text("62 427 570")
+
+
+def test_explain_from_the_written_figure_map_agrees_with_rendering(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    rendered = run_cli("explain", FINAL, "3,9 %", "--inputs", str(ROOT / "inputs"), "--format", "json")
+    written = run_cli("explain", FINAL, "3,9 %", "--out", str(final_built), "--format", "json")
+    assert rendered.exit_code == written.exit_code == 0
+    strip = lambda out: [{k: v for k, v in m.items() if k != "template"} for m in json.loads(out)["matches"]]
+    assert strip(rendered.stdout) == strip(written.stdout)
+    assert run_cli("explain", "delrapport-2019", "1", "--out", str(final_built)).exit_code == 1  # no such map
