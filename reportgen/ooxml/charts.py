@@ -93,8 +93,8 @@ class ChartStyle:
     """
 
     palette: tuple[str, ...] = ("0072B2", "E69F00", "009E73", "CC79A7", "56B4E9", "D55E00", "F0E442")
-    #: The pattern of each series ("" for solid); a pattern is drawn in the series' colour on white.
-    patterns: tuple[str, ...] = ("", "wdUpDiag", "dotDmnd", "openDmnd", "wdDnDiag", "dashHorz", "smGrid")
+    #: The pattern of each series ("" for solid), drawn in white on the series' colour.
+    patterns: tuple[str, ...] = ("", "wdUpDiag", "dotGrid", "diagCross", "wdDnDiag", "horz", "smGrid")
     font: str = "Arial"
     font_size: float = 9.0  # points: axis labels, legend, titles
     label_size: float = 8.0  # points: the value labels on the bars
@@ -103,12 +103,12 @@ class ChartStyle:
     axis_colour: str = "808080"
     #: Invariant OOXML number format codes (comma groups, point decimals), shown in the
     #: document's language.
-    label_format: str = "#,##0.0"
-    axis_format: str = "#,##0"
+    label_format: str = "[$-41D]#,##0.0"
+    axis_format: str = "[$-41D]#,##0"
     gap_width: int = 40  # per cent of a bar's width between categories
     width_cm: float = 16.0
     bar_height_cm: float = 0.6  # height per category of a horizontal bar chart
-    min_height_cm: float = 5.0
+    min_height_cm: float = 3.5
     column_height_cm: float = 8.5  # height of a column chart
     language: str = "sv-SE"
 
@@ -238,8 +238,9 @@ def _xml_safe(s: str) -> str:
 
 def _fill(colour: str, pattern: str) -> str:
     if pattern:
-        return (f'<a:pattFill prst="{pattern}"><a:fgClr><a:srgbClr val="{colour}"/></a:fgClr>'
-                '<a:bgClr><a:srgbClr val="FFFFFF"/></a:bgClr></a:pattFill>')
+        # White lines on the series' colour: the bar keeps its colour's weight on the page.
+        return (f'<a:pattFill prst="{pattern}"><a:fgClr><a:srgbClr val="FFFFFF"/></a:fgClr>'
+                f'<a:bgClr><a:srgbClr val="{colour}"/></a:bgClr></a:pattFill>')
     return f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
 
 
