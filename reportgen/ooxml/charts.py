@@ -40,7 +40,7 @@ from lxml import etree
 __all__ = [
     "CHART_NS", "CT_CHART", "CT_XLSX", "DRAWING_NS", "RT_CHART", "RT_PACKAGE", "URI_CHART",
     "ChartData", "ChartError", "ChartStyle", "chart_xml", "inline_xml", "read_chart",
-    "style_from_mapping", "workbook_xlsx",
+    "style_from_mapping", "table_number", "workbook_xlsx",
 ]
 
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -463,6 +463,20 @@ def workbook_xlsx(data: ChartData, number_format: str = "#,##0.0#####") -> bytes
             z.writestr(info, entries[name].encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED,
                        compresslevel=6)
     return out.getvalue()
+
+
+def table_number(value: Decimal) -> str:
+    """A value as a chart's data table writes it: every decimal it has (at least one), a
+    decimal comma, no-break spaces between groups of three digits: ``26,476787``, ``1 234,5``."""
+    text = _number(Decimal(value))
+    sign = "\u2212" if text.startswith("-") else ""
+    whole, _, frac = text.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        whole, tail = whole[:-3], whole[-3:]
+        groups.insert(0, tail)
+    groups.insert(0, whole)
+    return sign + "\u00a0".join(groups) + "," + (frac or "0")
 
 
 # ============================================================================ reading

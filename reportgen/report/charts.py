@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reportgen.document.tree import Table, Text
 from reportgen.findings import Finding, Location, error
-from reportgen.ooxml.charts import ChartError, ChartStyle, style_from_mapping
+from reportgen.ooxml.charts import ChartError, ChartStyle, style_from_mapping, table_number
 from reportgen.report import formatting as f
 
 #: Where a deliverable's charts are named: ``diagram/<id>-<key>`` (the figure's src).
@@ -45,11 +45,8 @@ class Chart:
 
 def exact_mnkr(kronor: Decimal) -> str:
     """Kronor in mnkr with every decimal it has, at least one: ``5 200 000`` → ``5,2``,
-    ``26 476 787`` → ``26,476787``."""
-    value = Decimal(kronor) / 1_000_000
-    exponent = value.normalize().as_tuple().exponent
-    decimals = max(1, -exponent) if isinstance(exponent, int) else 1
-    return f.number(value, decimals)
+    ``26 476 787`` → ``26,476787`` (the form the docx reader gives back, see table_number)."""
+    return table_number(Decimal(kronor) / 1_000_000)
 
 
 def _cell(kronor: Decimal) -> tuple[Text]:
