@@ -422,7 +422,8 @@ def _styles_xml(number_format: str) -> str:
 def _sheet_xml(data: ChartData) -> str:
     def text_cell(ref: str, value: str, style: int = 0) -> str:
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{_text(value)}</t></is></c>'
 
     rows = []
     header = [text_cell("A1", data.category_title, 1)]
