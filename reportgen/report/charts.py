@@ -22,7 +22,12 @@ from pathlib import Path
 
 from reportgen.document.tree import Table, Text
 from reportgen.findings import Finding, Location, error
-from reportgen.ooxml.charts import ChartError, ChartStyle, style_from_mapping, table_number
+from reportgen.ooxml.charts import (
+    ChartError,
+    ChartStyle,
+    style_from_mapping,
+    table_number,
+)
 from reportgen.report import formatting as f
 
 #: Where a deliverable's charts are named: ``diagram/<id>-<key>`` (the figure's src).

@@ -23,10 +23,10 @@ XSD = next((p / "shared" / "reference" / "ooxml-xsd" for p in Path(__file__).res
 C = {"c": charts.CHART_NS, "a": charts.DRAWING_NS}
 
 HORIZONTAL = ChartData(("Skåne län", "Gotland & <Fårö>", "Övrigt"),
-                       (("Beviljat", (Decimal("5.2"), Decimal("26.476787"), Decimal("0"))),), "mnkr", "Län")
+                       (("Beviljat", (Decimal("5.2"), Decimal("26.476787"), Decimal(0))),), "mnkr", "Län")
 GROUPED = ChartData(("2018", "2019", "2020"),
                     (("Ram", (Decimal(20), Decimal(30), Decimal(40))),
-                     ("Utbetalt", (Decimal("3.412345"), Decimal("22.1"), Decimal("37"))),
+                     ("Utbetalt", (Decimal("3.412345"), Decimal("22.1"), Decimal(37))),
                      ("Programanknutna kostnader", (Decimal("0.7423"), Decimal("1.1717"), Decimal("-0.5")))),
                     "mnkr", "År")
 
