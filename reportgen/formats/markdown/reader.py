@@ -866,8 +866,10 @@ def _parse_markdown_it(text: str, source: str = "<markdown>") -> tuple[Document,
     """The whole document through markdown-it: the reference the fast path must agree with."""
     conv = _Converter(source)
     conv.tokens = _MD.parse(text)
-    blocks = conv.blocks(None)
-    return normalize(Document(tuple(blocks))), conv.findings
+    blocks = normalize_blocks(conv.blocks(None))
+    if ".chart" in text:
+        blocks = _join_chart_data(blocks, source, conv.findings)
+    return normalize(Document(blocks)), conv.findings
 
 
 def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
@@ -879,14 +881,12 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
         # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
         # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
         if "]:" in text or "\r" in text or "\0" in text:
-            doc, findings = _parse_markdown_it(text, source)
-        else:
-            parser = _Parser(text, source)
-            doc, findings = parser.run(), parser.findings
+            return _parse_markdown_it(text, source)
+        parser = _Parser(text, source)
+        doc = parser.run()
         if ".chart" in text:
-            doc = Document(_join_chart_data(doc.blocks, source, findings))
-            return normalize(doc), findings
-        return _mark_canonical(doc), findings
+            return normalize(Document(_join_chart_data(doc.blocks, source, parser.findings))), parser.findings
+        return _mark_canonical(doc), parser.findings
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug must not crash a build
         return Document(()), [error(
             "markdown.internal", f"could not parse the Markdown: {type(exc).__name__}: {exc}",
