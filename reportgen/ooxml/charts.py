@@ -105,6 +105,10 @@ class ChartStyle:
     #: document's language.
     label_format: str = "[$-41D]#,##0.0"
     axis_format: str = "[$-41D]#,##0"
+    #: The value axis of a chart whose values all stay below ``small_below`` has ticks such as
+    #: 0,2 0,4 … and needs a decimal: ``axis_format_small``.
+    axis_format_small: str = "[$-41D]#,##0.0"
+    small_below: float = 5.0
     gap_width: int = 40  # per cent of a bar's width between categories
     width_cm: float = 16.0
     bar_height_cm: float = 0.6  # height per category of a horizontal bar chart
@@ -275,6 +279,8 @@ def chart_xml(data: ChartData, style: ChartStyle, workbook_rid: str = "rId1") ->
     :func:`workbook_xlsx` writes, whose relationship id from the chart part is ``workbook_rid``."""
     n = len(data.categories)
     horizontal = data.horizontal
+    top = max((v for _, values in data.series for v in values), default=Decimal(0))
+    axis_format = style.axis_format_small if top < Decimal(str(style.small_below)) else style.axis_format
     cat_ref = _sheet_ref(0, 2, n + 1)
     cats = "".join(f'<c:pt idx="{i}"><c:v>{_text(c)}</c:v></c:pt>' for i, c in enumerate(data.categories))
     sers = []
@@ -313,7 +319,7 @@ def chart_xml(data: ChartData, style: ChartStyle, workbook_rid: str = "rId1") ->
         f'<c:delete val="0"/><c:axPos val="{"b" if horizontal else "l"}"/>'
         f'<c:majorGridlines><c:spPr>{_line(style.grid_colour)}</c:spPr></c:majorGridlines>'
         + (_title(data.unit, style, None if horizontal else -5400000) if data.unit else "")
-        + f'<c:numFmt formatCode={quoteattr(style.axis_format)} sourceLinked="0"/>'
+        + f'<c:numFmt formatCode={quoteattr(axis_format)} sourceLinked="0"/>'
         '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
         f'<c:spPr>{_line(None)}</c:spPr>{_txpr(style, style.font_size)}'
         f'<c:crossAx val="111"/><c:crosses val="{"max" if horizontal else "autoZero"}"/>'

@@ -109,3 +109,10 @@ def test_table_numbers_are_swedish_and_exact() -> None:
     assert charts.table_number(Decimal("1234567.50")) == "1\u00a0234\u00a0567,5"
     assert charts.table_number(Decimal("-0.5")) == "\u22120,5"
     assert charts.table_number(Decimal(20)) == "20,0"
+
+
+def test_small_values_get_a_decimal_on_the_axis() -> None:
+    small = ChartData(("a", "b"), (("x", (Decimal("1.6"), Decimal("0.6"))),), "mnkr")
+    axis = ".//c:valAx/c:numFmt"
+    assert etree.fromstring(charts.chart_xml(small, ChartStyle())).find(axis, C).get("formatCode") == "[$-41D]#,##0.0"
+    assert etree.fromstring(charts.chart_xml(GROUPED, ChartStyle())).find(axis, C).get("formatCode") == "[$-41D]#,##0"
