@@ -24,8 +24,10 @@ from reportgen.document.tree import (
     Document,
     Figure,
     OrderedList,
+    _mark_canonical,
     iter_blocks,
     normalize,
+    normalize_blocks,
 )
 from reportgen.findings import Finding, Location, error, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
@@ -83,7 +85,7 @@ def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document
             if isinstance(b, Figure) and b.data is None:
                 chart = drawn.get(posixpath.normpath(b.src.replace("\\", "/")) if b.src else "")
                 if chart is not None:
-                    b = Figure(b.src, b.alt, b.caption, chart.data)
+                    b = normalize_blocks((Figure(b.src, b.alt, b.caption, chart.data),))[0]
             elif isinstance(b, BlockQuote):
                 b = BlockQuote(walk(b.blocks))
             elif isinstance(b, BulletList):
@@ -93,7 +95,11 @@ def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document
             out.append(b)
         return tuple(out)
 
-    return normalize(Document(walk(doc.blocks)))
+    if not drawn:
+        return doc
+    # The parser's tree is canonical and each new figure is normalized on its own, so the whole
+    # is canonical without walking every block of a large report through normalize again.
+    return _mark_canonical(Document(walk(normalize(doc).blocks)))
 
 
 @dataclass
