@@ -59,6 +59,7 @@ from reportgen.formats.docx.reader import (
     w,
 )
 from reportgen.formats.docx.writer import reproducible_zip
+from reportgen.ooxml import charts
 from reportgen.ooxml.revisions import (
     accept_all,
     accept_docx,
@@ -269,6 +270,10 @@ class _Doc:
             cnv = el.find(f".//{{{NS['pic']}}}cNvPr")
             blip = el.find(f".//{{{NS['a']}}}blip")
             rid = blip.get(f"{{{R_NS}}}embed") if blip is not None else None
+            if rid is None:
+                # A native chart: its part holds the exact values, which its alt text may round.
+                chart = el.find(f".//{{{charts.CHART_NS}}}chart")
+                rid = chart.get(f"{{{R_NS}}}id") if chart is not None else None
             return ("drawing", doc_pr.get("descr") if doc_pr is not None else None,
                     cnv.get("name") if cnv is not None else None, self.part_digest(rid))
         return (el.tag, tuple(sorted(el.attrib.items())), el.text or "",

@@ -145,3 +145,21 @@ def test_a_changed_value_shows_in_docx_text_diff_and_the_redline(built: Path, in
             assert sheet["B2"].value == expected
     # Read as accepted, the redline is NEW.
     assert read_docx_text(redline)[0] == read_docx_text(new)[0]
+
+
+def test_a_change_the_alt_text_rounds_away_still_marks_the_chart(built: Path, inputs_copy: Path,
+                                                                  tmp_path: Path) -> None:
+    # 3 500 000 → 3 490 000 kr: Regionalfonden 21,89 mnkr, which the alt text rounds to 21,9.
+    set_cell(inputs_copy / "finances.xlsx", "Medfinansiering", "C2", 3490000)
+    out = tmp_path / "changed"
+    assert build(inputs_copy, out, ids=["slutredovisning-2021"], today=TODAY).ok
+    old, new = built / "slutredovisning-2021.docx", out / "slutredovisning-2021.docx"
+    assert "Regionalfonden 21,9\u00a0mnkr" in read_docx_text(new)[0]
+    assert "+| Regionalfonden | 21,89\u00a0mnkr |" in run_cli("diff", str(old), str(new)).stdout
+    redline = tmp_path / "redline.docx"
+    assert run_cli("diff", str(old), str(new), "--redline", str(redline)).exit_code == 1
+    with zipfile.ZipFile(redline) as z:
+        document = etree.fromstring(z.read("word/document.xml"))
+    changed = [etree.QName(el).localname for tag in ("ins", "del") for el in document.iter(f"{{{W}}}{tag}")
+               if el.find(f".//{{{charts.CHART_NS}}}chart") is not None]
+    assert sorted(changed) == ["del", "ins"]
