@@ -62,7 +62,7 @@ def figure_map(inputs_dir: Path, deliverable_id: str, template_dir: Path | None 
     template_dir = template_dir or default_template_dir(inputs_dir)
     context = build_context(inputs, ledger, deliverable_id)
     # The charts are not drawn: only their places in the text matter here.
-    context.charts = Charts(**{s.key: ChartRef(f"figurer/{s.key}.png", s.caption, s.caption)
+    context.charts = Charts(**{s.key: ChartRef(f"diagram/{deliverable_id}-{s.key}", s.caption, s.caption)
                                for s in chart_specs(inputs, ledger, deliverable_id)})
     figures = FigureMap(deliverable_id, context.report.as_of.isoformat())
     token = recording(figures)

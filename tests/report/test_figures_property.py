@@ -79,7 +79,7 @@ def with_indicators(draw, inputs):
 
 def render_with_figures(inputs, ledger, deliverable_id):
     context = build_context(inputs, ledger, deliverable_id)
-    context.charts = Charts(**{s.key: ChartRef(f"figurer/{s.key}.png", s.caption, s.caption)
+    context.charts = Charts(**{s.key: ChartRef(f"diagram/{deliverable_id}-{s.key}", s.caption, s.caption)
                                for s in chart_specs(inputs, ledger, deliverable_id)})
     figures = FigureMap(deliverable_id)
     token = recording(figures)
