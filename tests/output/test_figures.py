@@ -293,3 +293,11 @@ def test_explain_from_the_written_figure_map_agrees_with_rendering(final_built, 
     strip = lambda out: [{k: v for k, v in m.items() if k != "template"} for m in json.loads(out)["matches"]]
     assert strip(rendered.stdout) == strip(written.stdout)
     assert run_cli("explain", "delrapport-2019", "1", "--out", str(final_built)).exit_code == 1  # no such map
+
+
+def test_a_draft_of_complete_inputs_is_marked_but_lists_no_gaps(tmp_path):
+    result = build(ROOT / "inputs", tmp_path / "out", "delrapport-2019", "--draft")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "delrapport-2019.md").read_text(encoding="utf-8").startswith("[TOC]")
+    with zipfile.ZipFile(tmp_path / "out" / "delrapport-2019.docx") as z:
+        assert 'string="UTKAST"' in z.read("word/header1.xml").decode("utf-8")
