@@ -23,6 +23,7 @@ prefixes). Figures, whose drawing python-docx builds, stay elements.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import zipfile
@@ -57,6 +58,7 @@ from reportgen.document.tree import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Source,
     Strong,
     Table,
     TableOfContents,
@@ -66,6 +68,7 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
+from reportgen.ooxml import provenance
 
 __all__ = ["STYLE_NAMES", "CoreProperties", "reproducible_zip", "write_docx"]
 
@@ -269,7 +272,8 @@ class _Sink:
 
 
 def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreProperties,
-               image_root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+               image_root: Path | None = None,
+               custom: Mapping[str, str] | None = None) -> tuple[bytes | None, list[Finding]]:
     """Write ``doc`` into the base template ``base``.
 
     ``fields`` fill the base's ``{{ name }}`` placeholders (as plain one-line text);
@@ -280,6 +284,10 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     value in ``fields`` (the document is still written, the placeholder left visible), a
     missing body placeholder, a missing style, a missing or unreadable image. Fields that the
     base does not use are fine: one set of fields serves several bases.
+
+    A Source block is written as a content control tagged with its place (see
+    ``ooxml.provenance``); ``custom`` are custom document properties (docProps/custom.xml), to
+    which the writer adds the map of the sources' bookmarks.
     """
     findings: list[Finding] = []
     base_loc = Location(str(base))
@@ -309,6 +317,15 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
         skeleton = z.read(main)
     replace = {main: sink.spliced(skeleton), "docProps/core.xml": core_xml(core)}
     del skeleton
+    props = dict(custom or {})
+    if builder.source_bookmarks:
+        props[provenance.BOOKMARKS_PROPERTY] = json.dumps(builder.source_bookmarks, ensure_ascii=False,
+                                                          sort_keys=True)
+    if props:
+        with zipfile.ZipFile(buf) as z:
+            for name in ("[Content_Types].xml", "_rels/.rels"):
+                replace[name] = z.read(name)
+        provenance.add_custom_properties(replace, props)
     return reproducible_zip(buf.getvalue(), replace=replace), findings
 
 
@@ -544,6 +561,7 @@ class _Builder:
         self._rpr_cache: dict[frozenset, str] = {}
         self._headings: list[tuple[int, str, str]] = []
         self._heading_i = 0
+        self.source_bookmarks: dict[str, str] = {}  # bookmark name → place of a Source
 
     # ------------------------------------------------------------------ set-up
 
@@ -706,6 +724,28 @@ class _Builder:
             self.toc(out)
         elif isinstance(b, BlockQuote):
             self.blocks(b.blocks, out, depth=depth, quote=True)
+        elif isinstance(b, Source):
+            self.source(b, out, depth=depth, quote=quote)
+
+    def source(self, s: Source, out: _Sink, *, depth: int, quote: bool) -> None:
+        """Text from the inputs: a content control naming its place, holding a bookmark."""
+        if any(isinstance(x, Figure) for x in iter_blocks(s.blocks)):
+            # A figure is an element, not text: the control's start and end would be spliced
+            # around it in separate pieces. Figures in narrative text are refused by the build
+            # unless they show a chart, and such a text is then left unmarked.
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            return
+        n = len(self.source_bookmarks) + 1
+        bookmark_id = self._next_bookmark
+        self._next_bookmark += 1
+        self.source_bookmarks[provenance.bookmark_name(n)] = s.path
+        after_table = out.last_tbl
+        out.add(provenance.sdt_open(s.path, n, bookmark_id, f"Text från indata: {s.path}"))
+        out.last_tbl = after_table
+        self.blocks(s.blocks, out, depth=depth, quote=quote)
+        after_table = out.last_tbl
+        out.add(provenance.sdt_close(bookmark_id))
+        out.last_tbl = after_table
 
     def _ppr(self, style: str | None, keep_next: bool = False, jc: str | None = None,
              numpr: tuple[int, str] | None = None, after_table: bool = False) -> str:

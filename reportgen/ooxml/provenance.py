@@ -1,0 +1,118 @@
+"""Where the text of a document came from: content controls, bookmarks and custom properties.
+
+A block of text from the inputs is written as a block-level content control (``w:sdt``) whose
+tag is ``src:<place>`` (``src:projects[3].summary``) and whose title (``w:alias``) says so in
+words; inside it, a hidden bookmark ``_RgSrc<n>`` spans the same blocks. Word keeps both.
+LibreOffice (7.4) drops block-level content controls when it saves, but keeps bookmarks and
+custom document properties: so the bookmark names are mapped to places in the custom property
+``reportgen.bookmarks`` too, and a document that went through LibreOffice still says where each
+text came from. Everything outside a content control or source bookmark is generated.
+
+The custom properties (``docProps/custom.xml``) also carry what the document was built from:
+see ``reportgen.review.pull_edits``.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Mapping
+from io import BytesIO
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+__all__ = ["BOOKMARK_PREFIX", "BOOKMARKS_PROPERTY", "TAG_PREFIX", "add_custom_properties",
+           "read_custom_properties", "sdt_close", "sdt_open"]
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# The format id every user-defined property has (FMTID_UserDefinedProperties).
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+CUSTOM_PART = "docProps/custom.xml"
+
+TAG_PREFIX = "src:"
+BOOKMARK_PREFIX = "_RgSrc"  # hidden (leading underscore), at most 40 characters in Word
+BOOKMARKS_PROPERTY = "reportgen.bookmarks"
+
+
+def sdt_open(place: str, sdt_id: int, bookmark_id: int, alias: str) -> str:
+    """The start of a block-level content control for text from ``place``, with its bookmark
+    opened (WordprocessingML text with the prefix ``w``). Element order as CT_SdtPr wants it."""
+    return (f"<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/>"
+            f"<w:tag w:val={quoteattr(TAG_PREFIX + place)}/><w:id w:val=\"{sdt_id}\"/>"
+            # The control cannot be deleted by mistake; its text can be edited.
+            f"<w:lock w:val=\"sdtLocked\"/></w:sdtPr><w:sdtContent>"
+            f"<w:bookmarkStart w:id=\"{bookmark_id}\" w:name=\"{bookmark_name(sdt_id)}\"/>")
+
+
+def sdt_close(bookmark_id: int) -> str:
+    return f"<w:bookmarkEnd w:id=\"{bookmark_id}\"/></w:sdtContent></w:sdt>"
+
+
+def bookmark_name(n: int) -> str:
+    return f"{BOOKMARK_PREFIX}{n}"
+
+
+def custom_properties_xml(props: Mapping[str, str]) -> bytes:
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(sorted(props.items()), start=2))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>').encode()
+
+
+def add_custom_properties(entries: dict[str, bytes], props: Mapping[str, str]) -> None:
+    """Add ``docProps/custom.xml`` with ``props`` to a package's ``entries`` (name → bytes), with
+    its content type and its relationship from the package."""
+    if not props:
+        return
+    entries[CUSTOM_PART] = custom_properties_xml(props)
+    types = etree.fromstring(entries["[Content_Types].xml"])
+    if not any(o.get("PartName") == "/" + CUSTOM_PART for o in types):
+        etree.SubElement(types, f"{{{CT_NS}}}Override", PartName="/" + CUSTOM_PART, ContentType=CUSTOM_TYPE)
+    entries["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rels = etree.fromstring(entries["_rels/.rels"])
+    if not any(r.get("Type") == CUSTOM_REL for r in rels):
+        ids = {r.get("Id") for r in rels}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_REL,
+                         Target=CUSTOM_PART)
+    entries["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def read_custom_properties(data: bytes) -> dict[str, str]:
+    """The text-valued custom properties of a .docx (empty if it has none or is unreadable)."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            if CUSTOM_PART not in z.namelist():
+                return {}
+            raw = z.read(CUSTOM_PART)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+    try:
+        root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    out = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        value = "".join(prop.itertext())
+        if prop.get("name"):
+            out[prop.get("name")] = value
+    return out
+
+
+def bookmark_places(props: Mapping[str, str]) -> dict[str, str]:
+    """Bookmark name → place, from the custom properties."""
+    try:
+        got = json.loads(props.get(BOOKMARKS_PROPERTY, "{}"))
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in got.items()} if isinstance(got, dict) else {}
