@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import posixpath
 import re
@@ -19,12 +20,14 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.document.tree import Document, Figure, iter_blocks
+from reportgen.document.tree import Document, Figure, Source, iter_blocks
 from reportgen.findings import Finding, Location, error, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
+from reportgen.inputs.fingerprint import inputs_hash, value_hash
 from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.inputs.yaml_edit import YamlEditError, parse_path, value_at
 from reportgen.output import manifest, outfolder
 from reportgen.report.context import (
     ChartSpec,
@@ -141,11 +144,34 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         for rel, png in figures.items():
             (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / rel).write_bytes(png)
-        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp))
+        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp),
+                                         custom=provenance_properties(inputs, doc, deliverable_id))
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
     return Rendered(deliverable_id, draft, data, figures), findings
+
+
+#: Custom document properties of a built .docx (see reportgen.review.pull_edits).
+DELIVERABLE_PROPERTY = "reportgen.deliverable"
+INPUTS_PROPERTY = "reportgen.inputs"
+SOURCES_PROPERTY = "reportgen.sources"
+
+
+def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) -> dict[str, str]:
+    """What a built document was made from: the deliverable, the hash of the input files, and
+    for each text from the inputs (a Source) the hash of the value it was made from."""
+    sources = {}
+    data = inputs.programme_doc.data
+    for block in doc.blocks:
+        if isinstance(block, Source):
+            try:
+                value = value_at(data, parse_path(block.path))
+            except YamlEditError:
+                value = None
+            sources[block.path] = value_hash(value)
+    return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: inputs_hash(inputs.folder),
+            SOURCES_PROPERTY: json.dumps(sources, ensure_ascii=False, sort_keys=True)}
 
 
 def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, template_dir: Path) -> list[Finding]:
