@@ -83,9 +83,7 @@ def node_at(root: yaml.Node | None, path: Path) -> tuple[yaml.Node | None, yaml.
 
 def value_at(data, path: Path):
     for step in path:
-        if isinstance(data, dict) and isinstance(step, str) and step in data:
-            data = data[step]
-        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+        if isinstance(data, dict) and isinstance(step, str) and step in data or isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
             data = data[step]
         else:
             return None
@@ -194,7 +192,10 @@ def _literal(value: str, header: str, indent: int) -> str:
 def _flow(value: str, style: str | None, column: int) -> str:
     """A one-line scalar, quoted as the old one was where it may be (ruamel.yaml decides)."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        SingleQuotedScalarString,
+    )
 
     y = YAML(typ="rt")
     y.width = 1 << 30

@@ -22,8 +22,18 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-__all__ = ["BOOKMARK_PREFIX", "BOOKMARKS_PROPERTY", "TAG_PREFIX", "add_custom_properties",
-           "read_custom_properties", "sdt_close", "sdt_open"]
+__all__ = [
+    "BOOKMARKS_PROPERTY",
+    "BOOKMARK_PREFIX",
+    "TAG_PREFIX",
+    "add_custom_properties",
+    "bookmark_places",
+    "read_custom_properties",
+    "sdt_close",
+    "sdt_open",
+    "source_place",
+    "unwrap_sources",
+]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -57,6 +67,39 @@ def sdt_close(bookmark_id: int) -> str:
 
 def bookmark_name(n: int) -> str:
     return f"{BOOKMARK_PREFIX}{n}"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def source_place(sdt) -> str | None:
+    """The place a content control's text came from, if it is one reportgen wrote."""
+    tag = sdt.find(f"{_w('sdtPr')}/{_w('tag')}")
+    value = tag.get(_w("val")) if tag is not None else None
+    return value[len(TAG_PREFIX):] if value and value.startswith(TAG_PREFIX) else None
+
+
+def unwrap_sources(body) -> None:
+    """Take the source content controls and bookmarks out of ``body`` (in place), leaving
+    their content where they were: the body as it would be without provenance."""
+    for sdt in list(body.iter(_w("sdt"))):
+        content = sdt.find(_w("sdtContent"))
+        parent = sdt.getparent()
+        if source_place(sdt) is None or content is None or parent is None:
+            continue
+        at = parent.index(sdt)
+        for k, child in enumerate(list(content)):
+            parent.insert(at + k, child)
+        parent.remove(sdt)
+    ids = set()
+    for start in list(body.iter(_w("bookmarkStart"))):
+        if (start.get(_w("name")) or "").startswith(BOOKMARK_PREFIX):
+            ids.add(start.get(_w("id")))
+            start.getparent().remove(start)
+    for end in list(body.iter(_w("bookmarkEnd"))):
+        if end.get(_w("id")) in ids:
+            end.getparent().remove(end)
 
 
 def custom_properties_xml(props: Mapping[str, str]) -> bytes:

@@ -41,7 +41,6 @@ from mdit_py_plugins.attrs.parse import parse as _parse_attrs
 
 from reportgen.document.tree import (
     _CLEANING_CLASS,
-    Source,
     Block,
     BlockQuote,
     BulletList,
@@ -56,6 +55,7 @@ from reportgen.document.tree import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Source,
     Strong,
     Table,
     TableOfContents,
@@ -831,6 +831,9 @@ def _open_fence(tokens: list[Token], lines: list[str], a: int, b: int) -> bool:
 
 def _parse_markdown_it(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
     """The whole document through markdown-it: the reference the fast path must agree with."""
+    parts = _split_sources(text)
+    if parts is not None:
+        return _parse_sources(parts, source, _parse_markdown_it)
     conv = _Converter(source)
     conv.tokens = _MD.parse(text)
     blocks = conv.blocks(None)
@@ -875,11 +878,12 @@ def _split_sources(text: str) -> list[tuple[str | None, int, str]] | None:
     return parts
 
 
-def _parse_sources(parts: list[tuple[str | None, int, str]], source: str) -> tuple[Document, list[Finding]]:
+def _parse_sources(parts: list[tuple[str | None, int, str]], source: str,
+                   parse_part) -> tuple[Document, list[Finding]]:
     blocks: list[Block] = []
     findings: list[Finding] = []
     for path, first, part in parts:
-        doc, found = parse(part, source)
+        doc, found = parse_part(part, source)
         for f in found:
             if f.where is not None and f.where.line is not None and f.where.file == source:
                 f = replace(f, where=replace(f.where, line=f.where.line + first))
@@ -899,7 +903,7 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
     try:
         parts = _split_sources(text)
         if parts is not None:
-            return _parse_sources(parts, source)
+            return _parse_sources(parts, source, parse)
         # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
         # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
         if "]:" in text or "\r" in text or "\0" in text:
