@@ -8,6 +8,12 @@ custom document properties: so the bookmark names are mapped to places in the cu
 ``reportgen.bookmarks`` too, and a document that went through LibreOffice still says where each
 text came from. Everything outside a content control or source bookmark is generated.
 
+The controls are not locked against editing their content (``sdtContentLocked``): generated
+content stays outside any control, and it is ``pull-edits`` that refuses an edit there, naming
+the place. Locking the narrative's controls would forbid the very edits this is for, and
+wrapping every table and sentence the templates make in locked controls would make the document
+a patchwork that LibreOffice turns into input fields.
+
 The custom properties (``docProps/custom.xml``) also carry what the document was built from:
 see ``reportgen.review.pull_edits``.
 """
@@ -49,6 +55,7 @@ CUSTOM_PART = "docProps/custom.xml"
 TAG_PREFIX = "src:"
 BOOKMARK_PREFIX = "_RgSrc"  # hidden (leading underscore), at most 40 characters in Word
 BOOKMARKS_PROPERTY = "reportgen.bookmarks"
+GALLERY = "Custom 1"  # one of Word's own galleries for building blocks of the user's
 
 
 def sdt_open(place: str, sdt_id: int, bookmark_id: int, alias: str) -> str:
@@ -57,7 +64,12 @@ def sdt_open(place: str, sdt_id: int, bookmark_id: int, alias: str) -> str:
     return (f"<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/>"
             f"<w:tag w:val={quoteattr(TAG_PREFIX + place)}/><w:id w:val=\"{sdt_id}\"/>"
             # The control cannot be deleted by mistake; its text can be edited.
-            f"<w:lock w:val=\"sdtLocked\"/></w:sdtPr><w:sdtContent>"
+            f"<w:lock w:val=\"sdtLocked\"/>"
+            # A building-block control, not a rich-text one: LibreOffice 7.4 turns a rich-text
+            # control into an input field and loses the formatting of its first paragraph when it
+            # saves; a building-block control it unwraps, keeping the text as it was.
+            f"<w:docPartObj><w:docPartGallery w:val=\"{GALLERY}\"/></w:docPartObj>"
+            f"</w:sdtPr><w:sdtContent>"
             f"<w:bookmarkStart w:id=\"{bookmark_id}\" w:name=\"{bookmark_name(sdt_id)}\"/>")
 
 
