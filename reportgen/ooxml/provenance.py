@@ -58,9 +58,9 @@ BOOKMARKS_PROPERTY = "reportgen.bookmarks"
 GALLERY = "Custom 1"  # one of Word's own galleries for building blocks of the user's
 
 
-def sdt_open(place: str, sdt_id: int, bookmark_id: int, alias: str) -> str:
-    """The start of a block-level content control for text from ``place``, with its bookmark
-    opened (WordprocessingML text with the prefix ``w``). Element order as CT_SdtPr wants it."""
+def sdt_open(place: str, sdt_id: int, alias: str) -> str:
+    """The start of a block-level content control for text from ``place`` (WordprocessingML
+    text with the prefix ``w``). Element order as CT_SdtPr wants it."""
     return (f"<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/>"
             f"<w:tag w:val={quoteattr(TAG_PREFIX + place)}/><w:id w:val=\"{sdt_id}\"/>"
             # The control cannot be deleted by mistake; its text can be edited.
@@ -69,12 +69,17 @@ def sdt_open(place: str, sdt_id: int, bookmark_id: int, alias: str) -> str:
             # control into an input field and loses the formatting of its first paragraph when it
             # saves; a building-block control it unwraps, keeping the text as it was.
             f"<w:docPartObj><w:docPartGallery w:val=\"{GALLERY}\"/></w:docPartObj>"
-            f"</w:sdtPr><w:sdtContent>"
-            f"<w:bookmarkStart w:id=\"{bookmark_id}\" w:name=\"{bookmark_name(sdt_id)}\"/>")
+            f"</w:sdtPr><w:sdtContent>")
 
 
-def sdt_close(bookmark_id: int) -> str:
-    return f"<w:bookmarkEnd w:id=\"{bookmark_id}\"/></w:sdtContent></w:sdt>"
+def sdt_close() -> str:
+    return "</w:sdtContent></w:sdt>"
+
+
+def bookmark_marks(name: str, bookmark_id: int) -> tuple[str, str]:
+    """The start and end of a bookmark, as WordprocessingML text."""
+    return (f"<w:bookmarkStart w:id=\"{bookmark_id}\" w:name=\"{name}\"/>",
+            f"<w:bookmarkEnd w:id=\"{bookmark_id}\"/>")
 
 
 def bookmark_name(n: int) -> str:

@@ -221,6 +221,7 @@ class _Sink:
         self.empty = True  # nothing written yet
         self.last_tbl = False  # the last block written is a table
         self.splice = _can_splice(anchor)
+        self.batch = self._BATCH
         self._token = secrets.token_hex(8)
 
     def add(self, xml: str, *, table: bool = False) -> None:
@@ -228,7 +229,7 @@ class _Sink:
         parts.append(xml)
         self.empty = False
         self.last_tbl = table
-        if len(parts) >= self._BATCH:
+        if len(parts) >= self.batch:
             self._batches.append("".join(parts).encode())
             parts.clear()
 
@@ -740,12 +741,35 @@ class _Builder:
         self._next_bookmark += 1
         self.source_bookmarks[provenance.bookmark_name(n)] = s.path
         after_table = out.last_tbl
-        out.add(provenance.sdt_open(s.path, n, bookmark_id, f"Text från indata: {s.path}"))
+        # The blocks are gathered apart, so that the bookmark can go inside the first and the
+        # last paragraph: LibreOffice splits a bookmark that starts or ends between paragraphs.
+        saved = out.parts
+        out.parts = []
+        out.batch = 1 << 62
+        try:
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            inner = out.parts
+        finally:
+            out.parts = saved
+            out.batch = _Sink._BATCH
+        start, end = provenance.bookmark_marks(provenance.bookmark_name(n), bookmark_id)
+        if inner and inner[0].startswith("<w:p>"):
+            first = inner[0]
+            cut = first.index("</w:pPr>") + 8 if first.startswith("<w:p><w:pPr>") else 5
+            inner[0] = first[:cut] + start + first[cut:]
+        else:
+            inner.insert(0, start)
+        if inner and inner[-1].endswith("</w:p>") and inner[-1] is not start:
+            inner[-1] = inner[-1][:-6] + end + "</w:p>"
+        else:
+            inner.append(end)
+        last_tbl = out.last_tbl
+        out.add(provenance.sdt_open(s.path, n, f"Text från indata: {s.path}"))
         out.last_tbl = after_table
-        self.blocks(s.blocks, out, depth=depth, quote=quote)
-        after_table = out.last_tbl
-        out.add(provenance.sdt_close(bookmark_id))
-        out.last_tbl = after_table
+        for xml in inner:
+            out.add(xml)
+        out.add(provenance.sdt_close())
+        out.last_tbl = last_tbl
 
     def _ppr(self, style: str | None, keep_next: bool = False, jc: str | None = None,
              numpr: tuple[int, str] | None = None, after_table: bool = False) -> str:
