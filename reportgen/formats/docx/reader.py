@@ -506,16 +506,16 @@ def read_docx_parts(source: str | Path | bytes | BinaryIO, *, bookmarks: Mapping
             rows.append((items, starts, ends))
         span: dict[str, list[int]] = {}
         for k, (items, starts, ends) in enumerate(rows):
-            for name in starts:
-                span.setdefault(name, [k, k])
+            for mark_name in starts:
+                span.setdefault(mark_name, [k, k])
             for mark_id, after_text in ends:
-                name = id_name.get(mark_id)
-                if name in span:
-                    span[name][1] = max(span[name][1], k if after_text or not items else k - 1)
+                mark_name = id_name.get(mark_id)
+                if mark_name in span:
+                    span[mark_name][1] = max(span[mark_name][1], k if after_text or not items else k - 1)
         place_at: dict[int, str] = {}
-        for name, (first, last) in sorted(span.items(), key=lambda x: x[1]):
+        for mark_name, (first, last) in sorted(span.items(), key=lambda x: x[1]):
             for k in range(first, last + 1):
-                place_at.setdefault(k, names[name])
+                place_at.setdefault(k, names[mark_name])
         for k, (items, _, _) in enumerate(rows):
             for item in items:
                 placed.append((place_at.get(k), item))
