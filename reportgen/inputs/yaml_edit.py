@@ -90,6 +90,14 @@ def value_at(data, path: Path):
     return data
 
 
+def scalar_style(text: str, path: Path) -> str | None:
+    """How the string at ``path`` is written: None (plain), "'", '"', "|" (literal), ">" (folded)."""
+    from reportgen.inputs.sources.yaml import compose
+
+    node, _ = node_at(compose(text), path)
+    return node.style if isinstance(node, yaml.ScalarNode) else None
+
+
 def replace_scalar(text: str, path: Path, value: str) -> str:
     """``text`` (a YAML file) with the string at ``path`` replaced by ``value``.
 
