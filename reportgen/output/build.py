@@ -160,7 +160,8 @@ SOURCES_PROPERTY = "reportgen.sources"
 
 def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) -> dict[str, str]:
     """What a built document was made from: the deliverable, the hash of the input files, and
-    for each text from the inputs (a Source) the hash of the value it was made from."""
+    for each text from the inputs (a Source) the hash of the value it was made from and of the
+    text it reads as (its Markdown), to tell later whether someone edited it."""
     sources = {}
     data = inputs.programme_doc.data
     for block in doc.blocks:
@@ -169,7 +170,7 @@ def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) ->
                 value = value_at(data, parse_path(block.path))
             except YamlEditError:
                 value = None
-            sources[block.path] = value_hash(value)
+            sources[block.path] = [value_hash(value), value_hash(write_markdown(Document(block.blocks)))]
     return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: inputs_hash(inputs.folder),
             SOURCES_PROPERTY: json.dumps(sources, ensure_ascii=False, sort_keys=True)}
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,8 +189,16 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
     new_text = programme_text
     for place, (blocks, section_level) in edited_texts.items():
         built = built_texts.get(place)
-        if built is not None and _same(built[0], blocks):
+        recorded = built_hashes.get(place)
+        if isinstance(recorded, list) and len(recorded) == 2:
+            # The document says what the text read as when it was built: edited or not is known
+            # whatever the inputs are now.
+            if value_hash(write_markdown(Document(blocks))) == recorded[1]:
+                continue
+        elif built is not None and _same(built[0], blocks):
             continue
+        if built is not None and _same(built[0], blocks):
+            continue  # edited into what the current inputs say anyway
         try:
             path = parse_path(place)
         except YamlEditError:
@@ -204,7 +213,8 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
                 "text (or the report no longer shows it)", yaml_where,
                 hint="copy the edit into programme.yaml by hand, then build again"))
             continue
-        if not same_inputs and built_hashes.get(place) != value_hash(old):
+        recorded_value = recorded[0] if isinstance(recorded, list) and recorded else recorded
+        if not same_inputs and recorded_value != value_hash(old):
             result.findings.append(error(
                 "pull-edits.conflict", f"{place} was edited in the document, and changed in programme.yaml "
                 "since the document was built: which is newer cannot be told", yaml_where,
@@ -377,6 +387,7 @@ class _Item:
     text: str
     caption: str = ""
     section: str = ""
+    header: tuple[str, ...] = ()  # a row's table's column names
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -391,23 +402,28 @@ def _items(parts: list[DocxPart]) -> list[_Item]:
             continue
         for b in part.blocks:
             if isinstance(b, Heading):
-                section = " ".join(plain_text(b.inlines).split())
+                section = _flat(plain_text(b.inlines))
                 out.append(_Item("heading", section, section=section))
             else:
                 _block_items(b, section, out)
     return out
 
 
+def _flat(text: str) -> str:
+    # Runs of ordinary white space are one space; no-break spaces (in amounts) stay.
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def _block_items(b: Block, section: str, out: list[_Item]) -> None:
     if isinstance(b, Paragraph):
-        text = " ".join(plain_text(b.inlines).split())
+        text = _flat(plain_text(b.inlines))
         if text:
             out.append(_Item("paragraph", text, section=section))
     elif isinstance(b, (BulletList, OrderedList)):
         for item in b.items:
             for inner in item:
                 if isinstance(inner, Paragraph):
-                    text = " ".join(plain_text(inner.inlines).split())
+                    text = _flat(plain_text(inner.inlines))
                     out.append(_Item("list item", text, section=section))
                 else:
                     _block_items(inner, section, out)
@@ -415,12 +431,13 @@ def _block_items(b: Block, section: str, out: list[_Item]) -> None:
         for inner in b.blocks:
             _block_items(inner, section, out)
     elif isinstance(b, Table):
-        caption = " ".join((b.caption or "").split())
+        caption = _flat(b.caption or "")
+        header = tuple(_flat(plain_text(c)) for c in b.header)
         for row in (b.header, *b.rows):
-            cells = [" ".join(plain_text(c).split()) for c in row]
-            out.append(_Item("row", " | ".join(cells), caption, section))
+            cells = [_flat(plain_text(c)) for c in row]
+            out.append(_Item("row", " | ".join(cells), caption, section, header))
     elif isinstance(b, Figure):
-        out.append(_Item("figure", " ".join(b.caption.split()), section=section))
+        out.append(_Item("figure", _flat(b.caption), section=section))
 
 
 def generated_changes(baseline: list[DocxPart], edited: list[DocxPart], deliverable: str, inputs: Inputs,
@@ -453,13 +470,19 @@ def _refusal(deliverable: str, old: _Item | None, new: _Item | None, inputs: Inp
         place += f", table '{item.caption}', row '{first}'"
     else:
         place += f", {item.kind}"
-    if old is not None and new is not None:
+    column = ""
+    if old is not None and new is not None and item.kind == "row" and \
+            len(old.text.split(" | ")) == len(new.text.split(" | ")) == len(item.header):
+        cells = [(h, a, b) for h, a, b in zip(item.header, old.text.split(" | "), new.text.split(" | ")) if a != b]
+        change = "; ".join(f"column '{h}': '{a}' became '{b}'" for h, a, b in cells)
+        column = cells[0][0] if len(cells) == 1 else ""
+    elif old is not None and new is not None:
         change = f"'{old.text}' became '{new.text}'"
     elif old is not None:
         change = f"'{old.text}' was deleted"
     else:
         change = f"'{new.text}' was added"  # type: ignore[union-attr]
-    sources = figure_sources(item, inputs)
+    sources = figure_sources(item, inputs, column)
     hint = ("this is generated content: it is computed from the inputs or written by the templates. "
             "Change " + sources + ", then build again" if sources else
             "this is generated content, written by the templates: change the template, then build again")
@@ -484,8 +507,9 @@ _TABLE_SOURCES = (
 )
 
 
-def figure_sources(item: _Item, inputs: Inputs) -> str:
-    """Where the figures of a generated row come from, as precisely as is known."""
+def figure_sources(item: _Item, inputs: Inputs, column: str = "") -> str:
+    """Where the figures of a generated row come from, as precisely as is known (``column``: the
+    one column that changed, if so)."""
     if item.kind != "row":
         return ""
     first = item.text.split(" | ", 1)[0]
@@ -494,8 +518,9 @@ def figure_sources(item: _Item, inputs: Inputs) -> str:
     if project is not None:
         cells = []
         fin = inputs.finances
-        for kind, records in (("grant", fin.grants), ("disbursement", fin.disbursements),
-                              ("co-financing", fin.cofinancing)):
+        kinds = [("beviljat", fin.grants), ("utbetalt", fin.disbursements), ("medfinansiering", fin.cofinancing)]
+        wanted = [k for k in kinds if k[0] in column.lower()] or kinds
+        for _, records in wanted:
             cells += [str(r.where("amount")) for r in records if r.project == project_id and r.where("amount")]
         where = inputs.where_project(project_id)
         return (f"project {project_id} in {where} and its amounts in " + ", ".join(cells[:12])
