@@ -95,7 +95,7 @@ def scalar_style(text: str, path: Path) -> str | None:
     from reportgen.inputs.sources.yaml import compose
 
     node, _ = node_at(compose(text), path)
-    return node.style if isinstance(node, yaml.ScalarNode) else None
+    return (node.style or None) if isinstance(node, yaml.ScalarNode) else None
 
 
 def replace_scalar(text: str, path: Path, value: str) -> str:
@@ -139,7 +139,7 @@ def _scalar_text(value: str, style: str | None, old: str, indent: int, column: i
     """The new scalar as it is written in the file, in the old one's style where it can hold it."""
     header = old.split("\n", 1)[0] if style in ("|", ">") else ""
     if style == ">" and _foldable(value):
-        return _folded(value, header, indent)
+        return _folded(value, header, indent, _old_paragraphs(old))
     if style in ("|", ">") or "\n" in value:
         return _literal(value, header if style == "|" else "", indent)
     return _flow(value, style, column)
@@ -160,14 +160,40 @@ def _chomp(header: str, value: str) -> str:
     return "-"
 
 
-def _folded(value: str, header: str, indent: int, width: int = 100) -> str:
+def _old_paragraphs(old: str) -> list[list[str]]:
+    """The lines of each paragraph of a block scalar as written (without indentation)."""
+    paragraphs: list[list[str]] = [[]]
+    for line in old.split("\n")[1:]:
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
+
+
+def _folded(value: str, header: str, indent: int, old: list[list[str]] | None = None, width: int = 100) -> str:
+    """A folded scalar of ``value``'s paragraphs; a paragraph keeps the old one's lines as long
+    as they are its start, so that an added sentence changes only the last lines."""
     lines = [">" + _chomp(header, value)]
     paragraphs = value.strip("\n").split("\n\n")
     pad = " " * indent
     for k, para in enumerate(paragraphs):
         if k:
             lines.append("")
-        lines.extend(pad + line for line in _wrap(para, width - indent))
+        kept: list[str] = []
+        rest = para
+        for line in (old[k] if old and k < len(old) else []):
+            if rest == line:
+                kept.append(line)
+                rest = ""
+                break
+            if rest.startswith(line + " ") and not rest[len(line) + 1:].startswith(" "):
+                kept.append(line)
+                rest = rest[len(line) + 1:]
+            else:
+                break
+        body = kept + (_wrap(rest, width - indent) if rest else [])
+        lines.extend(pad + line for line in body)
     return "\n".join(lines) + "\n"
 
 
