@@ -54,12 +54,15 @@ def insert_tracked(xml: str, place: str, sentence: str) -> str:
 
 
 def changed_lines(old: str, new: str) -> list[int]:
-    """The 1-based numbers of the old file's lines that a diff removes or changes."""
+    """The 1-based numbers of the old file's lines that a diff removes or changes, and of the
+    line after which it inserts lines."""
     out = []
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
-        if tag != "equal":
-            out += range(i1 + 1, max(i2, i1 + 1) + 1)
+        if tag == "insert":
+            out.append(i1)
+        elif tag != "equal":
+            out += range(i1 + 1, i2 + 1)
     return out
 
 
@@ -67,7 +70,7 @@ def field_lines(text: str, key_line: int) -> range:
     """The lines of the block scalar whose key is on ``key_line``: it and its more indented lines."""
     lines = text.splitlines()
     indent = len(lines[key_line - 1]) - len(lines[key_line - 1].lstrip())
-    end = key_line
+    end = key_line  # the number of the field's last line
     while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
         end += 1
     return range(key_line, end + 1)
