@@ -172,7 +172,9 @@ def unwrap_sources(doc: Document) -> Document:
             out.extend(b.blocks)
         else:
             out.append(b)
-    return Document(tuple(out))
+    # normalize works block by block: the blocks of a canonical document are canonical wherever
+    # they stand.
+    return _mark_canonical(Document(tuple(out))) if _is_canonical(doc) else Document(tuple(out))
 
 
 # --------------------------------------------------------------------------- normalization

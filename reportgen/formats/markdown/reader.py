@@ -892,7 +892,19 @@ def _parse_sources(parts: list[tuple[str | None, int, str]], source: str,
             blocks.extend(doc.blocks)
         elif doc.blocks:
             blocks.append(Source(path, doc.blocks))
-    return normalize(Document(tuple(blocks))), findings
+    # Each part is canonical, and normalize works block by block: so is the whole.
+    return _mark_canonical(Document(tuple(blocks))), findings
+
+
+def _parse_one(text: str, source: str, shared: _Parser | None = None) -> tuple[Document, list[Finding]]:
+    # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
+    # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
+    if "]:" in text or "\r" in text or "\0" in text:
+        return _parse_markdown_it(text, source)
+    parser = _Parser(text, source)
+    if shared is not None:
+        parser.plain_cells, parser.plain_items = shared.plain_cells, shared.plain_items
+    return _mark_canonical(parser.run()), parser.findings
 
 
 def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
@@ -903,13 +915,11 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
     try:
         parts = _split_sources(text)
         if parts is not None:
-            return _parse_sources(parts, source, parse)
-        # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
-        # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
-        if "]:" in text or "\r" in text or "\0" in text:
-            return _parse_markdown_it(text, source)
-        parser = _Parser(text, source)
-        return _mark_canonical(parser.run()), parser.findings
+            # The parts share one parser's caches of plain cells and list items: they repeat
+            # from one part to the next (a project's "- Län: ..." lines).
+            shared = _Parser("", source)
+            return _parse_sources(parts, source, lambda part, src: _parse_one(part, src, shared))
+        return _parse_one(text, source)
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug must not crash a build
         return Document(()), [error(
             "markdown.internal", f"could not parse the Markdown: {type(exc).__name__}: {exc}",
