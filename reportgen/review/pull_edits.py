@@ -483,9 +483,14 @@ def _refusal(deliverable: str, old: _Item | None, new: _Item | None, inputs: Inp
     else:
         change = f"'{new.text}' was added"  # type: ignore[union-attr]
     sources = figure_sources(item, inputs, column)
-    hint = ("this is generated content: it is computed from the inputs or written by the templates. "
-            "Change " + sources + ", then build again" if sources else
-            "this is generated content, written by the templates: change the template, then build again")
+    if old is None and item.kind in ("paragraph", "list item"):
+        hint = ("text added outside the texts from programme.yaml cannot be pulled: write it inside one of "
+                "them (in Word, a content control titled 'Text från indata: ...'), or into programme.yaml")
+    elif sources:
+        hint = ("this is generated content: it is computed from the inputs or written by the templates. "
+                f"Change {sources}, then build again")
+    else:
+        hint = "this is generated content, written by the templates: change the template, then build again"
     return error("pull-edits.generated", f"{deliverable}: {place}: {change}", where_doc, hint=hint)
 
 

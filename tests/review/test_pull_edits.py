@@ -158,6 +158,27 @@ def test_an_edited_amount_is_refused_with_its_row_and_sources(project: Path):
     assert any(f["code"] == "pull-edits.generated" for f in got["findings"])
 
 
+def test_a_deleted_table_row_and_an_added_paragraph_are_refused(project: Path):
+    edited = project / "granskad.docx"
+
+    def edit(xml: str) -> str:
+        at = xml.index("SI-2018-02 Smart industri Västerbotten")
+        row = xml.rindex("<w:tr>", 0, at)
+        end = xml.index("</w:tr>", at) + len("</w:tr>")
+        xml = xml[:row] + xml[end:]
+        # A paragraph typed after the last text from programme.yaml, outside its control.
+        last = xml.rindex("</w:sdt>") + len("</w:sdt>")
+        return xml[:last] + "<w:p><w:r><w:t>En egen mening.</w:t></w:r></w:p>" + xml[last:]
+
+    rewrite_document(project / "outputs" / f"{FINAL}.docx", edited, edit)
+    result = run_cli("pull-edits", str(edited))
+    assert result.exit_code == 1
+    assert "row 'SI-2018-02 Smart industri Västerbotten – hållbar och uppkopplad produktion': " \
+           "'SI-2018-02 Smart industri Västerbotten" in result.stderr and "was deleted" in result.stderr
+    assert "'En egen mening.' was added" in result.stderr
+    assert "text added outside the texts from programme.yaml cannot be pulled" in result.stderr
+
+
 def test_a_changed_template_heading_is_refused(project: Path):
     edited = project / "granskad.docx"
 
