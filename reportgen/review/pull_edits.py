@@ -36,11 +36,16 @@ from reportgen.document.tree import (
     BlockQuote,
     BulletList,
     Document,
+    Emphasis,
     Figure,
     Heading,
+    Link,
     OrderedList,
     Paragraph,
+    Strong,
     Table,
+    Text,
+    normalize_blocks,
     plain_text,
 )
 from reportgen.findings import Finding, Location, error, has_errors, warning
@@ -190,15 +195,12 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
     for place, (blocks, section_level) in edited_texts.items():
         built = built_texts.get(place)
         recorded = built_hashes.get(place)
-        if isinstance(recorded, list) and len(recorded) == 2:
-            # The document says what the text read as when it was built: edited or not is known
-            # whatever the inputs are now.
-            if value_hash(repr(blocks)) == recorded[1]:
-                continue
-        elif built is not None and _same(built[0], blocks):
+        if isinstance(recorded, list) and len(recorded) == 2 and value_hash(repr(blocks)) == recorded[1]:
+            # Not edited: the document says what the text read as when it was built (whatever
+            # the inputs say now).
             continue
         if built is not None and _same(built[0], blocks):
-            continue  # edited into what the current inputs say anyway
+            continue  # it reads as what the current inputs say
         try:
             path = parse_path(place)
         except YamlEditError:
@@ -213,13 +215,6 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
                 "text (or the report no longer shows it)", yaml_where,
                 hint="copy the edit into programme.yaml by hand, then build again"))
             continue
-        recorded_value = recorded[0] if isinstance(recorded, list) and recorded else recorded
-        if not same_inputs and recorded_value != value_hash(old):
-            result.findings.append(error(
-                "pull-edits.conflict", f"{place} was edited in the document, and changed in programme.yaml "
-                "since the document was built: which is newer cannot be told", yaml_where,
-                hint="build the document again from the current inputs and make the edit there"))
-            continue
         if not blocks:
             result.findings.append(error(
                 "pull-edits.emptied", f"the text from {place} was deleted in the document; a text is not "
@@ -230,6 +225,13 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
         folded = scalar_style(new_text, path) == ">"
         value = markdown_value(blocks, old, built[0], section_level, wrap=not folded)
         if value == old:
+            continue  # the field says this already (pulled before)
+        recorded_value = recorded[0] if isinstance(recorded, list) and recorded else recorded
+        if not same_inputs and recorded_value != value_hash(old):
+            result.findings.append(error(
+                "pull-edits.conflict", f"{place} was edited in the document, and changed in programme.yaml "
+                "since the document was built: which is newer cannot be told", yaml_where,
+                hint="build the document again from the current inputs and make the edit there"))
             continue
         try:
             new_text = replace_scalar(new_text, path, value)
@@ -293,12 +295,60 @@ def markdown_value(blocks: tuple[Block, ...], old: str, built: tuple[Block, ...]
     if shift and _heading_levels(blocks):
         blocks = tuple(Heading(max(1, b.level - shift), b.inlines) if isinstance(b, Heading) else b
                        for b in blocks)
-    new = write_markdown(Document(blocks)).strip("\n")
+    new = write_markdown(Document(tidy_blocks(blocks))).strip("\n")
     merged = _keep_unchanged(old, new, wrap=wrap)
     value = merged if parse(merged)[0] == parse(new)[0] else new
     if old.endswith("\n"):
         value += "\n"
     return value
+
+
+def tidy_blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The blocks with the spaces at the edges of bold, italic and link text moved outside them.
+
+    Word makes bold text with its trailing space (a double click selects the space too); in
+    Markdown that space must be written as a character reference (``**Viktigt:&#32;**och``).
+    Outside the emphasis it reads the same and is written as a plain space.
+    """
+    def inlines(items) -> tuple:
+        out: list = []
+        for x in items:
+            if isinstance(x, (Strong, Emphasis, Link)):
+                kids = list(inlines(x.children))
+                lead = trail = ""
+                if kids and isinstance(kids[0], Text) and kids[0].text[:1].isspace():
+                    stripped = kids[0].text.lstrip()
+                    lead = kids[0].text[:len(kids[0].text) - len(stripped)]
+                    kids[0] = Text(stripped)
+                if kids and isinstance(kids[-1], Text) and kids[-1].text[-1:].isspace():
+                    stripped = kids[-1].text.rstrip()
+                    trail = kids[-1].text[len(stripped):]
+                    kids[-1] = Text(stripped)
+                kids = [k for k in kids if not (isinstance(k, Text) and not k.text)]
+                if lead:
+                    out.append(Text(lead))
+                if kids:
+                    out.append(Link(x.url, tuple(kids)) if isinstance(x, Link) else type(x)(tuple(kids)))
+                if trail:
+                    out.append(Text(trail))
+            else:
+                out.append(x)
+        return tuple(out)
+
+    def block(b):
+        if isinstance(b, Paragraph):
+            return Paragraph(inlines(b.inlines))
+        if isinstance(b, Heading):
+            return Heading(b.level, inlines(b.inlines))
+        if isinstance(b, BulletList):
+            return BulletList(tuple(tuple(block(x) for x in item) for item in b.items))
+        if isinstance(b, OrderedList):
+            return OrderedList(tuple(tuple(block(x) for x in item) for item in b.items), b.start)
+        if isinstance(b, BlockQuote):
+            return BlockQuote(tuple(block(x) for x in b.blocks))
+        return b
+
+    return normalize_blocks(tuple(block(b) for b in blocks))
 
 
 def _chunks(text: str) -> list[str]:

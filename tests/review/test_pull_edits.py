@@ -111,6 +111,33 @@ def test_a_tracked_insertion_in_a_project_summary_goes_back_into_programme_yaml(
     assert programme.read_text(encoding="utf-8") == after
 
 
+def test_a_tracked_deletion_and_bold_insertion_become_markdown(project: Path):
+    place = f"texts.{FINAL}.lardomar"
+
+    def edit(xml: str) -> str:
+        # "Den regionala nivån ..." becomes "**Viktigast:** regionala nivån ...", with the bold
+        # word's space inside the bold, as Word makes it.
+        start = xml.index(f'<w:tag w:val="src:{place}"/>')
+        run = xml.index("<w:r>", start)
+        end = xml.index("</w:r>", run) + len("</w:r>")
+        text = re.search(r"<w:t[^>]*>([^<]*)</w:t>", xml[run:end]).group(1)
+        first, rest = text.split(" ", 1)
+        return (xml[:run] + '<w:del w:id="9101" w:author="G" w:date="2021-03-10T09:00:00Z"><w:r>'
+                f'<w:delText xml:space="preserve">{first} </w:delText></w:r></w:del>'
+                '<w:ins w:id="9102" w:author="G" w:date="2021-03-10T09:00:00Z"><w:r><w:rPr><w:b/></w:rPr>'
+                '<w:t xml:space="preserve">Viktigast: </w:t></w:r></w:ins>'
+                f'<w:r><w:t xml:space="preserve">{rest}</w:t></w:r>' + xml[end:])
+
+    edited = project / "granskad.docx"
+    rewrite_document(project / "outputs" / f"{FINAL}.docx", edited, edit)
+    result = run_cli("pull-edits", str(edited))
+    assert result.exit_code == 0, result.stderr
+    after = (project / "inputs" / "programme.yaml").read_text(encoding="utf-8")
+    assert "      **Viktigast:** regionala nivån är en bra bas" in after
+    again = run_cli("pull-edits", str(edited))
+    assert again.exit_code == 0 and "nothing to write" in again.stderr
+
+
 def test_rejecting_tracked_changes_takes_the_text_as_built(project: Path):
     programme = project / "inputs" / "programme.yaml"
     before = programme.read_bytes()
