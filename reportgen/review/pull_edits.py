@@ -539,6 +539,9 @@ def _refusal(deliverable: str, old: _Item | None, new: _Item | None, inputs: Inp
     elif sources:
         hint = ("this is generated content: it is computed from the inputs or written by the templates. "
                 f"Change {sources}, then build again")
+    elif any(c.isdigit() for c in (old.text if old else "") + (new.text if new else "")):
+        hint = (f"this is generated content: the template writes it, with figures computed from {FINANCES_FILE}, "
+                f"{PROGRAMME_FILE} and decision.yaml; change those or the template, then build again")
     else:
         hint = "this is generated content, written by the templates: change the template, then build again"
     return error("pull-edits.generated", f"{deliverable}: {place}: {change}", where_doc, hint=hint)

@@ -330,3 +330,17 @@ def test_an_edit_made_through_libreoffice_is_pulled(project: Path, tmp_path: Pat
     key_line = next(i for i, line in enumerate(before.splitlines(), start=1)
                     if "summary:" in line and "additiv tillverkning i metall" in before.splitlines()[i])
     assert set(changed_lines(before, after)) <= set(field_lines(before, key_line))
+
+
+def test_headings_pushed_down_by_the_template_go_back_up():
+    from reportgen.formats.markdown.reader import parse
+    from reportgen.review.pull_edits import markdown_value
+
+    old = "Inledning som inte ändras.\n\n## Del ett\n\nGammal text.\n"
+    built = parse("Inledning som inte ändras.\n\n### Del ett\n\nGammal text.\n")[0].blocks  # |rubriknivå(1)
+    edited = parse("Inledning som inte ändras.\n\n### Del ett\n\nNy text.\n\n### Del två\n\nMer.\n")[0].blocks
+    assert markdown_value(edited, old, built, 2) == \
+        "Inledning som inte ändras.\n\n## Del ett\n\nNy text.\n\n## Del två\n\nMer.\n"
+    # A text without headings before: the section's level says how far they were pushed.
+    assert markdown_value(parse("Text.\n\n## Ny del\n")[0].blocks, "Text.", parse("Text.")[0].blocks, 1) == \
+        "Text.\n\n# Ny del"
