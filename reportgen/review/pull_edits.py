@@ -533,7 +533,11 @@ def _refusal(deliverable: str, old: _Item | None, new: _Item | None, inputs: Inp
     else:
         change = f"'{new.text}' was added"  # type: ignore[union-attr]
     sources = figure_sources(item, inputs, column)
-    if old is None and item.kind in ("paragraph", "list item"):
+    inline = _inline_place(old.text, inputs) if old is not None and item.kind in ("paragraph", "list item") else None
+    if inline is not None:
+        hint = (f"this text comes from {inline[0]} ({inline[1]}), which the template prints inside a sentence or "
+                "list item, where it is not marked: edit it in programme.yaml")
+    elif old is None and item.kind in ("paragraph", "list item"):
         hint = ("text added outside the texts from programme.yaml cannot be pulled: write it inside one of "
                 "them (in Word, a content control titled 'Text från indata: ...'), or into programme.yaml")
     elif sources:
@@ -545,6 +549,32 @@ def _refusal(deliverable: str, old: _Item | None, new: _Item | None, inputs: Inp
     else:
         hint = "this is generated content, written by the templates: change the template, then build again"
     return error("pull-edits.generated", f"{deliverable}: {place}: {change}", where_doc, hint=hint)
+
+
+def _inline_place(text: str, inputs: Inputs) -> tuple[str, Location] | None:
+    """The place of a text of programme.yaml that ``text`` (a paragraph or list item) ends with."""
+    from reportgen.inputs.yaml_edit import format_path
+
+    def strings(node, path):
+        if isinstance(node, str):
+            yield path, node
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                yield from strings(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from strings(v, (*path, i))
+
+    for path, value in strings(inputs.programme_doc.data, ()):
+        if len(value) < 20:
+            continue
+        doc = parse(value)[0]
+        if len(doc.blocks) != 1 or not isinstance(doc.blocks[0], Paragraph):
+            continue
+        plain = _flat(plain_text(doc.blocks[0].inlines))
+        if plain and text.endswith(plain):
+            return format_path(path), inputs.programme_doc.where(path)
+    return None
 
 
 # Where the figures of each table come from, by a word of its caption.

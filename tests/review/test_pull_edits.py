@@ -344,3 +344,15 @@ def test_headings_pushed_down_by_the_template_go_back_up():
     # A text without headings before: the section's level says how far they were pushed.
     assert markdown_value(parse("Text.\n\n## Ny del\n")[0].blocks, "Text.", parse("Text.")[0].blocks, 1) == \
         "Text.\n\n# Ny del"
+
+
+def test_an_edit_of_a_text_printed_inside_a_list_names_its_place(project: Path):
+    """The evaluation's findings are list items, not marked: an edit is refused, naming the field."""
+    edited = project / "granskad.docx"
+    old = "egen utvecklingsfunktion"
+    rewrite_document(project / "outputs" / f"{FINAL}.docx", edited,
+                     lambda xml: xml.replace(old, "egen konstruktionsfunktion", 1))
+    result = run_cli("pull-edits", str(edited))
+    assert result.exit_code == 1
+    assert "section 'Utvärderingens iakttagelser', list item" in result.stderr
+    assert re.search(r"comes from evaluation\.findings\[2\] \(inputs/programme\.yaml:\d+:\d+\)", result.stderr)
