@@ -27,8 +27,9 @@ from typing import Any
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import COUNTIES, Agency, Deliverable, Project
 from reportgen.inputs.sources.excel import RowPlaces
+from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.quantity import Amount, Count, rounded, share_of, total_of
-from reportgen.report.render import Markdown
+from reportgen.report.render import Markdown, Sourced
 from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
     Ledger,
@@ -762,9 +763,10 @@ def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
     """The narrative sections; a missing one is empty here and a gap of the deliverable
     (reportgen.rules.decision.check_deliverable): the document never tells its author what to do."""
     given = inputs.programme.texts.get(d.id, {})
-    out = {section: Markdown(given.get(section) or "") for section in SECTIONS[d.kind]}
+    out = {section: Sourced(text, format_path(("texts", d.id, section))) if (text := given.get(section))
+           else Markdown("") for section in SECTIONS[d.kind]}
     for section, text in given.items():
-        out.setdefault(section, Markdown(text))
+        out.setdefault(section, Sourced(text, format_path(("texts", d.id, section))))
     return out
 
 
@@ -772,7 +774,8 @@ def _call(c, index: int, areas: dict[str, str], places: _Places) -> CallInfo:
     return CallInfo(c.id, c.title, c.opens, c.closes,
                     Amount(c.budget, f"call.{c.id}.budget", "the call's budget",
                            (places.programme("calls", index, "budget"),)),
-                    [areas.get(a, a) for a in c.focus_areas], Markdown(c.eligible) if c.eligible else None)
+                    [areas.get(a, a) for a in c.focus_areas],
+                    Sourced(c.eligible, f"calls[{index}].eligible") if c.eligible else None)
 
 
 def _plan(inputs: Inputs, places: _Places) -> Plan:
@@ -860,6 +863,7 @@ def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
 def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> ProjectRow:
     p: Project = f.project
     pid = p.id
+    place = f"projects[{places.project_index(pid)}]"  # where pull-edits writes an edit of its texts back
     granted = places.project_amount("grants", pid, f.granted, f"granted.project.{pid}")
     disbursed = places.project_amount("disbursements", pid, f.disbursed, f"disbursed.project.{pid}")
     cofinancing = places.project_amount("cofinancing", pid, f.cofinancing_total, f"cofinancing.project.{pid}")
@@ -867,11 +871,11 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> P
                           lambda: granted.sources() + cofinancing.sources())
     return ProjectRow(
         id=pid, title=p.title, owner=p.owner.name, owner_kind=p.owner.kind,
-        anchoring=Markdown(p.owner.anchoring) if p.owner.anchoring else None,
+        anchoring=Sourced(p.owner.anchoring, f"{place}.owner.anchoring") if p.owner.anchoring else None,
         counties=[COUNTIES[c.code] for c in p.counties],
         focus_areas=[areas.get(a.code, a.code) for a in p.focus_areas],
         start=p.start, end=p.end, status=STATUS_NAMES[p.status], status_word=STATUS_WORDS[p.status],
-        summary=Markdown(p.summary) if p.summary else None, continues=p.continues,
+        summary=Sourced(p.summary, f"{place}.summary") if p.summary else None, continues=p.continues,
         granted=granted, disbursed=disbursed,
         remaining=Amount(f.remaining, f"remaining.project.{pid}", "granted − disbursed",
                          lambda: granted.sources() + disbursed.sources()),
@@ -1021,8 +1025,10 @@ def _evaluation(inputs: Inputs) -> EvaluationInfo | None:
     if e is None:
         return None
     return EvaluationInfo(e.evaluator, e.external, DateSpan(e.period.start, e.period.end) if e.period else None,
-                          Markdown(e.method), [Markdown(x) for x in e.findings], Markdown(e.effects),
-                          [Markdown(x) for x in e.recommendations])
+                          Sourced(e.method, "evaluation.method"),
+                          [Sourced(x, f"evaluation.findings[{i}]") for i, x in enumerate(e.findings)],
+                          Sourced(e.effects, "evaluation.effects"),
+                          [Sourced(x, f"evaluation.recommendations[{i}]") for i, x in enumerate(e.recommendations)])
 
 
 def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
