@@ -84,6 +84,9 @@ _SERIAL_RANGE = (20000, 80000)
 
 @dataclass
 class Inputs:
+    """The three input files read into the typed model, with the parsed YAML kept for places
+    (``where_decision``, ``where_programme``, ``where_project``)."""
+
     folder: Path
     decision: Decision
     programme: Programme
@@ -214,12 +217,17 @@ def _message(err: dict) -> str:
     return msg
 
 
+# The finding code of a validation error, by its pydantic error type (the model's parsers raise
+# PydanticCustomError with these types); any other type is a value of the wrong kind.
+CODE_OF_ERROR_TYPE = {
+    "money": "money", "money_negative": "money-negative", "date": "date", "date_impossible": "date-impossible",
+    "choice": "unknown-value", "county": "unknown-county", "missing": "missing-field",
+    "text_too_long": "text-too-long", "": "type",
+}
+
+
 def _code(kind: str) -> str:
-    return {
-        "money": "money", "money_negative": "money-negative", "date": "date", "date_impossible": "date-impossible",
-        "choice": "unknown-value", "county": "unknown-county", "missing": "missing-field",
-        "text_too_long": "text-too-long",
-    }.get(kind, "type")
+    return CODE_OF_ERROR_TYPE.get(kind, "type")
 
 
 def _field_names(model: type, path: tuple) -> list[str]:

@@ -74,6 +74,9 @@ def draw_chart(spec: ChartSpec, deliverable_id: str):
 
 @dataclass
 class BuildResult:
+    """What a build did: its findings (``ok`` when none is an error), the files it wrote, and
+    whether it found the outputs up to date and wrote nothing."""
+
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
