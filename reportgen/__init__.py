@@ -31,14 +31,12 @@ if _TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from reportgen.output.build import BuildResult
     from reportgen.review.diff import DeliverableDiff, DiffResult, DiffUsageError
 
-__all__ = [
-    # the stages
+__all__ = [  # noqa: RUF022 - the stages first, then what they return
     "load",
     "validate",
     "build",
     "diff",
     "check_docx",
-    # what they return
     "Inputs",
     "Finding",
     "Location",

@@ -12,7 +12,14 @@ from pathlib import Path
 from conftest import ROOT, run_cli
 
 import reportgen
-from reportgen.findings import CATALOGUE, FAMILIES, error, family_of, findings_reference, render
+from reportgen.findings import (
+    CATALOGUE,
+    FAMILIES,
+    error,
+    family_of,
+    findings_reference,
+    render,
+)
 from reportgen.inputs.load import CODE_OF_ERROR_TYPE
 
 PACKAGE = Path(reportgen.__file__).resolve().parent

@@ -1,7 +1,7 @@
 """The fast Markdown path gives exactly what markdown-it gives.
 
 ``parse`` builds the tree itself for the shapes the templates produce in bulk and hands the rest
-to markdown-it; ``_parse_markdown_it`` runs the whole document through markdown-it, as parse
+to markdown-it; ``parse_with_markdown_it`` runs the whole document through markdown-it, as parse
 always did. The two must agree on every document: tree, findings, and the findings' lines.
 """
 
@@ -30,13 +30,9 @@ from reportgen.document.tree import (
     normalize,
     normalize_blocks,
 )
-from reportgen.formats.markdown import reader as md
-from reportgen.formats.markdown.reader import (
-    _parse_markdown_it,
-    escape,
-    escape_attribute,
-    parse,
-)
+from reportgen.formats.markdown import fast_reader
+from reportgen.formats.markdown.general_reader import MARKDOWN, parse_with_markdown_it
+from reportgen.formats.markdown.reader import escape, escape_attribute, parse
 from reportgen.report.context import deliverable_ids
 from reportgen.report.resources import default_template_dir
 from reportgen.rules.ledger import Ledger
@@ -45,9 +41,24 @@ from reportgen.rules.validate import validate_inputs
 GOLDEN = ROOT / "tests" / "golden"
 
 
+@pytest.fixture(autouse=True)
+def fast_paths_on(monkeypatch):
+    # parse takes the fast reader only while the fast paths are on (the default).
+    monkeypatch.delenv("REPORTGEN_FAST_PATHS", raising=False)
+
+
+def test_the_switch_sends_every_document_to_markdown_it(markdown_it_calls, monkeypatch):
+    text = "# Rubrik\n\nEtt stycke.\n\n- a\n- b\n"
+    fast = parse(text)
+    assert markdown_it_calls == []  # all of it taken by the fast reader
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")
+    assert parse(text) == fast
+    assert markdown_it_calls == [text.count("\n") + 1]  # the whole document, at once
+
+
 def assert_same(text: str) -> tuple[Document, list]:
     fast = parse(text, "t.md")
-    reference = _parse_markdown_it(text, "t.md")
+    reference = parse_with_markdown_it(text, "t.md")
     assert fast[0] == reference[0]
     assert fast[1] == reference[1]  # codes, messages, places (lines included), in order
     # and the fast tree is canonical, as normalize would make it
@@ -59,13 +70,13 @@ def assert_same(text: str) -> tuple[Document, list]:
 def markdown_it_calls(monkeypatch):
     """The line counts of the texts parse hands to markdown-it."""
     calls: list[int] = []
-    real = md._MD.parse
+    real = MARKDOWN.parse
 
     def counting(src, env=None):
         calls.append(src.count("\n") + 1)
         return real(src, env)
 
-    monkeypatch.setattr(md._MD, "parse", counting)
+    monkeypatch.setattr(MARKDOWN, "parse", counting)
     return calls
 
 
@@ -355,8 +366,8 @@ def test_escaped_values_stay_plain_text():
 
 def test_a_failing_fast_path_would_be_caught(monkeypatch):
     # The comparison is not vacuous: a fast path that lost escapes would be told apart.
-    monkeypatch.setattr(md, "_INLINE_SPECIAL", re.compile(r"[\n`*_\[<&]"))
-    monkeypatch.setattr(md, "_NOT_PLAIN", re.compile(r"[\n`*_\[<&]"))
+    monkeypatch.setattr(fast_reader, "_INLINE_SPECIAL", re.compile(r"[\n`*_\[<&]"))
+    monkeypatch.setattr(fast_reader, "NOT_PLAIN", re.compile(r"[\n`*_\[<&]"))
     with pytest.raises(AssertionError):
         assert_same("# a\\-b\n\n- a\\-b\n")
 
@@ -383,7 +394,7 @@ def test_the_quick_cleaning_test_misses_nothing():
 
 def test_plain_content_is_what_markdown_it_leaves_alone():
     # Every character outside the special set, alone in a cell, is one Text of itself.
-    sample = "".join(chr(c) for c in range(0x20, 0x3000) if not md._NOT_PLAIN.match(chr(c)))
+    sample = "".join(chr(c) for c in range(0x20, 0x3000) if not fast_reader.NOT_PLAIN.match(chr(c)))
     sample = sample.replace("|", "")
     assert len(sample) > 10000
     chunks = [sample[i:i + 200] for i in range(0, len(sample), 200)]
