@@ -2,7 +2,7 @@
 """Regenerate the generated documentation: docs/inputs-reference.md, docs/findings.md and the context section of
 docs/templates.md (between ``<!-- context:begin ... -->`` and ``<!-- context:end -->``).
 
-Run it after changing reportgen/model.py, reportgen/inputs.py or what the deliverables' contexts
+Run it after changing reportgen/inputs/model.py, reportgen/inputs/load.py, reportgen/findings.py or what the deliverables' contexts
 hold; the test suite fails while the committed files differ from freshly generated text.
 
 Usage::

@@ -54,8 +54,8 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def check(inputs: Inputs, ledger: Ledger | None = None) -> list[Finding]:
-    """Every rule of the decision (deliverable completeness excluded: see check_deliverable)."""
+def apply_rules(inputs: Inputs, ledger: Ledger | None = None) -> list[Finding]:
+    """Every rule of the decision (deliverable completeness excluded: see deliverable_completeness)."""
     ledger = ledger or Ledger(inputs)
     out: list[Finding] = []
     for fn in RULES:
@@ -325,7 +325,7 @@ def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
 
 # --- deliverables ------------------------------------------------------------------------------
 
-def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Finding]:
+def deliverable_completeness(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Finding]:
     """What a deliverable needs from the inputs before it can be built (errors)."""
     d = next(x for x in inputs.decision.deliverables if x.id == deliverable_id)
     out: list[Finding] = []
@@ -369,7 +369,7 @@ def deliverable_readiness(inputs: Inputs, ledger: Ledger, today: dt.date | None 
     for d in inputs.decision.deliverables:
         if today is not None and d.accounting_years and dt.date(max(d.accounting_years), 12, 31) >= today:
             continue
-        for f in check_deliverable(inputs, ledger, d.id):
+        for f in deliverable_completeness(inputs, ledger, d.id):
             out.append(warning(f.code, f"not ready to build: {f.message}" if f.is_error else f.message,
                                f.where, f.hint, f.related))
     return out
