@@ -34,6 +34,7 @@ from reportgen.inputs.load import load_inputs
 from reportgen.inputs.model import Disbursement, _parse_money, parse_money
 from reportgen.inputs.sources import yaml as yaml_source
 from reportgen.inputs.sources.yaml import load_yaml
+from reportgen.inputs.sources.yaml_stream import Streamer
 
 PROGRAMME = "inputs/programme.yaml"
 DECISION = "inputs/decision.yaml"
@@ -705,10 +706,11 @@ def assert_streamed_as_composed(texts: list[str], tmp_path: Path, monkeypatch) -
     graph (the streamer forced to fall back); the streamed results, for further checks."""
     path = tmp_path / "t.yaml"
     streamed = []
+    monkeypatch.delenv("REPORTGEN_FAST_PATHS", raising=False)
     for text in texts:
         path.write_text(text, encoding="utf-8")
         streamed.append(_loaded(path))
-    monkeypatch.setattr(yaml_source._Streamer, "run", lambda self: (_ for _ in ()).throw(yaml_source._Fallback()))
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")  # the general builder, from the composed graph
     for text, expected in zip(texts, streamed):
         path.write_text(text, encoding="utf-8")
         assert _loaded(path) == expected, text[:300]
@@ -722,14 +724,11 @@ def test_yaml_built_from_events_is_what_the_composed_graph_gives(name, tmp_path,
     path.write_text(text, encoding="utf-8")
     if name in _FROM_THE_GRAPH:
         with pytest.raises(Exception) as raised:  # any exception but a YAMLError
-            yaml_source._Streamer("t.yaml", text, aliases=True).run()
+            Streamer("t.yaml", text, aliases=True).run()
         assert not isinstance(raised.value, yaml.YAMLError)
+    monkeypatch.delenv("REPORTGEN_FAST_PATHS", raising=False)
     streamed = _loaded(path)
-
-    def no_streaming(self):
-        raise yaml_source._Fallback
-
-    monkeypatch.setattr(yaml_source._Streamer, "run", no_streaming)
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")  # the general builder, from the composed graph
     assert streamed == _loaded(path)
 
 
@@ -780,3 +779,21 @@ def test_an_explicit_tag_on_text_that_does_not_fit_it_is_a_finding_not_a_crash(t
         ("yaml-number", "t.yaml:1:4", "expected a whole number, found 'x'"),
         ("yaml-bool", "t.yaml:2:4", "expected true or false, found 'maybe'"),
     ]
+
+
+def test_the_switch_turns_the_streamed_builder_off(tmp_path, monkeypatch):
+    runs = []
+    real = Streamer.run
+
+    def counted(self):
+        runs.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Streamer, "run", counted)
+    path = tmp_path / "t.yaml"
+    path.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    monkeypatch.delenv("REPORTGEN_FAST_PATHS", raising=False)
+    on = _loaded(path)
+    assert runs == [1]
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")
+    assert _loaded(path) == on and runs == [1]

@@ -12,99 +12,26 @@ Nothing here knows about the domain. The loader is strict where PyYAML is lenien
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import stat
-import sys
-from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from reportgen.document.switches import fast_paths_enabled
 from reportgen.findings import Finding, Location, error
-
-try:  # the C parser is much faster; resolution stays in Python either way
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+from reportgen.inputs.sources.yaml_graph import (
+    BaseLoader,
+    build_from_graph,
+    compose,
+    gc_paused,
+    loc,
+)
+from reportgen.inputs.sources.yaml_stream import Streamer
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-# Alias expansion may add at most this many values beyond four times the document's own nodes:
-# ordinary reuse of an anchor stays far below, a "billion laughs" document far above.
-ALIAS_ALLOWANCE = 200_000
-
-Path_ = tuple  # a path into the document: keys and list indexes
-
-_TAG = "tag:yaml.org,2002:"
-
-
-class _CoreSchemaLoader(_BaseLoader):
-    """YAML 1.2 core schema resolution instead of PyYAML's YAML 1.1 rules."""
-
-
-_CoreSchemaLoader.yaml_implicit_resolvers = {}
-for _tag, _regex, _first in [
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+0123456789."),
-    ),
-]:
-    _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
-
-_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
-_NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
-_TIMESTAMP, _BINARY = _TAG + "timestamp", _TAG + "binary"
-_IMPLICIT = {first: tuple(pairs) for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()}
-
-
-def _resolve(self: Any, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-    # BaseResolver.resolve, without the path resolvers (none are registered) and without the
-    # list concatenation it does per scalar: the C composer calls this once for every node.
-    if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, regex in _IMPLICIT.get(value[:1], ()):
-                if regex.match(value):
-                    return tag
-        return _STR
-    return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-def _no_path_resolvers(self: Any, *args: Any) -> None:
-    return None
-
-
-_CoreSchemaLoader.resolve = _resolve
-_CoreSchemaLoader.descend_resolver = _no_path_resolvers
-_CoreSchemaLoader.ascend_resolver = _no_path_resolvers
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector from running while a node graph is composed.
-
-    The graph of 10 000 projects is ~10^6 objects; every few thousand allocations the collector
-    would walk all of them again, which doubles the time of composing. None of them is garbage.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def compose(text: str) -> yaml.Node | None:
-    with _gc_paused():
-        return yaml.compose(text, Loader=_CoreSchemaLoader)
-
 
 _RELEASED = object()
 
@@ -179,14 +106,14 @@ class YamlDocument:
     def where(self, path: tuple) -> Location:
         """The place of the value at ``path``, or of its nearest existing ancestor."""
         node, _ = self._walk(tuple(path))
-        return _loc(self.file, node.start_mark) if node is not None else Location(self.file)
+        return loc(self.file, node.start_mark) if node is not None else Location(self.file)
 
     def where_key(self, path: tuple) -> Location:
         """The place of the key at the end of ``path`` (where a key is unknown, say)."""
         path = tuple(path)
         _, key_node = self._walk(path)
         if key_node is not None and path and isinstance(path[-1], str):
-            return _loc(self.file, key_node.start_mark)
+            return loc(self.file, key_node.start_mark)
         return self.where(path)
 
 
@@ -195,393 +122,9 @@ class YamlDocument:
 _CONTROL_ESCAPE = re.compile(r"\\[0abvfexuUN]")
 
 
-def _loc(file: str, mark: Any) -> Location:
-    return Location(file, mark.line + 1, mark.column + 1)
-
-
-class _Builder:
-    def __init__(self, file: str, root: yaml.Node | None, aliases: bool, streamer: _Streamer | None = None):
-        self.file = file
-        self.root = root
-        self.streamer = streamer
-        self.findings: list[Finding] = []
-        self.count = 0
-        self.too_big = False
-        # Without aliases nothing expands: no limit. With them the limit is ALIAS_ALLOWANCE plus four
-        # times the distinct nodes, and counting those takes a walk of its own (a third of the
-        # build's time). The distinct values met so far give a limit that is never above the real
-        # one; the real one is counted only when that lower one is passed.
-        self.seen: set[int] | None = set() if aliases and streamer is None else None
-        self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
-
-    def build(self, node: yaml.Node) -> Any:
-        self.count += 1
-        if self.seen is not None:
-            self.seen.add(id(node))
-        if self.count > self.limit and self._over_limit(node):
-            return None
-        kind = node.__class__
-        if kind is yaml.ScalarNode:
-            return node.value if node.tag == _STR else self._scalar(node.tag, node.value, node.start_mark)
-        if kind is yaml.MappingNode:
-            return self._mapping(node)
-        if node.tag != _SEQ:
-            self._bad_tag(node.tag, node.start_mark)
-        build = self.build
-        return [build(child) for child in node.value]
-
-    def _over_limit(self, node: yaml.Node | None) -> bool:
-        if self.streamer is not None:
-            # The nodes parsed so far are the lower limit here; the exact one needs the whole graph.
-            self.limit = ALIAS_ALLOWANCE + 4 * self.streamer.nodes
-            if self.count <= self.limit:
-                return False
-            raise _Fallback
-        if self.seen is not None:
-            self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
-            if self.count <= self.limit:
-                return False
-            self.seen = None
-            self.limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(self.root)
-            if self.count <= self.limit:
-                return False
-        if not self.too_big:
-            self.too_big = True
-            self.findings.append(error(
-                "yaml-too-large",
-                f"the document expands to more than {self.limit} values through its aliases",
-                _loc(self.file, node.start_mark),
-                hint="check for anchors and aliases (&name / *name) that refer to each other",
-            ))
-        return True
-
-    def _mapping(self, node: yaml.MappingNode) -> dict:
-        if node.tag != _MAP:
-            self._bad_tag(node.tag, node.start_mark)
-        out: dict = {}
-        build = self.build
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                self.findings.append(error(
-                    "yaml-merge-key", "merge keys (<<) are not supported",
-                    _loc(self.file, key_node.start_mark), hint="write the keys out in full"))
-                continue
-            if key_node.__class__ is not yaml.ScalarNode:
-                self.findings.append(error(
-                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
-                    _loc(self.file, key_node.start_mark)))
-                continue
-            key = key_node.value  # keys are always text: `2019:` stays "2019"
-            if key in out:
-                first = _first_key(node, key)
-                self.findings.append(error(
-                    "yaml-duplicate-key",
-                    f"duplicate key '{key}'" + (f" (first defined at line {first.start_mark.line + 1})" if first else ""),
-                    _loc(self.file, key_node.start_mark),
-                    hint="a key may appear only once in a mapping; remove or rename one of them",
-                ))
-                continue
-            out[key] = build(value_node)
-        return out
-
-    def _scalar(self, tag: str, text: str, mark: Any) -> Any:
-        if tag == _STR:
-            return text
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            if text.lower() in ("true", "false"):
-                return text.lower() == "true"
-            # Only an explicit !!bool gets here with other text (the resolver never tags it so).
-            self.findings.append(error("yaml-bool", f"expected true or false, found '{text}'", _loc(self.file, mark)))
-            return None
-        if tag == _INT:
-            t = text.lstrip("+")
-            try:
-                if t.startswith(("0o", "0x")):
-                    return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
-                return int(t)
-            except ValueError:  # an explicit !!int on text that is not a whole number
-                self.findings.append(error("yaml-number", f"expected a whole number, found '{text}'",
-                                           _loc(self.file, mark)))
-                return None
-        if tag == _FLOAT:
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                value = None
-            if value is None or not value.is_finite():
-                self.findings.append(error(
-                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, mark)))
-                return None
-            return value
-        if tag == _TIMESTAMP or tag == _BINARY:
-            # An explicit !!timestamp: hand the text on, the model parses dates itself.
-            return text
-        self._bad_tag(tag, mark)
-        return None
-
-    def _bad_tag(self, tag: str, mark: Any) -> None:
-        self.findings.append(error(
-            "yaml-tag",
-            f"unsupported YAML tag '{tag}'",
-            _loc(self.file, mark),
-            hint="reportgen reads plain YAML only: remove the tag (the part starting with '!')",
-        ))
-
-
-def _first_key(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    """The key node that a duplicate ``key`` of ``node`` repeats: the first one the builder took."""
-    for key_node, _ in node.value:
-        if key_node.tag != _MERGE and key_node.__class__ is yaml.ScalarNode and key_node.value == key:
-            return key_node
-    return None
-
-
-_AliasEvent, _ScalarEvent, _StreamEndEvent = yaml.AliasEvent, yaml.ScalarEvent, yaml.StreamEndEvent
-_SequenceStartEvent, _SequenceEndEvent, _MappingEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent, yaml.MappingEndEvent
-_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-
-
-class _Fallback(Exception):
-    """The streaming build met what only the composed node graph decides exactly."""
-
-
-# Deeper documents are built from the node graph: there the depth at which Python's recursion
-# limit is reached is the one it always was.
-MAX_STREAMED_DEPTH = 100
-
-
-class _Streamer:
-    """Builds the values straight from the parser's events, without composing the node graph first.
-
-    The values and findings are those of _Builder on the composed graph (the events come in the
-    order the composer reads them, and the composer's errors are raised at the same events), but
-    the graph, four times the size of the values, is never held: only anchored nodes are composed,
-    as aliases may refer to them. Where the result would depend on the whole graph (an alias
-    expansion past the lower limit) or on the depth of recursion, it raises _Fallback.
-    """
-
-    def __init__(self, file: str, text: str, aliases: bool):
-        self.loader = _CoreSchemaLoader(text)
-        self.next = self.loader.get_event
-        self.builder = _Builder(file, None, aliases, streamer=self)
-        self.anchors: dict[str, yaml.Node] = {}
-        self.nodes = 0  # node events so far: each is a node of the graph composing would make
-        self.depth = 0
-
-    def run(self) -> tuple[Any, Any, list[Finding]]:
-        """As _build_from_graph: the values, the place of the root (None when not usable), the findings."""
-        try:
-            next_event = self.next
-            next_event()  # StreamStartEvent
-            if next_event().__class__ is _StreamEndEvent:
-                return None, None, [error("file-empty", "the file is empty; expected a YAML mapping",
-                                          Location(self.builder.file))]
-            root = next_event()
-            data = self.value(root)
-            next_event()  # DocumentEndEvent
-            after = next_event()
-            if after.__class__ is not _StreamEndEvent:
-                raise yaml.composer.ComposerError("expected a single document in the stream", root.start_mark,
-                                                  "but found another document", after.start_mark)
-            return data, root.start_mark, self.builder.findings
-        finally:
-            self.loader.dispose()
-
-    def value(self, event: Any) -> Any:
-        kind = event.__class__
-        if kind is _AliasEvent or event.anchor is not None:
-            return self.builder.build(self.compose(event))
-        self.nodes += 1
-        builder = self.builder
-        builder.count += 1
-        if builder.count > builder.limit:
-            builder._over_limit(None)
-        if kind is _ScalarEvent:
-            tag, text = event.tag, event.value
-            if tag is None or tag == "!":
-                if not event.implicit[0]:
-                    return text
-                # _resolve, inline: most plain texts start with a character no resolver claims.
-                for resolved, regex in _IMPLICIT.get(text[:1], ()):
-                    if regex.match(text):
-                        tag = resolved
-                        break
-                else:
-                    return text
-            return text if tag == _STR else builder._scalar(tag, text, event.start_mark)
-        if kind is _SequenceStartEvent:
-            return self.sequence(event)
-        return self.mapping(event)
-
-    # Most values are plain scalars that no resolver claims (text) or that are whole numbers of
-    # ASCII digits: sequence() and mapping() take those in their loop instead of calling value()
-    # for each, and count them (each is a node and a value) in local variables, added to the
-    # totals before any call that may look at them. Checking the limit for them is not needed: a
-    # value of its own adds one value and one node, so it never takes the count past a limit that
-    # the values built so far have kept to.
-
-    def sequence(self, event: Any) -> list:
-        tag = event.tag
-        if tag is not None and tag != "!" and tag != _SEQ:
-            self.builder._bad_tag(tag, event.start_mark)
-        self._descend()
-        next_event, value, builder = self.next, self.value, self.builder
-        out = []
-        texts = 0  # plain values taken in the loop and not yet counted
-        item = next_event()
-        while item.__class__ is not _SequenceEndEvent:
-            if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
-                text = item.value
-                if not item.implicit[0] or text[:1] not in _IMPLICIT:
-                    out.append(text)
-                    texts += 1
-                    item = next_event()
-                    continue
-                if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, and read as _scalar reads it
-                    out.append(int(text))
-                    texts += 1
-                    item = next_event()
-                    continue
-            if texts:
-                self.nodes += texts
-                builder.count += texts
-                texts = 0
-            out.append(value(item))
-            item = next_event()
-        self.nodes += texts
-        builder.count += texts
-        self.depth -= 1
-        return out
-
-    def mapping(self, event: Any) -> dict:
-        tag = event.tag
-        if tag is not None and tag != "!" and tag != _MAP:
-            self.builder._bad_tag(tag, event.start_mark)
-        self._descend()
-        next_event, value, builder = self.next, self.value, self.builder
-        out: dict = {}
-        firsts: dict[str, Any] = {}  # the place of each key, for a duplicate's message
-        keys = texts = 0  # plain keys and values taken in the loop and not yet counted
-        key_event = next_event()
-        while key_event.__class__ is not _MappingEndEvent:
-            if key_event.__class__ is _ScalarEvent and key_event.anchor is None and key_event.tag is None:
-                key = key_event.value
-                keys += 1
-                if key not in out:
-                    firsts[key] = key_event.start_mark
-                    item = next_event()
-                    if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
-                        text = item.value
-                        if not item.implicit[0] or text[:1] not in _IMPLICIT:
-                            out[key] = text
-                            texts += 1
-                            key_event = next_event()
-                            continue
-                        if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, read as _scalar reads it
-                            out[key] = int(text)
-                            texts += 1
-                            key_event = next_event()
-                            continue
-                    self.nodes += keys + texts
-                    builder.count += texts
-                    keys = texts = 0
-                    out[key] = value(item)
-                    key_event = next_event()
-                    continue
-                key_tag, key_mark, plain = None, key_event.start_mark, True
-            elif key_event.__class__ is _ScalarEvent and key_event.anchor is None:
-                keys += 1
-                key, key_tag, key_mark, plain = key_event.value, key_event.tag, key_event.start_mark, True
-            else:
-                node = self.compose(key_event)
-                key, key_tag, key_mark = node.value, node.tag, node.start_mark
-                plain = node.__class__ is _ScalarNode
-            self.nodes += keys + texts
-            builder.count += texts
-            keys = texts = 0
-            if key_tag == _MERGE:  # only an explicit tag makes a merge key: none is resolved to it
-                builder.findings.append(error(
-                    "yaml-merge-key", "merge keys (<<) are not supported",
-                    _loc(builder.file, key_mark), hint="write the keys out in full"))
-                self.compose(next_event())
-            elif not plain:
-                builder.findings.append(error(
-                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
-                    _loc(builder.file, key_mark)))
-                self.compose(next_event())
-            elif key in out:
-                builder.findings.append(error(
-                    "yaml-duplicate-key", f"duplicate key '{key}' (first defined at line {firsts[key].line + 1})",
-                    _loc(builder.file, key_mark),
-                    hint="a key may appear only once in a mapping; remove or rename one of them",
-                ))
-                self.compose(next_event())
-            else:
-                firsts[key] = key_mark
-                out[key] = value(next_event())
-            key_event = next_event()
-        self.nodes += keys + texts
-        builder.count += texts
-        self.depth -= 1
-        return out
-
-    def compose(self, event: Any) -> yaml.Node:
-        """The node that starts with ``event``, as the composer makes it (CParser._compose_node)."""
-        kind = event.__class__
-        if kind is _AliasEvent:
-            node = self.anchors.get(event.anchor)
-            if node is None:
-                raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
-            return node
-        anchor = event.anchor
-        if anchor is not None and anchor in self.anchors:
-            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence", self.anchors[anchor].start_mark,
-                                              "second occurrence", event.start_mark)
-        self.nodes += 1
-        tag = event.tag
-        if kind is _ScalarEvent:
-            if tag is None or tag == "!":
-                tag = _resolve(None, _ScalarNode, event.value, event.implicit)
-            node = _ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            return node
-        self._descend()
-        next_event = self.next
-        if kind is _SequenceStartEvent:
-            node = _SequenceNode(_SEQ if tag is None or tag == "!" else tag, [], event.start_mark, None,
-                                     event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            item = next_event()
-            while item.__class__ is not _SequenceEndEvent:
-                node.value.append(self.compose(item))
-                item = next_event()
-        else:
-            node = _MappingNode(_MAP if tag is None or tag == "!" else tag, [], event.start_mark, None,
-                                    event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            item = next_event()
-            while item.__class__ is not _MappingEndEvent:
-                key = self.compose(item)
-                node.value.append((key, self.compose(next_event())))
-                item = next_event()
-        node.end_mark = item.end_mark
-        self.depth -= 1
-        return node
-
-    def _descend(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_STREAMED_DEPTH:
-            raise _Fallback
-
-
 def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = _loc(file, mark) if mark is not None else Location(file)
+    where = loc(file, mark) if mark is not None else Location(file)
     if isinstance(exc, yaml.reader.ReaderError):
         char = exc.character
         code = ord(char) if isinstance(char, str) else char
@@ -603,7 +146,7 @@ def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> 
             (f" (first at line {first.line + 1})" if first is not None else "")
         hint = "give each anchor (&name) its own name"
     elif "quoted scalar" in (context or "") and "end of stream" in problem and exc.context_mark is not None:
-        where = _loc(file, exc.context_mark)  # the opening quote, not the end of the file
+        where = loc(file, exc.context_mark)  # the opening quote, not the end of the file
         message = "YAML syntax error: a quoted text starts here and is never closed"
         hint = "add the closing quote"
     elif "expected a single document" in (context or ""):
@@ -656,7 +199,7 @@ def _file_kind(mode: int) -> str:
 
 def _reader_error_location(file: str, text: str, exc: yaml.reader.ReaderError) -> Location:
     pos = exc.position
-    if _BaseLoader is not yaml.SafeLoader:
+    if BaseLoader is not yaml.SafeLoader:
         # libyaml counts bytes of the UTF-8 encoding, not characters: 'å' before the character is two.
         pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
     line = text.count("\n", 0, pos) + 1
@@ -709,19 +252,22 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
     # Without an anchor there is no alias to expand.
     aliases = _ANCHOR.search(text) is not None
     try:
-        try:
-            data, root_mark, findings = _Streamer(file, text, aliases).run()
-            streamed = True
-        except yaml.YAMLError:
-            raise  # raised at the same event as the composer raises it
-        except Exception:  # noqa: BLE001 - _Fallback, RecursionError, or a value the builder cannot take
-            # (!!int x): from the graph, the composer's errors further on come first, as they always did.
-            streamed = False
+        # The streamed builder (a fast path, its own module) gives the graph's values without the graph.
+        streamed = False
+        if fast_paths_enabled():
+            try:
+                data, root_mark, findings = Streamer(file, text, aliases).run()
+                streamed = True
+            except yaml.YAMLError:
+                raise  # raised at the same event as the composer raises it
+            except Exception:  # noqa: BLE001 - StreamFallback, RecursionError, or a value the builder cannot take
+                # (!!int x): from the graph, the composer's errors further on come first, as they always did.
+                streamed = False
         if not streamed:
             # The graph is made and dropped with the collector paused: let in while the graph
             # lives, it would walk all of it once more for nothing.
-            with _gc_paused():
-                data, root_mark, findings = _build_from_graph(file, text, aliases)
+            with gc_paused():
+                data, root_mark, findings = build_from_graph(file, text, aliases)
     except yaml.reader.ReaderError as exc:
         finding = _syntax_finding(file, exc)
         where = _reader_error_location(file, text, exc)
@@ -739,46 +285,13 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
     if not isinstance(data, dict):
         findings.append(error(
             "yaml-root", f"expected a mapping (key: value lines) at the top of the file, found {_kind(data)}",
-            _loc(file, root_mark)))
+            loc(file, root_mark)))
     # Only the text is kept: the graph is composed again if a place is asked for (YamlDocument.root).
     return YamlDocument(file, data, text), findings
 
 
-def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, list[Finding]]:
-    """Compose the node graph, then build the values from it; the root's place is None when they cannot be used."""
-    node = yaml.compose(text, Loader=_CoreSchemaLoader)
-    if node is None:
-        return None, None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
-    builder = _Builder(file, node, aliases)
-    try:
-        data = builder.build(node)
-    except RecursionError:
-        return None, None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
-    if builder.too_big:
-        return None, None, builder.findings
-    return data, node.start_mark, builder.findings
-
-
 _NON_SPACE = re.compile(r"\S")  # what str.strip() does not take away
 _ANCHOR = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
-
-
-def _distinct_nodes(root: yaml.Node) -> int:
-    """Nodes in the composed graph, each counted once however many aliases point to it."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return len(seen)
 
 
 def _kind(value: Any) -> str:
