@@ -21,7 +21,9 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from reportgen.findings import Finding, Location, error, warning
+from reportgen.inputs import validate_fast
 from reportgen.inputs.model import (
+    FAST_PATHS,
     CoFinancing,
     Decision,
     Disbursement,
@@ -352,20 +354,12 @@ _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
 def _plain_sheet(rows: list[Row]) -> bool:
-    """Whether no cell of ``rows`` needs a word or a change before validation: no formula or error
-    value, no text with a control character, no number in a date column. Judged from the sheet's
-    distinct texts and its date columns, rather than cell by cell."""
-    if not rows:
+    """Whether the validation shortcut may take the whole sheet as it is (validate_fast.plain_sheet)."""
+    if not rows or not FAST_PATHS:
         return False
     sheet = rows[0].sheet
-    if sheet.looked_again or not EXCEL_ERRORS.isdisjoint(sheet.texts) or _CONTROL.search("\n".join(sheet.texts)):
-        return False
-    dates = [key for key in sheet.letters if key in DATE_COLUMNS]
-    for key in dates:
-        for row in rows:
-            if isinstance(row.values.get(key), (int, float)):
-                return False
-    return True
+    return validate_fast.plain_sheet(sheet.looked_again, sheet.texts, sheet.letters, rows, EXCEL_ERRORS, _CONTROL,
+                                     DATE_COLUMNS)
 
 
 def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Finding]]:
@@ -384,26 +378,18 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
             datas.append(data)
         after = [0] * len(datas)
         rows = []
-    # Texts known to be neither an Excel error nor to hold a control character: the reader gives
-    # equal texts as one object, and a project id is in many rows.
+    # Texts known to be neither an Excel error nor to hold a control character (validate_fast.plain_row).
     plain: set[str] = set()
+    plain_row = validate_fast.plain_row if FAST_PATHS else None
     for row in rows:
-        if row.formulas is None:
+        if plain_row is not None and row.formulas is None \
+                and plain_row(row.values, plain, EXCEL_ERRORS, _CONTROL, DATE_COLUMNS):
             # Most rows need nothing done to their values: seen to be so, they are taken as they are.
-            for key, value in row.values.items():
-                if value.__class__ is str:
-                    if value not in plain:
-                        if value in EXCEL_ERRORS or _CONTROL.search(value):
-                            break
-                        plain.add(value)
-                elif isinstance(value, str) or (key in DATE_COLUMNS and isinstance(value, (int, float))):
-                    break
-            else:
-                data = row.values.copy()
-                data["places"] = row.places()
-                datas.append(data)
-                after.append(len(findings))
-                continue
+            data = row.values.copy()
+            data["places"] = row.places()
+            datas.append(data)
+            after.append(len(findings))
+            continue
         data: dict[str, Any] = {}
         row_ok = True
         formulas = row.formulas

@@ -19,20 +19,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 from test_ledger import inputs_st
-from test_validate import assert_streamed_as_composed
+from test_validate import assert_streamed_as_composed, shortcut_of
 
 from reportgen.findings import error, warning
 from reportgen.inputs import load as inputs_module
+from reportgen.inputs import model
 from reportgen.inputs.load import SHEETS, load_inputs
 from reportgen.inputs.model import (
     COST_KINDS,
-    _bounded_text,
-    _choice,
-    _parse_count,
-    _parse_county,
-    _parse_date,
-    _parse_identifier,
-    _parse_year,
+    CostKind,
+    Count,
+    CountyCode,
+    Date,
+    Identifier,
+    Year,
+    choice,
     parse_count,
     parse_county,
     parse_date,
@@ -74,9 +75,11 @@ odd_value = st.one_of(
 @FAST
 @given(odd_value)
 def test_dates_years_counts_counties_and_ids_take_the_shortcut_to_the_same_outcome(value):
-    for fast, full in ((parse_date, _parse_date), (parse_year, _parse_year), (parse_count, _parse_count),
-                       (parse_county, _parse_county), (parse_identifier, _parse_identifier)):
-        assert outcome(fast, value) == outcome(full, value), fast.__name__
+    for annotated, full in ((Date, parse_date), (Year, parse_year), (Count, parse_count),
+                            (CountyCode, parse_county), (Identifier, parse_identifier)):
+        fast = shortcut_of(annotated)
+        assert fast is not full
+        assert outcome(fast, value) == outcome(full, value), full.__name__
 
 
 @FAST
@@ -89,19 +92,17 @@ def test_texts_and_choices_take_the_shortcut_to_the_same_outcome(value):
                                       {"limit": 5, "n": len(text)})
         return text
 
-    assert outcome(_bounded_text(5), value) == outcome(bounded, value)
-    for choices in (COST_KINDS, ("regional", "other")):
-        check = _choice(choices, "a choice")
-        assert outcome(check, value) == outcome(check.full, value)
-    check = _choice(COST_KINDS, "a choice")
+    assert outcome(model.bounded_text(5), value) == outcome(bounded, value)
+    fast, full = shortcut_of(CostKind), choice(COST_KINDS, "a kind of programme-related cost")
+    assert outcome(fast, value) == outcome(full, value)
     for kind in COST_KINDS:
-        assert outcome(check, f" {kind}") == outcome(check.full, f" {kind}")
+        assert outcome(fast, f" {kind}") == outcome(full, f" {kind}")
 
 
 def test_a_text_that_is_no_date_is_an_error_every_time_it_is_read():
     for _ in range(3):  # the dates read from texts are remembered; errors never are
-        assert outcome(parse_date, "2019-02-30")[0] == "error"
-    assert parse_date("2019-02-28") == dt.date(2019, 2, 28)
+        assert outcome(shortcut_of(Date), "2019-02-30")[0] == "error"
+    assert shortcut_of(Date)("2019-02-28") == dt.date(2019, 2, 28)
 
 
 # --- YAML ------------------------------------------------------------------------------------------
