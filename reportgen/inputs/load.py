@@ -21,9 +21,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from reportgen.findings import Finding, Location, error, warning
-from reportgen.inputs import validate_fast
 from reportgen.inputs.model import (
-    FAST_PATHS,
     CoFinancing,
     Decision,
     Disbursement,
@@ -41,7 +39,6 @@ from reportgen.inputs.sources.excel import (
     EXCEL_ERRORS,
     Column,
     Row,
-    RowPlaces,
     Workbook,
 )
 from reportgen.inputs.sources.yaml import YamlDocument, load_yaml
@@ -353,15 +350,6 @@ def _load_finances(path: Path) -> tuple[Finances | None, str, list[Finding]]:
 _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
-def _plain_sheet(rows: list[Row]) -> bool:
-    """Whether the validation shortcut may take the whole sheet as it is (validate_fast.plain_sheet)."""
-    if not rows or not FAST_PATHS:
-        return False
-    sheet = rows[0].sheet
-    return validate_fast.plain_sheet(sheet.looked_again, sheet.texts, sheet.letters, rows, EXCEL_ERRORS, _CONTROL,
-                                     DATE_COLUMNS)
-
-
 def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Finding]]:
     findings: list[Finding] = []
     headers = {c.key: c.header for c in spec.columns}
@@ -369,27 +357,7 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
     # Where in ``findings`` the validation errors of each validated row belong: after the
     # findings about its cells, before those of the next row, as when rows were validated one by one.
     after: list[int] = []
-    if _plain_sheet(rows):
-        # Nothing to say about any cell, nothing to change: the rows' values are the records' data
-        # (taken, not copied: the rows are not used again).
-        for row in rows:
-            data = row.values
-            data["places"] = RowPlaces(row.sheet, row.number)
-            datas.append(data)
-        after = [0] * len(datas)
-        rows = []
-    # Texts known to be neither an Excel error nor to hold a control character (validate_fast.plain_row).
-    plain: set[str] = set()
-    plain_row = validate_fast.plain_row if FAST_PATHS else None
     for row in rows:
-        if plain_row is not None and row.formulas is None \
-                and plain_row(row.values, plain, EXCEL_ERRORS, _CONTROL, DATE_COLUMNS):
-            # Most rows need nothing done to their values: seen to be so, they are taken as they are.
-            data = row.values.copy()
-            data["places"] = row.places()
-            datas.append(data)
-            after.append(len(findings))
-            continue
         data: dict[str, Any] = {}
         row_ok = True
         formulas = row.formulas

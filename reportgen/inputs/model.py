@@ -22,9 +22,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reportgen.document.switches import fast_paths_enabled
-from reportgen.inputs import validate_fast
-
 OERE = Decimal("0.01")
 MAX_MONEY = Decimal(10) ** 12  # a thousand billion kronor: more than any programme, far within Decimal's precision
 _MAX_MONEY_INT = 10**12
@@ -272,8 +269,6 @@ def parse_bankgiro(value: Any) -> str:
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
-# The same, for a text that needs no stripping: without the anchors, as '$' also matches before a final newline.
-_ID_AS_IS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")
 
 
 def parse_identifier(value: Any) -> str:
@@ -346,54 +341,34 @@ def _choice_schema(choices: tuple[str, ...], what: str) -> dict:
             "enum": list(choices)}
 
 
-# The validation shortcuts (inputs/validate_fast.py) in front of the general parsers above, unless
-# the fast paths are off: chosen once, as the types are made here.
-FAST_PATHS = fast_paths_enabled()
-
-
-def _fast(shortcut, general, *args):
-    return shortcut(general, *args) if FAST_PATHS else general
-
-
-def _choice(choices: tuple[str, ...], what: str):
-    return _fast(validate_fast.member, choice(choices, what), choices)
-
-
-_money = _fast(validate_fast.money, parse_money, _MAX_MONEY_INT)
-_date = _fast(validate_fast.date, parse_date)
-_year = _fast(validate_fast.int_between, parse_year, 1900, 2100)
-_count = _fast(validate_fast.int_between, parse_count, 0, float("inf"))
-_county = _fast(validate_fast.member, parse_county, tuple(COUNTIES))
-_identifier = _fast(validate_fast.matching, parse_identifier, _ID_AS_IS)
-
-Money = Annotated[Decimal, BeforeValidator(_money), _schema(_MONEY_SCHEMA)]
-Date = Annotated[dt.date, BeforeValidator(_date), _schema(_DATE_SCHEMA)]
-Year = Annotated[int, BeforeValidator(_year), _schema(_YEAR_SCHEMA)]
-Count = Annotated[int, BeforeValidator(_count), _schema(_COUNT_SCHEMA)]
+Money = Annotated[Decimal, BeforeValidator(parse_money), _schema(_MONEY_SCHEMA)]
+Date = Annotated[dt.date, BeforeValidator(parse_date), _schema(_DATE_SCHEMA)]
+Year = Annotated[int, BeforeValidator(parse_year), _schema(_YEAR_SCHEMA)]
+Count = Annotated[int, BeforeValidator(parse_count), _schema(_COUNT_SCHEMA)]
 Percent = Annotated[Decimal, BeforeValidator(parse_percent), _schema(_PERCENT_SCHEMA)]
 Text = Annotated[str, BeforeValidator(bounded_text(MAX_TITLE)), _schema(_text_schema(MAX_TITLE))]
 MarkdownText = Annotated[str, BeforeValidator(bounded_text(MAX_TEXT)), _schema(_text_schema(MAX_TEXT, markdown=True))]
-CountyCode = Annotated[str, BeforeValidator(_county), _schema(_COUNTY_SCHEMA)]
+CountyCode = Annotated[str, BeforeValidator(parse_county), _schema(_COUNTY_SCHEMA)]
 Diarienummer = Annotated[str, BeforeValidator(parse_diarienummer), _schema(
     {"description": "A diarienummer such as N2018/01234/FÖF.", "type": "string", "pattern": _DNR.pattern})]
 Bankgiro = Annotated[str, BeforeValidator(parse_bankgiro), _schema(
     {"description": "A bankgiro number such as 5052-5781.",
      "anyOf": [{"type": "string", "pattern": r"^\s*[0-9]{3,4}-[0-9]{4}\s*$"},
                {"type": "integer", "minimum": 1000000, "maximum": 99999999}]})]
-Identifier = Annotated[str, BeforeValidator(_identifier), _schema(_IDENTIFIER_SCHEMA)]
+Identifier = Annotated[str, BeforeValidator(parse_identifier), _schema(_IDENTIFIER_SCHEMA)]
 Flag = Annotated[bool, BeforeValidator(parse_flag), _schema({"type": "boolean"})]
-OrganisationKind = Annotated[str, BeforeValidator(_choice(ORGANISATION_KINDS, "an organisation kind")), _schema(
+OrganisationKind = Annotated[str, BeforeValidator(choice(ORGANISATION_KINDS, "an organisation kind")), _schema(
     _choice_schema(ORGANISATION_KINDS, "the kind of organisation (regional: an actor with regional development "
                                        "responsibility)"))]
-ProjectStatus = Annotated[str, BeforeValidator(_choice(PROJECT_STATUSES, "a project status")), _schema(
+ProjectStatus = Annotated[str, BeforeValidator(choice(PROJECT_STATUSES, "a project status")), _schema(
     _choice_schema(PROJECT_STATUSES, "the project's status"))]
-DeliverableKind = Annotated[str, BeforeValidator(_choice(DELIVERABLE_KINDS, "a kind of deliverable")), _schema(
+DeliverableKind = Annotated[str, BeforeValidator(choice(DELIVERABLE_KINDS, "a kind of deliverable")), _schema(
     _choice_schema(DELIVERABLE_KINDS, "the kind of deliverable"))]
-FrameStatus = Annotated[str, BeforeValidator(_choice(FRAME_STATUSES, "a frame status")), _schema(
+FrameStatus = Annotated[str, BeforeValidator(choice(FRAME_STATUSES, "a frame status")), _schema(
     _choice_schema(FRAME_STATUSES, "the frame's status"))]
-CostKind = Annotated[str, BeforeValidator(_choice(COST_KINDS, "a kind of programme-related cost")), _schema(
+CostKind = Annotated[str, BeforeValidator(choice(COST_KINDS, "a kind of programme-related cost")), _schema(
     _choice_schema(COST_KINDS, "the kind of programme-related cost"))]
-CofinancingSource = Annotated[str, BeforeValidator(_choice(COFINANCING_SOURCES, "a co-financing source")), _schema(
+CofinancingSource = Annotated[str, BeforeValidator(choice(COFINANCING_SOURCES, "a co-financing source")), _schema(
     _choice_schema(COFINANCING_SOURCES, "the co-financing source"))]
 
 
@@ -605,9 +580,9 @@ def _share_schema(code: dict, what: str) -> dict:
     }
 
 
-CountyShare = Annotated[Share, BeforeValidator(_share_of(_county)), _schema(
+CountyShare = Annotated[Share, BeforeValidator(_share_of(parse_county)), _schema(
     _share_schema(_COUNTY_SCHEMA, "county code"))]
-AreaShare = Annotated[Share, BeforeValidator(_share_of(_identifier)), _schema(
+AreaShare = Annotated[Share, BeforeValidator(_share_of(parse_identifier)), _schema(
     _share_schema(_IDENTIFIER_SCHEMA, "focus area id"))]
 
 

@@ -12,26 +12,99 @@ Nothing here knows about the domain. The loader is strict where PyYAML is lenien
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import stat
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from reportgen.document.switches import fast_paths_enabled
 from reportgen.findings import Finding, Location, error
-from reportgen.inputs.sources.yaml_graph import (
-    BaseLoader,
-    build_from_graph,
-    compose,
-    gc_paused,
-    loc,
-)
-from reportgen.inputs.sources.yaml_stream import Streamer
+
+try:  # the C parser is much faster; resolution stays in Python either way
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Alias expansion may add at most this many values beyond four times the document's own nodes:
+# ordinary reuse of an anchor stays far below, a "billion laughs" document far above.
+ALIAS_ALLOWANCE = 200_000
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class _CoreSchemaLoader(_BaseLoader):
+    """YAML 1.2 core schema resolution instead of PyYAML's YAML 1.1 rules."""
+
+
+_CoreSchemaLoader.yaml_implicit_resolvers = {}
+for _tag, _regex, _first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+]:
+    _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
+
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+_NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
+_TIMESTAMP, _BINARY = _TAG + "timestamp", _TAG + "binary"
+_IMPLICIT = {first: tuple(pairs) for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()}
+
+
+def _resolve(self: Any, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+    # BaseResolver.resolve, without the path resolvers (none are registered) and without the
+    # list concatenation it does per scalar: the C composer calls this once for every node.
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regex in _IMPLICIT.get(value[:1], ()):
+                if regex.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+def _no_path_resolvers(self: Any, *args: Any) -> None:
+    return None
+
+
+_CoreSchemaLoader.resolve = _resolve
+_CoreSchemaLoader.descend_resolver = _no_path_resolvers
+_CoreSchemaLoader.ascend_resolver = _no_path_resolvers
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector from running while a node graph is composed.
+
+    The graph of 10 000 projects is ~10^6 objects; every few thousand allocations the collector
+    would walk all of them again, which doubles the time of composing. None of them is garbage.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def compose(text: str) -> yaml.Node | None:
+    with _gc_paused():
+        return yaml.compose(text, Loader=_CoreSchemaLoader)
+
 
 _RELEASED = object()
 
@@ -106,14 +179,14 @@ class YamlDocument:
     def where(self, path: tuple) -> Location:
         """The place of the value at ``path``, or of its nearest existing ancestor."""
         node, _ = self._walk(tuple(path))
-        return loc(self.file, node.start_mark) if node is not None else Location(self.file)
+        return _loc(self.file, node.start_mark) if node is not None else Location(self.file)
 
     def where_key(self, path: tuple) -> Location:
         """The place of the key at the end of ``path`` (where a key is unknown, say)."""
         path = tuple(path)
         _, key_node = self._walk(path)
         if key_node is not None and path and isinstance(path[-1], str):
-            return loc(self.file, key_node.start_mark)
+            return _loc(self.file, key_node.start_mark)
         return self.where(path)
 
 
@@ -122,9 +195,145 @@ class YamlDocument:
 _CONTROL_ESCAPE = re.compile(r"\\[0abvfexuUN]")
 
 
+def _loc(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, root: yaml.Node | None, aliases: bool):
+        self.file = file
+        self.root = root
+        self.findings: list[Finding] = []
+        self.count = 0
+        self.too_big = False
+        # Without aliases nothing expands: no limit. With them the limit is ALIAS_ALLOWANCE plus four
+        # times the distinct nodes, and counting those takes a walk of its own (a third of the
+        # build's time). The distinct values met so far give a limit that is never above the real
+        # one; the real one is counted only when that lower one is passed.
+        self.seen: set[int] | None = set() if aliases else None
+        self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.seen is not None:
+            self.seen.add(id(node))
+        if self.count > self.limit and self._over_limit(node):
+            return None
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node.tag, node.value, node.start_mark)
+        if kind is yaml.MappingNode:
+            return self._mapping(node)
+        if node.tag != _SEQ:
+            self._bad_tag(node.tag, node.start_mark)
+        build = self.build
+        return [build(child) for child in node.value]
+
+    def _over_limit(self, node: yaml.Node | None) -> bool:
+        if self.seen is not None:
+            self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
+            if self.count <= self.limit:
+                return False
+            self.seen = None
+            self.limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(self.root)
+            if self.count <= self.limit:
+                return False
+        if not self.too_big:
+            self.too_big = True
+            self.findings.append(error(
+                "yaml-too-large",
+                f"the document expands to more than {self.limit} values through its aliases",
+                _loc(self.file, node.start_mark),
+                hint="check for anchors and aliases (&name / *name) that refer to each other",
+            ))
+        return True
+
+    def _mapping(self, node: yaml.MappingNode) -> dict:
+        if node.tag != _MAP:
+            self._bad_tag(node.tag, node.start_mark)
+        out: dict = {}
+        build = self.build
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.findings.append(error(
+                    "yaml-merge-key", "merge keys (<<) are not supported",
+                    _loc(self.file, key_node.start_mark), hint="write the keys out in full"))
+                continue
+            if key_node.__class__ is not yaml.ScalarNode:
+                self.findings.append(error(
+                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
+                    _loc(self.file, key_node.start_mark)))
+                continue
+            key = key_node.value  # keys are always text: `2019:` stays "2019"
+            if key in out:
+                first = _first_key(node, key)
+                self.findings.append(error(
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}'" + (f" (first defined at line {first.start_mark.line + 1})" if first else ""),
+                    _loc(self.file, key_node.start_mark),
+                    hint="a key may appear only once in a mapping; remove or rename one of them",
+                ))
+                continue
+            out[key] = build(value_node)
+        return out
+
+    def _scalar(self, tag: str, text: str, mark: Any) -> Any:
+        if tag == _STR:
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            # Only an explicit !!bool gets here with other text (the resolver never tags it so).
+            self.findings.append(error("yaml-bool", f"expected true or false, found '{text}'", _loc(self.file, mark)))
+            return None
+        if tag == _INT:
+            t = text.lstrip("+")
+            try:
+                if t.startswith(("0o", "0x")):
+                    return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
+                return int(t)
+            except ValueError:  # an explicit !!int on text that is not a whole number
+                self.findings.append(error("yaml-number", f"expected a whole number, found '{text}'",
+                                           _loc(self.file, mark)))
+                return None
+        if tag == _FLOAT:
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite():
+                self.findings.append(error(
+                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, mark)))
+                return None
+            return value
+        if tag == _TIMESTAMP or tag == _BINARY:
+            # An explicit !!timestamp: hand the text on, the model parses dates itself.
+            return text
+        self._bad_tag(tag, mark)
+        return None
+
+    def _bad_tag(self, tag: str, mark: Any) -> None:
+        self.findings.append(error(
+            "yaml-tag",
+            f"unsupported YAML tag '{tag}'",
+            _loc(self.file, mark),
+            hint="reportgen reads plain YAML only: remove the tag (the part starting with '!')",
+        ))
+
+
+def _first_key(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    """The key node that a duplicate ``key`` of ``node`` repeats: the first one the builder took."""
+    for key_node, _ in node.value:
+        if key_node.tag != _MERGE and key_node.__class__ is yaml.ScalarNode and key_node.value == key:
+            return key_node
+    return None
+
+
 def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = loc(file, mark) if mark is not None else Location(file)
+    where = _loc(file, mark) if mark is not None else Location(file)
     if isinstance(exc, yaml.reader.ReaderError):
         char = exc.character
         code = ord(char) if isinstance(char, str) else char
@@ -146,7 +355,7 @@ def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> 
             (f" (first at line {first.line + 1})" if first is not None else "")
         hint = "give each anchor (&name) its own name"
     elif "quoted scalar" in (context or "") and "end of stream" in problem and exc.context_mark is not None:
-        where = loc(file, exc.context_mark)  # the opening quote, not the end of the file
+        where = _loc(file, exc.context_mark)  # the opening quote, not the end of the file
         message = "YAML syntax error: a quoted text starts here and is never closed"
         hint = "add the closing quote"
     elif "expected a single document" in (context or ""):
@@ -199,7 +408,7 @@ def _file_kind(mode: int) -> str:
 
 def _reader_error_location(file: str, text: str, exc: yaml.reader.ReaderError) -> Location:
     pos = exc.position
-    if BaseLoader is not yaml.SafeLoader:
+    if _BaseLoader is not yaml.SafeLoader:
         # libyaml counts bytes of the UTF-8 encoding, not characters: 'å' before the character is two.
         pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
     line = text.count("\n", 0, pos) + 1
@@ -252,22 +461,10 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
     # Without an anchor there is no alias to expand.
     aliases = _ANCHOR.search(text) is not None
     try:
-        # The streamed builder (a fast path, its own module) gives the graph's values without the graph.
-        streamed = False
-        if fast_paths_enabled():
-            try:
-                data, root_mark, findings = Streamer(file, text, aliases).run()
-                streamed = True
-            except yaml.YAMLError:
-                raise  # raised at the same event as the composer raises it
-            except Exception:  # noqa: BLE001 - StreamFallback, RecursionError, or a value the builder cannot take
-                # (!!int x): from the graph, the composer's errors further on come first, as they always did.
-                streamed = False
-        if not streamed:
-            # The graph is made and dropped with the collector paused: let in while the graph
-            # lives, it would walk all of it once more for nothing.
-            with gc_paused():
-                data, root_mark, findings = build_from_graph(file, text, aliases)
+        # The graph is made and dropped with the collector paused: let in while the graph
+        # lives, it would walk all of it once more for nothing.
+        with _gc_paused():
+            data, root_mark, findings = _build_from_graph(file, text, aliases)
     except yaml.reader.ReaderError as exc:
         finding = _syntax_finding(file, exc)
         where = _reader_error_location(file, text, exc)
@@ -285,13 +482,46 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
     if not isinstance(data, dict):
         findings.append(error(
             "yaml-root", f"expected a mapping (key: value lines) at the top of the file, found {_kind(data)}",
-            loc(file, root_mark)))
+            _loc(file, root_mark)))
     # Only the text is kept: the graph is composed again if a place is asked for (YamlDocument.root).
     return YamlDocument(file, data, text), findings
 
 
+def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, list[Finding]]:
+    """Compose the node graph, then build the values from it; the root's place is None when they cannot be used."""
+    node = yaml.compose(text, Loader=_CoreSchemaLoader)
+    if node is None:
+        return None, None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
+    builder = _Builder(file, node, aliases)
+    try:
+        data = builder.build(node)
+    except RecursionError:
+        return None, None, [error("yaml-too-deep", "the document is nested too deeply", Location(file))]
+    if builder.too_big:
+        return None, None, builder.findings
+    return data, node.start_mark, builder.findings
+
+
 _NON_SPACE = re.compile(r"\S")  # what str.strip() does not take away
 _ANCHOR = re.compile(r"(?:^|[\s,\[{:-])&[^\s,\[\]{}]", re.MULTILINE)
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    """Nodes in the composed graph, each counted once however many aliases point to it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return len(seen)
 
 
 def _kind(value: Any) -> str:
