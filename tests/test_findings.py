@@ -5,6 +5,7 @@ carries each finding's family."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from pathlib import Path
@@ -40,6 +41,7 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     return out
 
 
+@functools.cache
 def emitted_codes(root: Path = PACKAGE) -> dict[str, list[str]]:
     """Every code passed as the first argument of an emitter, with where: a string literal or a
     module constant naming one. A name that is not a constant (``code``, ``f.code``) passes on

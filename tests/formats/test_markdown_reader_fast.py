@@ -244,6 +244,7 @@ def bulk_document(draw):
     return text
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=bulk_document())
@@ -251,6 +252,7 @@ def test_fast_path_agrees_with_markdown_it_on_template_like_documents(text):
     assert_same(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=document())
@@ -288,6 +290,7 @@ def rendered_example(monkeypatch) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_rendered_deliverables_agree(monkeypatch):
     texts = rendered_example(monkeypatch)
     assert len(texts) == 4
@@ -296,6 +299,7 @@ def test_rendered_deliverables_agree(monkeypatch):
         assert any(isinstance(b, Table) for b in doc.blocks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.md")))
 def test_golden_drafts_agree(name):
     text = (GOLDEN / name).read_text(encoding="utf-8")
@@ -384,6 +388,7 @@ def test_normalize_is_free_on_canonical_trees():
     assert normalize(hand) == Document((Paragraph((Text("ab"),)),))
 
 
+@pytest.mark.slow
 def test_the_quick_cleaning_test_misses_nothing():
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     changed = {m.start() for m in _NONCHAR.finditer(everything)} | {m.start() for m in _NEWLINES.finditer(everything)}

@@ -581,6 +581,7 @@ def long_finances(tmp_path_factory) -> tuple[Path, list[int]]:
     return book, append_rows(book, "Utbetalningar", *rows)
 
 
+@pytest.mark.slow
 def test_records_of_a_long_sheet_know_their_cells(inputs_copy, long_finances):
     book, numbers = long_finances
     shutil.copy(book, inputs_copy / "finances.xlsx")
@@ -597,6 +598,7 @@ def test_records_of_a_long_sheet_know_their_cells(inputs_copy, long_finances):
     assert Disbursement(project="P-1", date=dt.date(2019, 1, 1), amount=1).where("amount") is None
 
 
+@pytest.mark.slow
 def test_errors_deep_in_a_long_sheet_point_at_their_cells_row_by_row(inputs_copy, long_finances):
     book, numbers = long_finances
     shutil.copy(book, inputs_copy / "finances.xlsx")

@@ -168,6 +168,7 @@ def shipped_base():
     return inputs.decision, inputs.programme.agency
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_rules_and_figures_computed_in_one_pass_are_those_computed_record_by_record(shipped_base, data):
@@ -230,6 +231,7 @@ def shipped():
     return inputs
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_funds_judged_day_by_day_as_event_by_event(shipped, data):

@@ -33,6 +33,7 @@ def text_keys(data: bytes) -> set[str]:
             if kind in (b"tEXt", b"iTXt", b"zTXt")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draw", [
     lambda: charts.grouped_bars("per-ar.png", "Medel per år", YEARS, SERIES),
     lambda: charts.horizontal_bars("lan.png", "Beviljat per län", ["Skåne län", "Gotlands län"],
