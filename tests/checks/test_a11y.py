@@ -486,6 +486,7 @@ def test_plain_paragraphs_that_fail_are_found_and_quoted(built: Path, monkeypatc
         assert [f.message for f in both_ways(bad, monkeypatch)] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("inserted", [
     b"\xff", b"\xc3(", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"]]>", b"\x01", b"&nbsp;", b"&#0;", b"<",
     b'</w:t></w:r><w:r w:rsidR="1" w:rsidR="2"><w:t>', b"</w:t></w:r></w:p></w:tc></w:x>",
