@@ -118,6 +118,9 @@ def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document
 
 @dataclass
 class BuildResult:
+    """What a build did: its findings (``ok`` when none is an error), the files it wrote, and
+    whether it found the outputs up to date and wrote nothing."""
+
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
@@ -150,7 +153,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     view = view_of(ledger, deliverable_id)
     if view is not ledger:
         # The deviations a report states are those of the records it is made from, like its figures.
-        warnings = [f for f in rules.check(view.inputs, view) if not f.is_error]
+        warnings = [f for f in rules.apply_rules(view.inputs, view) if not f.is_error]
     context.rule_warnings = [w.report_text for w in warnings if w.report_text]
     if gaps is not None:
         context.draft = Draft([Gap(g.report_text or g.message, str(g.where) if g.where else "") for g in gaps])
@@ -400,7 +403,7 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
         ledger = ledger_of(inputs)
         warnings = [f for f in findings if not f.is_error]
         # What a deliverable needs is an error only when that deliverable is built.
-        readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        readiness = {i: rules.deliverable_completeness(inputs, ledger, i) for i in wanted}
         gaps: dict[str, list[Finding]] | None = None
         if draft:
             # A draft is built with its gaps: they become warnings here and a list in the document.

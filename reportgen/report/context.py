@@ -761,7 +761,7 @@ def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> Contex
 
 def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
     """The narrative sections; a missing one is empty here and a gap of the deliverable
-    (reportgen.rules.decision.check_deliverable): the document never tells its author what to do."""
+    (reportgen.rules.decision.deliverable_completeness): the document never tells its author what to do."""
     given = inputs.programme.texts.get(d.id, {})
     out = {section: Sourced(text, format_path(("texts", d.id, section))) if (text := given.get(section))
            else Markdown("") for section in SECTIONS[d.kind]}

@@ -26,13 +26,13 @@ def _state(done: bool, due: dt.date, today: dt.date) -> str:
 def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
     terms = terms_as_of(inputs.decision, today)
     ledger = Ledger(inputs)
-    from reportgen.rules.decision import check_deliverable
+    from reportgen.rules.decision import deliverable_completeness
 
     deliverables = []
     for d in inputs.decision.deliverables:
         due = terms.due[d.id]
         built = (out_dir / f"{d.id}.docx").is_file()
-        gaps = [f for f in check_deliverable(inputs, ledger, d.id) if f.is_error]
+        gaps = [f for f in deliverable_completeness(inputs, ledger, d.id) if f.is_error]
         deliverables.append({
             "id": d.id, "title": d.title, "kind": d.kind, "due": date_iso(due),
             "due_changed_by": terms.due_source[d.id] if terms.due_source[d.id] != inputs.decision.diarienummer else None,

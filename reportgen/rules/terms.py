@@ -9,7 +9,7 @@ from decimal import Decimal
 from reportgen.inputs.model import Decision, Deliverable
 
 # The narrative sections each kind of deliverable prints, in programme.yaml under texts.<id>: a
-# deliverable lacking one is incomplete (rules.decision.check_deliverable).
+# deliverable lacking one is incomplete (rules.decision.deliverable_completeness).
 SECTIONS = {
     "genomforandeplan": ("sammanfattning", "genomforande", "uppfoljning"),
     "delrapport": ("sammanfattning", "genomfort", "avvikelser"),
