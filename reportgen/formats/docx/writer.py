@@ -66,6 +66,11 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
+from reportgen.ooxml.ns import NS
+from reportgen.ooxml.package import (
+    reproducible_zip,  # the OOXML layer's; still exported here
+)
+from reportgen.ooxml.styles import WRITER_STYLES, aliases
 
 __all__ = ["STYLE_NAMES", "CoreProperties", "reproducible_zip", "write_docx"]
 
@@ -84,31 +89,9 @@ class CoreProperties:
     modified: datetime
 
 
-#: The styles the writer uses, by role → the style's name in styles.xml (compared without
-#: regard to case). Built-in names, so Word in any language and LibreOffice recognise them.
-#: The second value says whether a missing style is an error (else a fallback is used).
-STYLE_NAMES: dict[str, tuple[str, bool]] = {
-    "normal": ("Normal", True),
-    "h1": ("heading 1", True),
-    "h2": ("heading 2", True),
-    "h3": ("heading 3", True),
-    "h4": ("heading 4", True),
-    "bullet": ("List Bullet", True),
-    "number": ("List Number", True),
-    "continue1": ("List Continue", False),
-    "continue2": ("List Continue 2", False),
-    "continue3": ("List Continue 3", False),
-    "caption": ("caption", True),
-    "table": ("Rapporttabell", True),
-    "cell": ("Tabelltext", False),
-    "quote": ("Quote", False),
-    "toc_heading": ("TOC Heading", False),
-    "toc1": ("toc 1", False),
-    "toc2": ("toc 2", False),
-    "toc3": ("toc 3", False),
-    "hyperlink": ("Hyperlink", False),
-    "code": ("HTML Code", False),
-}
+#: The styles the writer uses, by role → the style's name in styles.xml (one table with the
+#: readers': ``reportgen.ooxml.styles``).
+STYLE_NAMES = WRITER_STYLES
 _STYLE_TYPES = {"table": "table", "hyperlink": "character", "code": "character"}
 
 DEFAULT_TOC_TITLE = "Innehåll"
@@ -180,8 +163,8 @@ def _el(tag: str, inner: str, attrs: str = "") -> str:
     return f"<{tag}{attrs}>{inner}</{tag}>" if inner else f"<{tag}{attrs}/>"
 
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_W_NS = NS["w"]
+_R_NS = NS["r"]
 _WRAP_OPEN = f'<w:body xmlns:w="{_W_NS}" xmlns:r="{_R_NS}">'.encode()
 _WRAP_CLOSE = b"</w:body>"
 
@@ -451,17 +434,17 @@ def _set_update_fields(settings) -> None:
     settings.append(el)
 
 
-_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-_DC = "http://purl.org/dc/elements/1.1/"
-_DCTERMS = "http://purl.org/dc/terms/"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_CP = NS["cp"]
+_DC = NS["dc"]
+_DCTERMS = NS["dcterms"]
+_XSI = NS["xsi"]
 
 
 def core_xml(core: CoreProperties) -> bytes:
     """docProps/core.xml, written whole: nothing of the base's own properties (its title,
     author, print date...) can leak into a report, and no clock is read."""
     root = etree.Element(f"{{{_CP}}}coreProperties", nsmap={
-        "cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "dcmitype": "http://purl.org/dc/dcmitype/",
+        "cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "dcmitype": NS["dcmitype"],
         "xsi": _XSI})
 
     def add(ns: str, tag: str, text: str, w3cdtf: bool = False) -> None:
@@ -485,32 +468,6 @@ def core_xml(core: CoreProperties) -> bytes:
     add(_DCTERMS, "created", utc(core.created), w3cdtf=True)
     add(_DCTERMS, "modified", utc(core.modified), w3cdtf=True)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-# ============================================================================ zip
-
-
-FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
-    """Rewrite a zip so that equal content gives equal bytes: ``[Content_Types].xml`` first
-    (the OPC convention), the other entries sorted by name, a fixed date, DEFLATE at a fixed
-    level, fixed "made by" system and file attributes. ``replace`` swaps entry contents."""
-    with zipfile.ZipFile(BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
-    entries.update(replace or {})
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            # Unix "made by" and rw-r--r--: a zero attribute would be replaced by Python's
-            # default, and the platform default for create_system differs on Windows.
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            z.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
 
 
 # ============================================================================ the body
@@ -557,7 +514,10 @@ class _Builder:
             by_name.setdefault(key, st.get(qn("w:styleId")))
         resolved: dict[str, str | None] = {}
         for role, (name, required) in STYLE_NAMES.items():
-            sid = by_name.get((_STYLE_TYPES.get(role, "paragraph"), name.lower()))
+            # The built-in name, else a localized alias of it ("Rubrik 1" in a Swedish base).
+            kind = _STYLE_TYPES.get(role, "paragraph")
+            sid = next((by_name[(kind, alias)] for alias in aliases(name)
+                        if (kind, alias) in by_name), None)
             resolved[role] = sid
             if sid is None and required:
                 self.findings.append(error(
