@@ -52,48 +52,30 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
-from io import BytesIO
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from reportgen.findings import Finding, Location, error
+from reportgen.ooxml.ns import NS, RT, STRICT_W, qn
+from reportgen.ooxml.package import Package, open_package
+from reportgen.ooxml.parser import DocxError, check_elements, parse, pull_parser
+from reportgen.ooxml.styles import StyleSheet, role_of_name
 
 __all__ = ["CODES", "check_docx"]
 
 CODES = ("a11y-unreadable", "a11y-lang", "a11y-title", "a11y-heading-order", "a11y-table-header",
          "a11y-merged-header", "a11y-alt-text", "a11y-fake-list", "a11y-empty-paragraph")
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NS = {
-    "w": _W,
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
-}
-_STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-_DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_W = NS["w"]
+_NS = NS
+_STRICT_W = STRICT_W
+_DECORATIVE = NS["adec"]
 # Graphic content that needs alternative text; text boxes and plain shapes do not.
 _NEEDS_ALT_URIS = ("/picture", "/chart", "/diagram", "/chartex", "/lockedCanvas")
-_MAIN_TYPES = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
-)
-
-
 def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
@@ -105,19 +87,8 @@ _SKIP_SUBTREES = {f"{{{_NS['mc']}}}Fallback", _w("txbxContent"), _w("del"), _w("
 _CONTENT = {_w("drawing"), _w("pict"), _w("object"), _w("fldSimple"), _w("fldChar"), _w("sym"),
             _w("noBreakHyphen"),
             f"{{{_NS['mc']}}}AlternateContent",
-            "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath",
-            "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara"}
+            qn("m:oMath"), qn("m:oMathPara")}
 
-# "heading N" in the languages Word is localized to (names as LibreOffice and older Word
-# versions save them; current Word saves the built-in English name whatever its language).
-_HEADING_NAME = re.compile(
-    r"^(?:heading|rubrik|überschrift|uberschrift|titre|otsikko|overskrift|kop|título|titulo|"
-    r"titolo|encabezado|nagłówek|nadpis|címsor|заголовок|başlık|fyrirsögn|pealkiri|antraštė|"
-    r"virsraksts|naslov)\s*([1-9])$", re.IGNORECASE)
-_TOC_NAME = re.compile(r"^(?:toc|innehåll|verzeichnis|inhaltsverzeichnis|table des matières|"
-                       r"sisällys|indholdsfortegnelse)\s*\d", re.IGNORECASE)
-_CAPTION_NAME = re.compile(r"^(?:caption|beskrivning|beschriftung|légende|kuvaotsikko|"
-                           r"billedtekst|bijschrift)$", re.IGNORECASE)
 # A list typed by hand: a bullet sign, or a number or letter with a full stop or parenthesis,
 # followed by white space and text.
 _FAKE_LIST = re.compile(
@@ -126,8 +97,6 @@ _FAKE_LIST = re.compile(
 _FALSE = {"0", "false", "off"}
 
 
-class _Unreadable(Exception):
-    pass
 
 
 def _on(el) -> bool:
@@ -150,175 +119,6 @@ def _q(text: str) -> str:
 
 
 # ============================================================================ the package
-
-
-@dataclass
-class _Package:
-    zf: zipfile.ZipFile
-    main: str  # part name of the main document, e.g. "word/document.xml"
-    rels: dict[str, list[str]] = field(default_factory=dict)  # rel type suffix → part names
-
-    def xml(self, name: str | None):
-        if not name:
-            return None
-        try:
-            data = self.zf.read(name)
-        except KeyError:
-            return None
-        return _parse(data, name)
-
-
-def _parse(data: bytes, name: str):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_blank_text=False)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _Unreadable(f"{name} is not well-formed XML: {exc}") from None
-
-
-def _rels_of(zf: zipfile.ZipFile, part: str) -> dict[str, list[str]]:
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    try:
-        root = _parse(zf.read(rels_name), rels_name)
-    except KeyError:
-        return {}
-    out: dict[str, list[str]] = {}
-    for rel in root.findall("rel:Relationship", _NS):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target") or ""
-        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-        out.setdefault(kind, []).append(name)
-    return out
-
-
-def _open(data: bytes) -> _Package:
-    try:
-        zf = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
-        raise _Unreadable("not a .docx: not a zip file") from None
-    names = set(zf.namelist())
-    main = None
-    if "[Content_Types].xml" in names:
-        ct = _parse(zf.read("[Content_Types].xml"), "[Content_Types].xml")
-        for o in ct.findall("ct:Override", _NS):
-            if o.get("ContentType") in _MAIN_TYPES:
-                main = (o.get("PartName") or "").lstrip("/")
-                break
-    if main is None:
-        main = next(iter(_rels_of(zf, "").get("officeDocument", [])), None)
-    if not main or main not in names:
-        raise _Unreadable("not a .docx: no Word main document (word/document.xml) in the package")
-    return _Package(zf, main, _rels_of(zf, main))
-
-
-# ============================================================================ styles
-
-
-@dataclass
-class _Style:
-    sid: str
-    name: str
-    based_on: str | None
-    outline: int | None  # w:outlineLvl of the style itself
-    numbered: bool | None  # w:numPr of the style itself: True, False (numId 0), None (absent)
-    lang: str | None
-
-
-class _Styles:
-    def __init__(self, root) -> None:
-        self.by_id: dict[str, _Style] = {}
-        self.default_para: str | None = None
-        self.defaults_lang: str | None = None
-        self._levels: dict[str | None, int | None] = {}
-        self._numbered: dict[str | None, bool] = {}
-        self._toc: dict[str | None, bool] = {}
-        if root is None:
-            return
-        lang = root.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", _NS)
-        self.defaults_lang = (lang.get(_VAL) or None) if lang is not None else None
-        for st in root.findall("w:style", _NS):
-            sid = st.get(_w("styleId")) or ""
-            name_el = st.find("w:name", _NS)
-            based = st.find("w:basedOn", _NS)
-            outline = st.find("w:pPr/w:outlineLvl", _NS)
-            num_id = st.find("w:pPr/w:numPr/w:numId", _NS)
-            lang = st.find("w:rPr/w:lang", _NS)
-            style = _Style(
-                sid,
-                (name_el.get(_VAL) if name_el is not None else None) or sid,
-                based.get(_VAL) if based is not None else None,
-                _int(outline.get(_VAL)) if outline is not None else None,
-                None if num_id is None else num_id.get(_VAL) not in (None, "0"),
-                (lang.get(_VAL) or None) if lang is not None else None,
-            )
-            self.by_id[sid] = style
-            if st.get(_w("type")) == "paragraph" and (st.get(_w("default")) or "").lower() in (
-                    "1", "true", "on") and self.default_para is None:
-                self.default_para = sid
-
-    def chain(self, sid: str | None):
-        seen = set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            st = self.by_id[sid]
-            yield st
-            sid = st.based_on
-
-    def heading_level(self, sid: str | None) -> int | None:
-        """1-9 for a heading style, None for body text."""
-        # Asked once per paragraph, answered once per style.
-        try:
-            return self._levels[sid]
-        except KeyError:
-            level = self._levels[sid] = self._heading_level(sid)
-            return level
-
-    def _heading_level(self, sid: str | None) -> int | None:
-        for st in self.chain(sid):
-            if st.outline is not None:
-                return st.outline + 1 if 0 <= st.outline <= 8 else None
-            m = _HEADING_NAME.match(st.name.strip()) or _HEADING_NAME.match(st.sid)
-            if m:
-                return int(m.group(1))
-        return None
-
-    def numbered(self, sid: str | None) -> bool:
-        try:
-            return self._numbered[sid]
-        except KeyError:
-            pass
-        numbered = False
-        for st in self.chain(sid):
-            if st.numbered is not None:
-                numbered = st.numbered
-                break
-        self._numbered[sid] = numbered
-        return numbered
-
-    def is_toc(self, sid: str | None) -> bool:
-        """A table of contents style ("toc 1", "Innehåll 2"...), by name."""
-        try:
-            return self._toc[sid]
-        except KeyError:
-            toc = self._toc[sid] = _TOC_NAME.match(self.name(sid)) is not None
-            return toc
-
-    def name(self, sid: str | None) -> str:
-        st = self.by_id.get(sid or "")
-        return st.name if st else (sid or "")
-
-    def default_lang(self) -> str | None:
-        if self.defaults_lang:
-            return self.defaults_lang
-        for st in self.chain(self.default_para):
-            if st.lang:
-                return st.lang
-        return None
 
 
 def _int(v: str | None) -> int | None:
@@ -645,7 +445,7 @@ class _BodyReader:
         return (not self._misplaced and len(self._run_at) == len(self._runs)
                 and self._cuts_seen == self._cuts)
 
-    def resolve(self, styles: _Styles) -> None:
+    def resolve(self, styles: StyleSheet) -> None:
         """Reads the paragraphs of the runs that a check may take up: headings, and those whose
         text may be empty or typed as a list (see _CANDIDATE_RUNS). Every other paragraph of a
         run has text that is neither, so a check only counts it, or quotes it in a message."""
@@ -725,7 +525,7 @@ _FAST_LANE = True
 
 
 def _read_body(data: bytes, name: str) -> _BodyReader:
-    """The facts of the main document's body, from its bytes; raises _Unreadable as parsing
+    """The facts of the main document's body, from its bytes; raises DocxError as parsing
     the whole part would.
 
     The skeleton of the part (see "the fast lane") is read when it has one, the part itself
@@ -737,7 +537,7 @@ def _read_body(data: bytes, name: str) -> _BodyReader:
             xml, runs, cuts, target = skeleton
             try:
                 reader = _stream(xml, name, lambda: _BodyReader(data, runs, cuts, target))
-            except _Unreadable:
+            except DocxError:
                 pass  # reading the part itself says why, or shows the skeleton was wrong
             else:
                 if reader.complete():
@@ -752,8 +552,7 @@ def _stream(data: bytes, name: str, new_reader) -> _BodyReader:
     start of the body, so lxml does no per-element work beyond building the tree.
     """
     reader = new_reader()
-    parser = etree.XMLPullParser(events=("start",), tag=_BODY, resolve_entities=False,
-                                 no_network=True, huge_tree=True, remove_blank_text=False)
+    parser = pull_parser(events=("start",), tag=_BODY, remove_blank_text=False)
     body = None
     try:
         for start in range(0, len(data), _FEED):
@@ -780,15 +579,17 @@ def _stream(data: bytes, name: str, new_reader) -> _BodyReader:
     except etree.XMLSyntaxError:
         # The message of the whole-part parser, which words some errors differently; should
         # that parser read the part after all, read its tree instead.
-        root = _parse(data, name)
+        root = parse(data, name)
         reader, body = new_reader(), None
+    if root.getroottree().docinfo.doctype:
+        raise DocxError(f"{name} declares a DOCTYPE, which no .docx part has", name)
     if root.tag == f"{{{_STRICT_W}}}document":
-        raise _Unreadable("Strict Open XML documents are not supported; save the file as "
+        raise DocxError("Strict Open XML documents are not supported; save the file as "
                           "a Word Document (.docx)")
     if body is None:
         body = root.find("w:body", _NS)
         if body is None:
-            raise _Unreadable("not a .docx: the main document has no w:body")
+            raise DocxError("not a .docx: the main document has no w:body")
     for child in body:
         reader.unit(child)
     return reader
@@ -1013,7 +814,7 @@ def _simple_para(m: re.Match, index: int) -> _Para:
                  False, False, False)
 
 
-def _headings(styles: _Styles) -> re.Pattern | None:
+def _headings(styles: StyleSheet) -> re.Pattern | None:
     """Plain paragraphs of a heading style, matched as _PARA matches them."""
     ids = tuple(sorted(sid.encode("ascii") for sid in styles.by_id
                        if _STYLE_ID.fullmatch(sid) and styles.heading_level(sid) is not None))
@@ -1065,15 +866,15 @@ def check_docx(source: str | os.PathLike | bytes, *, name: str | None = None,
                           Location(shown))]
     where = Location(shown)
     try:
-        return _Checker(_open(data), where, language).run()
-    except _Unreadable as exc:
+        return _Checker(open_package(data), where, language).run()
+    except DocxError as exc:
         return [error("a11y-unreadable", str(exc), where)]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         return [error("a11y-unreadable", f"not a readable .docx: {exc}", where)]
 
 
 class _Checker:
-    def __init__(self, pkg: _Package, where: Location, language: str | None) -> None:
+    def __init__(self, pkg: Package, where: Location, language: str | None) -> None:
         self.pkg = pkg
         self.where = where
         self.language = language
@@ -1084,24 +885,22 @@ class _Checker:
 
     def run(self) -> list[Finding]:
         pkg = self.pkg
-        try:
-            data = pkg.zf.read(pkg.main)
-        except KeyError:
-            raise _Unreadable("not a .docx: the main document cannot be read") from None
+        data = pkg.read(pkg.main)  # within the package reader's limits
+        check_elements(data, pkg.main, pkg.limits.elements)
         body = self.body = _read_body(data, pkg.main)
         del data  # the reader keeps it while paragraphs in it may still be read
-        self.styles = _Styles(pkg.xml(next(iter(pkg.rels.get("styles", [])), None)))
+        self.styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT.STYLES)))
         body.resolve(self.styles)
-        settings = pkg.xml(next(iter(pkg.rels.get("settings", [])), None))
-        core = pkg.xml(next(iter(_rels_of(pkg.zf, "").get("core-properties", [])), None))
+        settings = pkg.xml(pkg.related(pkg.main, RT.SETTINGS))
+        core = pkg.xml(pkg.related("", RT.CORE_PROPERTIES))
 
         self.check_language(settings)
         self.check_title(core)
         self.check_headings(body.paras)
         self.check_tables(body.tables)
         self.check_body_pictures(body.pictures)
-        for kind in ("header", "footer"):
-            for part in sorted(pkg.rels.get(kind, [])):
+        for kind in (RT.HEADER, RT.FOOTER):
+            for part in sorted(pkg.related_all(pkg.main, kind)):
                 root = pkg.xml(part)
                 if root is not None:
                     self.check_pictures(root, part)
@@ -1176,7 +975,7 @@ class _Checker:
         text = t.caption
         before = t.before
         if not text and before is not None and (
-                _CAPTION_NAME.match(self.styles.name(before.style))
+                role_of_name(self.styles.name(before.style)) == "caption"
                 or re.match(r"^(Tabell|Table|Tab\.)\s", before.text.strip())):
             text = before.text
         if not text:
