@@ -50,7 +50,6 @@ Decisions, so that the results are predictable:
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import re
 import zipfile
@@ -59,6 +58,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from reportgen.checks import a11y_fastlane as fastlane
+from reportgen.document.switches import fast_paths_enabled
 from reportgen.findings import Finding, Location, error
 from reportgen.ooxml.ns import NS, RT, STRICT_W, qn
 from reportgen.ooxml.package import Package, open_package
@@ -441,26 +442,26 @@ class _BodyReader:
                     self._misplaced = True
 
     def complete(self) -> bool:
-        """Every marker was found where it was put (see _skeleton)."""
+        """Every marker was found where it was put (see a11y_fastlane.skeleton)."""
         return (not self._misplaced and len(self._run_at) == len(self._runs)
                 and self._cuts_seen == self._cuts)
 
     def resolve(self, styles: StyleSheet) -> None:
         """Reads the paragraphs of the runs that a check may take up: headings, and those whose
-        text may be empty or typed as a list (see _CANDIDATE_RUNS). Every other paragraph of a
+        text may be empty or typed as a list (see fastlane.CANDIDATE_RUNS). Every other paragraph of a
         run has text that is neither, so a check only counts it, or quotes it in a message."""
         if not self._runs:
             return
-        headings = _headings(styles)
+        headings = fastlane.headings(styles)
         data = self._data
         for (start, end), (first, block, _) in zip(self._runs, self._run_at):
             found: dict[int, re.Match | None] = {}
             if headings is not None:
                 for m in headings.finditer(data, start, end):
                     found[m.start()] = m
-            for m in _CANDIDATE_RUNS.finditer(data, start, end):
+            for m in fastlane.CANDIDATE_RUNS.finditer(data, start, end):
                 found.setdefault(data.rfind(b"<w:p>", start, m.start()), None)
-            for empty in _NO_RUNS:
+            for empty in fastlane.NO_RUNS:
                 at = data.find(empty, start, end)
                 while at >= 0:  # the paragraph's "<w:p>" is the last one up to its end
                     found.setdefault(data.rfind(b"<w:p>", start, at + len(empty)), None)
@@ -483,7 +484,9 @@ class _BodyReader:
     def _read_simple(self, index: int, at: int, block: int, m: re.Match | None = None) -> _Para:
         p = self.paras[index - 1]
         if p.__class__ is int:
-            p = self.paras[index - 1] = _simple_para(m or _PARA.match(self._data, at), index)
+            text, style, num_id = fastlane.simple_para(m or fastlane.PARA.match(self._data, at))
+            p = self.paras[index - 1] = _Para(index, text, style, None, num_id,
+                                              num_id is not None, False, False, False)
         self.blocks[block] = p
         self._where[index] = at
         return p
@@ -520,8 +523,6 @@ class _BodyReader:
 # tree but cost more: each round frees many small nodes and then makes one large allocation,
 # and glibc's malloc merges all the freed chunks on it (malloc_consolidate in a profile).
 _FEED = 1 << 20
-# Off in tests that compare the two ways of reading.
-_FAST_LANE = True
 
 
 def _read_body(data: bytes, name: str) -> _BodyReader:
@@ -531,8 +532,8 @@ def _read_body(data: bytes, name: str) -> _BodyReader:
     The skeleton of the part (see "the fast lane") is read when it has one, the part itself
     otherwise, or when the skeleton turns out not to stand for the part.
     """
-    if _FAST_LANE:
-        skeleton = _skeleton(data)
+    if fast_paths_enabled():
+        skeleton = fastlane.skeleton(data)
         if skeleton is not None:
             xml, runs, cuts, target = skeleton
             try:
@@ -593,250 +594,6 @@ def _stream(data: bytes, name: str, new_reader) -> _BodyReader:
     for child in body:
         reader.unit(child)
     return reader
-
-
-# ============================================================================ the fast lane
-
-# Most of a large report is plain: body paragraphs of a style and a few runs of text, and table
-# rows below the header row. Building lxml elements for them costs far more than the checks
-# need (a third of a second per 10 MB of XML), so they are recognized in the bytes instead, by
-# a grammar that matches only well-formed markup whose tree reads the same however it is read:
-#
-# * element names are spelled out, with the prefix w:; attributes too, each at most once (in a
-#   fixed order); their values are printable ASCII without " & <, so nothing in them is decoded
-#   or normalized;
-# * text is UTF-8 of XML characters, without < or ]]> or a carriage return (which the parser
-#   would turn into a line feed), and refers to nothing but the five predefined entities;
-# * none of its elements is one that a check or a count looks at in a table row below the
-#   header (tables, pictures), nor, in a body paragraph, any that _read_para acts on besides
-#   w:pPr, w:pStyle, w:numPr, w:numId and w:t.
-#
-# What the grammar matches is cut out and a marker, a processing instruction with a random
-# target, put in its place. The rest, the skeleton, is read by lxml as before. The part is
-# well-formed, and its tree the skeleton's with each marker replaced by what was cut, when the
-# skeleton is well-formed and every marker is where it was put: a child of the body, or of a
-# table that is a child of the body. Those elements were written "<w:body>" and "<w:tbl>" and
-# are WordprocessingML's, so w: means WordprocessingML where the markers are. Otherwise (a
-# marker inside a comment, CDATA section or other element, after a wrong guess of where an
-# element ends) the part itself is read, which also words any parse error.
-
-# An attribute value that reads as it is written.
-_VALUE = rb'[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*+'
-# Character data: runs of ASCII, "]" unless it starts "]]>", a predefined entity, or one UTF-8
-# sequence of a character XML allows (no surrogates, U+FFFE or U+FFFF).
-_TEXT = (rb'(?:[\t\n\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\x7e]++|\](?!\]>)|&(?:amp|lt|gt|quot|apos);'
-         rb'|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee][\x80-\xbf]{2}'
-         rb'|\xed[\x80-\x9f][\x80-\xbf]|\xef[\x80-\xbe][\x80-\xbf]|\xef\xbf[\x80-\xbd]'
-         rb'|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}'
-         rb')*+')
-
-
-def _empty_element(names: bytes, *attrs: bytes) -> bytes:
-    """<w:NAME .../> for any of ``names``, with any of ``attrs`` in this order."""
-    return (rb'<w:(?:' + names + rb')'
-            + b"".join(rb'(?: w:' + a + rb'="' + _VALUE + rb'")?' for a in attrs) + rb'/>')
-
-
-_RPR_ITEM = (_empty_element(rb'b|bCs|i|iCs|caps|smallCaps|strike|dstrike|noProof|vanish|webHidden'
-                            rb'|u|rStyle|color|sz|szCs|vertAlign|highlight', b"val")
-             + b"|" + _empty_element(b"lang", b"val", b"eastAsia", b"bidi"))
-_PPR_ITEM = (_empty_element(rb'keepNext|keepLines|widowControl|contextualSpacing'
-                            rb'|suppressAutoHyphens|jc', b"val")
-             + b"|" + _empty_element(b"spacing", b"before", b"beforeLines", b"beforeAutospacing",
-                                     b"after", b"afterLines", b"afterAutospacing", b"line",
-                                     b"lineRule")
-             + b"|" + _empty_element(b"ind", b"start", b"left", b"end", b"right", b"hanging",
-                                     b"firstLine"))
-_RPR = rb'(?:<w:rPr>(?:' + _RPR_ITEM + rb')*+</w:rPr>)?'
-_RUN_START = rb'<w:r>' + _RPR + rb'<w:t(?: xml:space="preserve")?>'
-
-
-def _para_source(group, styles: bytes | None = None) -> bytes:
-    """A plain paragraph, "<w:p>...</w:p>". ``group`` wraps the parts _simple_para reads: the
-    style, the list numbering and its w:numId, the first run's text and the other runs.
-    With ``styles`` (an alternation), only a paragraph of one of those styles."""
-    style = rb'<w:pStyle w:val="' + group(styles or _VALUE) + rb'"/>'
-    props = (rb'<w:pPr>' + (style if styles else rb'(?:' + style + rb')?')
-             + rb'(?:' + _PPR_ITEM + rb')*+'
-             + group(rb'<w:numPr>(?:<w:ilvl w:val="' + _VALUE + rb'"/>)?<w:numId w:val="'
-                     + group(_VALUE) + rb'"/></w:numPr>') + rb'?'
-             rb'(?:' + _PPR_ITEM + rb')*+' + _RPR + rb'</w:pPr>')
-    return (rb'<w:p>' + (props if styles else rb'(?:' + props + rb')?')
-            + rb'(?:' + _RUN_START + group(_TEXT) + rb'</w:t></w:r>)?'
-            + group(rb'(?:' + _RUN_START + _TEXT + rb'</w:t></w:r>)*+') + rb'</w:p>')
-
-
-def _capture(source: bytes) -> bytes:
-    return b"(" + source + b")"
-
-
-def _group(source: bytes) -> bytes:
-    return b"(?:" + source + b")"
-
-
-_PARA = re.compile(_para_source(_capture))
-# Runs of plain body paragraphs. An empty "<w:p/>" is left to lxml, so that every paragraph of
-# a run starts "<w:p>" and counting those counts the paragraphs.
-_PARAS = re.compile(_group(_para_source(_group)) + b"++")
-_RUN_TEXT = re.compile(rb'<w:t(?: xml:space="preserve")?>([^<]*)</w:t>')
-# A table row of plain cells.
-_ROW_SOURCE = (
-    rb'<w:tr>(?:<w:trPr>(?:' + _empty_element(b"cantSplit|tblHeader|hidden|jc", b"val") + b"|"
-    + _empty_element(b"trHeight", b"val", b"hRule") + rb')*+</w:trPr>)?'
-    rb'(?:<w:tc>(?:<w:tcPr>(?:<w:tcW(?: w:w="' + _VALUE + rb'"(?: w:type="' + _VALUE + rb'")?'
-    rb'| w:type="' + _VALUE + rb'"(?: w:w="' + _VALUE + rb'")?)?/>|'
-    + _empty_element(b"gridSpan|vAlign|vMerge|hMerge|noWrap|hideMark", b"val")
-    + rb')*+</w:tcPr>)?(?:<w:p/>|' + _para_source(_group) + rb')++</w:tc>)++</w:tr>')
-_ROW = re.compile(_ROW_SOURCE)
-_ROWS = re.compile(_group(_ROW_SOURCE) + b"*+")
-# The XML declaration, which must leave the part in UTF-8 as the grammar reads it.
-_PROLOG = re.compile(rb'<\?xml version=(["\'])1\.0\1(?: encoding=(["\'])[Uu][Tt][Ff]-8\2)?'
-                     rb'(?: standalone=(["\'])(?:yes|no)\3)? ?\?>')
-_UNIT = re.compile(rb'<((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)(?=[\s/>])')
-_SPACE = re.compile(rb'[ \t\r\n]+')
-_TAG_REST = re.compile(rb'(?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+>')
-
-
-def _skeleton(data: bytes) -> tuple[bytes, list[tuple[int, int]], int, str] | None:
-    """The part with its runs of plain body paragraphs and the plain rows of its tables (those
-    after the first row without w:tblHeader) cut out and marked: (the skeleton, where the runs
-    were, how many tables were cut, the markers' target). None when there is nothing to cut or
-    the part is not laid out as the fast lane expects."""
-    prolog = _PROLOG.match(data)
-    if prolog is None:
-        return None
-    start = data.find(b"<w:body>", prolog.end())
-    end = data.rfind(b"</w:body>")
-    # A document type declaration could declare entities, or default attributes for what is
-    # cut out, namespace declarations among them.
-    if start < 0 or end < start or data.find(b"<!", prolog.end(), start) >= 0:
-        return None
-    start += len(b"<w:body>")
-    target = "a11y-" + os.urandom(8).hex()
-    pieces, runs, cuts = [data[:start]], [], 0
-    pos = start
-    while pos < end:
-        run = _PARAS.match(data, pos, end)
-        if run is not None:
-            pieces.append(f"<?{target} p{len(runs)}?>".encode())
-            runs.append((pos, run.end()))
-            pos = run.end()
-            continue
-        unit = _UNIT.match(data, pos, end) or _SPACE.match(data, pos, end)
-        if unit is None:
-            return None
-        unit_end = unit.end() if unit.re is _SPACE else _element_end(data, pos, end, unit[1])
-        if unit_end is None:
-            return None
-        cut = _plain_rows(data, pos, unit_end) if unit.re is _UNIT and unit[1] == b"w:tbl" \
-            else None
-        if cut is None:
-            pieces.append(data[pos:unit_end])
-        else:
-            pieces += (data[pos:cut[0]], f"<?{target} t?>".encode(), data[cut[1]:unit_end])
-            cuts += 1
-        pos = unit_end
-    if not runs and not cuts:
-        return None
-    pieces.append(data[end:])
-    return b"".join(pieces), runs, cuts, target
-
-
-@functools.lru_cache(maxsize=64)
-def _tag_finders(name: bytes) -> tuple[re.Pattern, re.Pattern]:
-    return (re.compile(b"<" + re.escape(name) + rb"(?=[\s/>])"),
-            re.compile(b"</" + re.escape(name) + rb"\s*+>"))
-
-
-def _element_end(data: bytes, start: int, limit: int, name: bytes) -> int | None:
-    """Where the element ``name`` that starts at ``start`` ends, by counting the start and end
-    tags of that name; a guess that the markers check."""
-    opens, closes = _tag_finders(name)
-    depth, pos = 0, start
-    close = closes.search(data, start, limit)
-    while True:
-        tag = opens.search(data, pos, close.start() if close is not None else limit)
-        if tag is not None:
-            rest = _TAG_REST.match(data, tag.end(), limit)
-            if rest is None:
-                return None
-            pos = rest.end()
-            if data[pos - 2] != 0x2F:  # not "/>": an element with content
-                depth += 1
-            elif depth == 0:
-                return pos
-        elif close is not None:
-            depth -= 1
-            pos = close.end()
-            if depth <= 0:
-                return pos
-            close = closes.search(data, pos, limit)
-        else:
-            return None
-
-
-def _plain_rows(data: bytes, start: int, end: int) -> tuple[int, int] | None:
-    """The plain rows of the table data[start:end] that follow its first row without
-    w:tblHeader, as (from, to); _table reads no further than that row."""
-    close = end - len(b"</w:tbl>")
-    if data[close:end] != b"</w:tbl>":
-        return None
-    pos = data.find(b"<w:tr>", start, close)
-    if pos < 0:
-        return None
-    while True:
-        row = _ROW.match(data, pos, close)
-        if row is None:
-            return None
-        pos = row.end()
-        if data.find(b"tblHeader", row.start(), pos) < 0:
-            break
-    cut = _ROWS.match(data, pos, close).end()
-    return (pos, cut) if cut > pos else None
-
-
-def _decode(text: bytes) -> str:
-    out = text.decode("utf-8")
-    if "&" in out:
-        out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace(
-            "&apos;", "'").replace("&amp;", "&")
-    return out
-
-
-def _simple_para(m: re.Match, index: int) -> _Para:
-    """What _read_para gives for a paragraph that _PARA matched."""
-    style, num_pr, num_id, first, more = m.groups()
-    text = _decode(first) if first else ""
-    if more:
-        text += "".join(map(_decode, _RUN_TEXT.findall(more)))
-    return _Para(index, text, style.decode("ascii") if style is not None else None, None,
-                 (num_id.decode("ascii"),) if num_pr is not None else None, num_pr is not None,
-                 False, False, False)
-
-
-def _headings(styles: StyleSheet) -> re.Pattern | None:
-    """Plain paragraphs of a heading style, matched as _PARA matches them."""
-    ids = tuple(sorted(sid.encode("ascii") for sid in styles.by_id
-                       if _STYLE_ID.fullmatch(sid) and styles.heading_level(sid) is not None))
-    return _heading_finder(ids) if ids else None
-
-
-_STYLE_ID = re.compile(r'[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*')
-
-
-@functools.lru_cache(maxsize=16)
-def _heading_finder(ids: tuple[bytes, ...]) -> re.Pattern:
-    return re.compile(_para_source(_capture, b"|".join(map(re.escape, ids))))
-
-
-# The other paragraphs a check may take up have a run whose text, after ASCII white space, is
-# empty, or starts as _FAKE_LIST may match ("*", "-", a digit, a letter followed by ")" or a
-# tab, maybe in the next run) or with a character beyond ASCII (another kind of white space,
-# bullet or digit); or they have no run at all. The text lstrip() removes is white space of
-# either kind, so the paragraphs whose text is empty or typed as a list are among these.
-_CANDIDATE_RUNS = re.compile(
-    rb'<w:t(?: xml:space="preserve")?>[\t\n ]*+(?:</w:t>|[*\-0-9\x80-\xff]|[A-Za-z](?:[)\t]|</w:t>))')
-_NO_RUNS = (b"<w:p></w:p>", b"</w:pPr></w:p>")
 
 
 # ============================================================================ the check
@@ -1078,17 +835,35 @@ class _Checker:
             if b is not None and (i + 2 == len(blocks) or blocks[i + 2] is None):
                 allowed.add(b if b.__class__ is int else b.index)  # keeps two tables apart
         run: list[_Para] = []
+        # The context of a message: the nearest paragraph with text before the run, else after
+        # it. Both are kept track of as the blocks go by, never searched for from each run: a
+        # document of empty paragraphs and page breaks has as many runs as paragraphs.
+        last_text: list[int] = []  # the latest paragraph with text so far, when there is one
+        following = {"from": 0, "found": None}
 
         def text(index: int) -> str:
             return body.para(index).text
+
+        def text_after(index: int) -> int | None:
+            # Runs are flushed in document order, so the search resumes where it stopped.
+            found = following["found"]
+            if found is not None and found > index:
+                return found
+            j = max(following["from"], index) + 1
+            while j <= count and not text(j).strip():
+                j += 1
+            following["from"] = j
+            following["found"] = j if j <= count else None
+            return following["found"]
 
         def flush() -> None:
             if not run:
                 return
             first, last = run[0], run[-1]
-            before = next((t for t in map(text, range(first.index - 1, 0, -1)) if t.strip()), "")
-            after = next((t for t in map(text, range(last.index + 1, count + 1)) if t.strip()), "")
-            context = f" after {_q(before)}" if before else (
+            before = text(last_text[0]) if last_text else ""
+            after_at = text_after(last.index) if not before.strip() else None
+            after = text(after_at) if after_at is not None else ""
+            context = f" after {_q(before)}" if before.strip() else (
                 f" before {_q(after)}" if after else "")
             if len(run) == 1:
                 msg = f"paragraph {first.index}{context}: an empty paragraph used for spacing"
@@ -1105,8 +880,13 @@ class _Checker:
             if p.__class__ is _Para and self._empty(p) and not self._carrier(p) \
                     and p.index not in allowed:
                 run.append(p)
-            elif run:
+                continue
+            if run:
                 flush()
+            if p.__class__ is int:
+                last_text[:] = [p]
+            elif p is not None and p.text.strip():
+                last_text[:] = [p.index]
         flush()
 
 

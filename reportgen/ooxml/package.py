@@ -176,10 +176,11 @@ def resolve_target(base: PurePosixPath, target: str) -> str:
     return "/".join(parts)
 
 
-def open_package(source: str | Path | bytes | BinaryIO, limits: Limits = LIMITS) -> Package:
+def open_package(source: str | Path | bytes | BinaryIO, limits: Limits | None = None) -> Package:
     """Open a .docx from a path, bytes or a binary file object and find its main document
     (the package relationship, else the content type, else word/document.xml). Raises
-    DocxError."""
+    DocxError. ``limits`` default to ``LIMITS`` (looked up at each call)."""
+    limits = limits or LIMITS
     try:
         if isinstance(source, (bytes, bytearray, memoryview)):
             zf = zipfile.ZipFile(BytesIO(bytes(source)))
