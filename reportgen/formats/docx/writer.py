@@ -24,7 +24,6 @@ prefixes). Figures, whose drawing python-docx builds, stay elements.
 from __future__ import annotations
 
 import re
-import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 from lxml import etree
 
+from reportgen.document.switches import fast_paths_enabled
 from reportgen.document.tree import (
     Block,
     BlockQuote,
@@ -66,6 +66,7 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
+from reportgen.formats.docx._fast_body import Splicer, can_splice
 from reportgen.ooxml.ns import NS
 from reportgen.ooxml.package import (
     reproducible_zip,  # the OOXML layer's; still exported here
@@ -170,12 +171,8 @@ _WRAP_CLOSE = b"</w:body>"
 
 
 def _can_splice(anchor) -> bool:
-    """Whether text written with the prefixes w and r means, where ``anchor`` is, what it
-    would mean as elements."""
-    scope = anchor.nsmap
-    uris = list(scope.values())
-    return (scope.get("w") == _W_NS and scope.get("r") == _R_NS
-            and uris.count(_W_NS) == 1 and uris.count(_R_NS) == 1)
+    """Whether the fast path may splice the body in as text (see _fast_body)."""
+    return fast_paths_enabled() and can_splice(anchor)
 
 
 class _Sink:
@@ -183,12 +180,12 @@ class _Sink:
 
     Blocks arrive as XML text (``parts``, written with the prefixes ``w`` and ``r``) or, rarely,
     as elements (``element``). Text is gathered and encoded in batches; each run of it between
-    elements becomes one chunk that stands in the tree as a marker comment and is spliced into
-    the serialized main document (``splice``). That needs the document to know the two
-    namespaces by exactly those prefixes where the body goes, as every Word or LibreOffice file
-    does; otherwise each chunk is parsed and its elements moved into the tree, slower (lxml
-    moves a large detached subtree into a document node by node) but right whatever the
-    prefixes.
+    elements becomes one chunk. The general way: each chunk is parsed and its elements moved
+    into the tree (lxml moves a large detached subtree into a document node by node). The fast
+    path (``_fast_body``, off with REPORTGEN_FAST_PATHS=0): the chunk stands in the tree as a
+    marker comment and is spliced into the serialized main document, which needs the document
+    to know the two namespaces by exactly the prefixes w and r where the body goes, as every
+    Word or LibreOffice file does.
     """
 
     _BATCH = 4096  # parts per encoded batch: bounds the number of small strings alive at once
@@ -197,11 +194,9 @@ class _Sink:
         self.anchor = anchor
         self.parts: list[str] = []
         self._batches: list[bytes] = []
-        self.chunks: list[bytes] = []
         self.empty = True  # nothing written yet
         self.last_tbl = False  # the last block written is a table
-        self.splice = _can_splice(anchor)
-        self._token = secrets.token_hex(8)
+        self.splicer = Splicer() if _can_splice(anchor) else None
 
     def add(self, xml: str, *, table: bool = False) -> None:
         parts = self.parts
@@ -226,26 +221,16 @@ class _Sink:
             return
         chunk = b"".join(self._batches)
         self._batches.clear()
-        if self.splice:
-            self.anchor.addprevious(etree.Comment(self._marker(len(self.chunks))))
-            self.chunks.append(chunk)
+        if self.splicer is not None:
+            self.splicer.add(self.anchor, chunk)
         else:
             parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
             for el in etree.fromstring(_WRAP_OPEN + chunk + _WRAP_CLOSE, parser):
                 self.anchor.addprevious(el)
 
-    def _marker(self, i: int) -> str:
-        return f"reportgen-body-{self._token}-{i}"
-
     def spliced(self, xml: bytes) -> bytes:
-        """The serialized main document with every marker comment replaced by its chunk."""
-        if not self.chunks:
-            return xml
-        pieces = re.split(rb"<!--reportgen-body-" + self._token.encode() + rb"-(\d+)-->", xml)
-        if [int(n) for n in pieces[1::2]] != list(range(len(self.chunks))):
-            raise AssertionError("the body markers did not survive serialization intact")
-        pieces[1::2] = self.chunks
-        return b"".join(pieces)
+        """The serialized main document with the body in it (see _fast_body)."""
+        return xml if self.splicer is None else self.splicer.spliced(xml)
 
 
 # ============================================================================ entry point
