@@ -1,12 +1,14 @@
 """Accessibility check of a Word document (.docx): the EN 301 549 points a document can fail.
 
-``check_docx`` reads any .docx (not only reportgen's) with zipfile and lxml and returns one
+``check_docx`` reads any .docx (not only reportgen's) with the OOXML layer's bounded package
+reader (``reportgen.ooxml.package``) and lxml, and returns one
 finding per failure, each with a stable code:
 
 =======================  ===================================================================
 code                     what fails
 =======================  ===================================================================
-``a11y-unreadable``      not a file, not a zip, or no Word main document in it
+``a11y-unreadable``      not a file, not a zip, no Word main document in it, or past a size
+                         limit of the package reader (see ``reportgen.ooxml.package``)
 ``a11y-lang``            no document language: neither ``w:lang`` in the style defaults
                          (``w:docDefaults`` or the default paragraph style) nor
                          ``w:themeFontLang`` in the settings; or, when a language is

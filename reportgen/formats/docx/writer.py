@@ -68,8 +68,9 @@ from reportgen.document.tree import (
 from reportgen.findings import Finding, Location, error
 from reportgen.formats.docx._fast_body import Splicer, can_splice
 from reportgen.ooxml.ns import NS
-from reportgen.ooxml.package import (
-    reproducible_zip,  # the OOXML layer's; still exported here
+from reportgen.ooxml.package import (  # reproducible_zip: the OOXML layer's, still exported
+    open_package,
+    reproducible_zip,
 )
 from reportgen.ooxml.styles import WRITER_STYLES, aliases
 
@@ -252,6 +253,9 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     findings: list[Finding] = []
     base_loc = Location(str(base))
     try:
+        # The base may come from a project's folder: inflated within the package reader's
+        # limits first, so that python-docx (which reads every part whole) never meets a bomb.
+        _check_package(base)
         document = docx.Document(str(base))
     except Exception as exc:  # noqa: BLE001  # a missing or corrupt file is for the user to fix
         return None, [error("docx.base-unreadable",
@@ -278,6 +282,12 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     replace = {main: sink.spliced(skeleton), "docProps/core.xml": core_xml(core)}
     del skeleton
     return reproducible_zip(buf.getvalue(), replace=replace), findings
+
+
+def _check_package(path: Path) -> None:
+    pkg = open_package(path)
+    for name in pkg.infos:
+        pkg.read(name)
 
 
 # ============================================================================ placeholders
