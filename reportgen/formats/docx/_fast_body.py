@@ -10,7 +10,7 @@ exactly what lxml would have written for the same elements (tests/formats/test_d
 compares the two ways).
 
 Used when ``reportgen.document.switches.fast_paths_enabled()`` and the document binds the
-prefixes w and r to WordprocessingML's namespaces where the body goes (``can_splice``).
+prefixes w, r and wp to their namespaces where the body goes (``can_splice``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def can_splice(anchor) -> bool:
     would mean as elements."""
     scope = anchor.nsmap
     uris = list(scope.values())
-    return (scope.get("w") == NS["w"] and scope.get("r") == NS["r"]
-            and uris.count(NS["w"]) == 1 and uris.count(NS["r"]) == 1)
+    return all(scope.get(prefix) == NS[prefix] and uris.count(NS[prefix]) == 1
+               for prefix in ("w", "r", "wp"))
 
 
 class Splicer:
