@@ -639,6 +639,16 @@ CHART_DOC = '''# Diagram
 '''
 
 
+def test_a_chart_gives_the_same_bytes_with_the_fast_path_off(monkeypatch) -> None:
+    # The chart's wp:inline is written as text too: the general way (parsed into elements) must
+    # know its prefix and give the spliced bytes.
+    doc, _ = parse(CHART_DOC)
+    spliced, findings = write_docx(doc, BASE, FIELDS, CORE)
+    assert findings == []
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")
+    assert write_docx(doc, BASE, FIELDS, CORE) == (spliced, [])
+
+
 def test_a_figure_with_data_is_a_native_chart_with_its_workbook() -> None:
     import openpyxl
 
