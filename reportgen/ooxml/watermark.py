@@ -10,10 +10,9 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-V_NS = "urn:schemas-microsoft-com:vml"
-O_NS = "urn:schemas-microsoft-com:office:office"
-W10_NS = "urn:schemas-microsoft-com:office:word"
+from reportgen.ooxml.ns import NS, W_NS
+
+V_NS, O_NS, W10_NS = NS["v"], NS["o"], NS["w10"]
 
 _SHAPETYPE = (
     '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
