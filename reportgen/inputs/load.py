@@ -30,6 +30,7 @@ from reportgen.inputs.model import (
     Programme,
     ProgrammeCost,
     Project,
+    Recovery,
     Repayment,
     Requisition,
     _found,
@@ -71,10 +72,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("year", "År"), Column("date", "Datum"), Column("kind", "Kostnadsslag"), Column("amount", "Belopp"),
         Column("description", "Beskrivning", required=False))),
     SheetSpec("cofinancing", "Medfinansiering", CoFinancing, (
-        Column("project", "Projekt"), Column("source", "Källa"), Column("amount", "Belopp")), required=False),
+        Column("project", "Projekt"), Column("source", "Källa"), Column("amount", "Belopp"),
+        Column("year", "År", required=False), Column("kind", "Typ", required=False)), required=False),
     SheetSpec("repayments", "Återbetalningar", Repayment, (
         Column("date", "Datum"), Column("amount", "Belopp"), Column("bankgiro", "Bankgiro"),
         Column("reference", "Referens")), required=False),
+    SheetSpec("recoveries", "Återkrav", Recovery, (
+        Column("project", "Projekt"), Column("date", "Datum"), Column("amount", "Belopp"),
+        Column("comment", "Kommentar", required=False)), required=False),
 )
 DATE_COLUMNS = {"date", "decided"}
 # Excel serial day numbers for 1955..2120: a number in that range in a date column is a date
@@ -494,6 +499,13 @@ def check_references(inputs: Inputs) -> list[Finding]:
             if key not in deliverable_ids:
                 findings.append(error("unknown-reference", f"unknown deliverable '{key}'{did_you_mean(key, deliverable_ids)}",
                                       inputs.where_decision("amendments", i, "deliverable_due", key)))
+    for key in p.submitted:
+        if key not in deliverable_ids:
+            findings.append(error("unknown-reference",
+                                  f"a submission date for '{key}', which is not a deliverable"
+                                  f"{did_you_mean(key, deliverable_ids)}",
+                                  inputs.programme_doc.where_key(("submitted", key)),
+                                  hint=f"the deliverables are: {', '.join(deliverable_ids)}"))
     for key in p.texts:
         if key not in deliverable_ids:
             findings.append(warning("unknown-reference",
@@ -510,7 +522,8 @@ def check_references(inputs: Inputs) -> list[Finding]:
     project_ids = [x.id for x in p.projects]
     known = set(project_ids)
     # Each sheet is gone through row by row only when a set of its values says a row is wrong.
-    for name, rows in (("grants", fin.grants), ("disbursements", fin.disbursements), ("cofinancing", fin.cofinancing)):
+    for name, rows in (("grants", fin.grants), ("disbursements", fin.disbursements), ("cofinancing", fin.cofinancing),
+                       ("recoveries", fin.recoveries)):
         if known.issuperset(map(_PROJECT, rows)):
             continue
         for record in rows:
@@ -526,6 +539,14 @@ def check_references(inputs: Inputs) -> list[Finding]:
                 findings.append(error("year-outside-period",
                                       f"the year {record.year} is outside the decision's period "
                                       f"{d.period.start}–{d.period.end}", record.where("year")))
+    # A co-financing year may lie in an amended (longer) period, not outside it.
+    last = max([d.period.end] + [a.period_end for a in d.amendments if a.period_end is not None])
+    for record in fin.cofinancing:
+        if record.year is not None and not d.period.start <= record.year <= last:
+            findings.append(error("year-outside-period",
+                                  f"the co-financing year {record.year} is outside the decision's period "
+                                  f"{d.period.start}–{last}", record.where("year"),
+                                  hint="leave År empty for an amount that belongs to the whole project"))
     return findings
 
 

@@ -33,6 +33,8 @@ REQUISITION_YEAR = "SI204"
 GRANTS_BEYOND_FUNDS = "SI301"
 DISBURSEMENTS_BEYOND_FUNDS = "SI302"
 DISBURSEMENT_BEYOND_GRANT = "SI303"
+RECOVERY_BEYOND_PAID = "SI304"
+RECOVERY_BEFORE_PAYMENT = "SI305"
 FOCUS_AREA_MISSING = "SI401"
 FOCUS_AREA_UNKNOWN = "SI402"
 OWNER_NOT_ANCHORED = "SI501"
@@ -57,6 +59,8 @@ DESCRIPTIONS = {
     GRANTS_BEYOND_FUNDS: "grants beyond the funds requisitioned so far",
     DISBURSEMENTS_BEYOND_FUNDS: "disbursements and costs beyond the funds requisitioned so far",
     DISBURSEMENT_BEYOND_GRANT: "disbursements to a project beyond its grants",
+    RECOVERY_BEYOND_PAID: "recoveries from a project beyond what was paid to it",
+    RECOVERY_BEFORE_PAYMENT: "a recovery dated before any payment to its project",
     FOCUS_AREA_MISSING: "a project with no focus area",
     FOCUS_AREA_UNKNOWN: "a project focus area outside the decision's four",
     OWNER_NOT_ANCHORED: "an owner that is not a regional development actor, with no anchoring stated",
@@ -64,7 +68,7 @@ DESCRIPTIONS = {
     REPAYMENT_LATE: "a repayment after the deadline (1 March 2021)",
     REPAYMENT_BANKGIRO: "a repayment to another bankgiro than the decision's",
     REPAYMENT_REFERENCE: "a repayment that does not cite the decision's diarienummer",
-    REPAYMENT_AMOUNT: "repayments that do not equal the unspent funds",
+    REPAYMENT_AMOUNT: "repayments that do not equal the unspent funds (recoveries included)",
     REPAYMENT_MISSING: "unspent funds not (yet) repaid",
     DISBURSEMENT_OUTSIDE_PROJECT: "a disbursement outside its project's period",
     DELIVERABLE_INCOMPLETE: "a deliverable whose data is incomplete",
@@ -251,6 +255,37 @@ def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Findi
 
 
 @rule
+def recoveries(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    """A project can only pay back (Återkrav) what it was paid, and only after it was paid."""
+    if not inputs.finances.recoveries:
+        return
+    paid: dict[str, list] = {}
+    for x in inputs.finances.disbursements:
+        paid.setdefault(x.project, []).append(x)
+    known = inputs._projects()
+    running: dict[str, Decimal] = {}
+    for r in sorted(inputs.finances.recoveries, key=lambda r: r.date):
+        if r.project not in known:
+            continue  # an unknown project is reported where the inputs are loaded
+        payments = paid.get(r.project, [])
+        first = min((x.date for x in payments), default=None)
+        if first is None or r.date < first:
+            when = f"the first payment to it is dated {date_iso(first)}" if first else "nothing was ever paid to it"
+            yield error(RECOVERY_BEFORE_PAYMENT,
+                        f"recovery from {r.project} dated {date_iso(r.date)}, but {when}", r.where("date"),
+                        related=[x.where("date") for x in payments if x.date == first][:1],
+                        hint="a project pays back money it was paid: check the date and the project")
+            continue
+        running[r.project] = running.get(r.project, ZERO) + r.amount
+        total_paid = sum((x.amount for x in payments), ZERO)
+        if running[r.project] > total_paid:
+            yield error(RECOVERY_BEYOND_PAID,
+                        f"recoveries from {r.project} reach {kr(running[r.project], 2)} with this one, more than the "
+                        f"{kr(total_paid, 2)} paid to it", r.where("amount"),
+                        related=[x.where("amount") for x in payments][:5])
+
+
+@rule
 def disbursement_periods(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
     # Most payments fall within their project's period: only those outside are looked at closer.
     periods = {pid: (p.start, p.end) for pid, p in inputs._projects().items()}
@@ -338,11 +373,16 @@ def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
     unspent = ledger.total.unspent
     rows = inputs.finances.repayments
     if rows and repaid != unspent:
+        recovered = inputs.finances.recoveries
+        recovery_text = (f" + recovered from projects {kr(ledger.total.recovered, 2)}" if recovered else "")
         yield error(REPAYMENT_AMOUNT,
                     f"repayments total {kr(repaid, 2)}, but the unspent funds are {kr(unspent, 2)} "
                     f"(requisitioned {kr(ledger.total.requisitioned, 2)} − disbursed {kr(ledger.total.disbursed, 2)} "
-                    f"− programme-related costs {kr(ledger.total.programme_costs, 2)}); the difference is "
-                    f"{kr(unspent - repaid, 2)}", rows[-1].where("amount"))
+                    f"− programme-related costs {kr(ledger.total.programme_costs, 2)}{recovery_text}); the difference "
+                    f"is {kr(unspent - repaid, 2)}", rows[-1].where("amount"),
+                    # The recoveries' cells are part of the unspent amount: point at them too.
+                    related=[r.where("amount") for r in recovered],
+                    hint="the unspent funds include what projects paid back (Återkrav)" if recovered else None)
 
 
 # --- deliverables ------------------------------------------------------------------------------
