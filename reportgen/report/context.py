@@ -15,7 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.inputs.load import Inputs
-from reportgen.inputs.model import COFINANCING_SOURCES, COST_KINDS, COUNTIES, Deliverable, Project
+from reportgen.inputs.model import (
+    COFINANCING_SOURCES,
+    COST_KINDS,
+    COUNTIES,
+    Deliverable,
+    Project,
+)
 from reportgen.report.render import Markdown
 from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
