@@ -837,7 +837,7 @@ class Disbursement(Record):
 class ProgrammeCost(Record):
     year: Year = Field(description="The year the cost is charged to.")
     date: Date = Field(description="The day of the cost.")
-    kind: CostKind = Field(description="The kind of cost.")
+    kind: CostKind = Field(description="The kind of cost: the agency's own label, shown as written.")
     amount: Money = Field(description="The cost, in kronor.")
     description: Text | None = Field(None, description="What the cost was for.")
 
