@@ -267,7 +267,8 @@ def _label(limit: int):
 
     def check(value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
+            # An account number typed as a number cell (4010, which a sheet may hand over as 4010.0).
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         text = bounded(value)
         if not text:
             raise PydanticCustomError("text", "expected a label, found only spaces", {})

@@ -166,6 +166,7 @@ projects:
     summary: Små och medelstora industriföretag får stöd att införa digitala verktyg i produktionen.
     indicators: {{companies: 40, smes: 34, companies_non_financial: 12, new_companies: 1,
                  participants_women: 30, participants_men: 45, activities: 12}}
+    targets: {{companies: 35, smes: 30, activities: 12}}   # valfritt: mål; slutredovisningen jämför utfall med mål
 
   - id: SI-2018-02
     title: Kompetenslyft för hållbar produktion i Mittnorrland
@@ -193,6 +194,10 @@ evaluation:                            # krävs i slutredovisningen
   effects: Företagen rapporterar ökad kunskap om digitalisering och hållbar produktion.
   recommendations:
     - Tydliggör förändringsteorin redan i utlysningen.
+
+# Dagen då varje rapport lämnades; `reportgen status` räknar en rapport som klar först då.
+# submitted:
+#   genomforandeplan-2018: 2018-03-28
 """
 
 
