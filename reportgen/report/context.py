@@ -297,7 +297,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str]) -> dict:
         "summary": Markdown(p.summary) if p.summary else None, "continues": p.continues,
         "granted": f.granted, "disbursed": f.disbursed, "remaining": f.remaining,
         "cofinancing": f.cofinancing_total, "cofinancing_share": f.cofinancing_share,
-        "total_budget": f.total_budget,
+        "total_budget": f.total_budget, "recovered": f.recovered,
     }
 
 
