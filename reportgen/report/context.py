@@ -360,7 +360,9 @@ def _cofinancing(ledger: Ledger, granted_projects: list[ProjectFigures], years: 
     as "actual" (a second column only when there is any). An interim report passes its years and
     sees only the amounts of those years and of the whole project."""
     figures = ledger.cofinancing([f.project.id for f in granted_projects], years)
-    rows = [{"source": s, "amount": figures.planned.get(s, Decimal(0)), "actual": figures.actual.get(s, Decimal(0))}
+    # A source with no planned or no actual amount shows a dash there, not a zero: nothing was stated.
+    rows = [{"source": s, "amount": figures.planned.get(s, Decimal(0)), "actual": figures.actual.get(s, Decimal(0)),
+             "planned_stated": s in figures.planned, "actual_stated": s in figures.actual}
             for s in COFINANCING_SOURCES if s in figures.planned or s in figures.actual]
     table = _round_table(rows, ["amount", "actual"])
     granted = sum((f.granted for f in granted_projects), Decimal(0))
