@@ -365,10 +365,12 @@ def _cofinancing(ledger: Ledger, granted_projects: list[ProjectFigures], years: 
              "planned_stated": s in figures.planned, "actual_stated": s in figures.actual}
             for s in COFINANCING_SOURCES if s in figures.planned or s in figures.actual]
     table = _round_table(rows, ["amount", "actual"])
-    granted = sum((f.granted for f in granted_projects), Decimal(0))
+    # The share is a property of the projects' budgets: their whole planned co-financing over their
+    # whole budget, whichever years the report shows amounts for.
+    planned = sum((f.cofinancing_total for f in granted_projects), Decimal(0))
+    budget = sum((f.total_budget for f in granted_projects), Decimal(0))
     table["projects"] = figures.projects
-    table["share"] = (figures.planned_total / (granted + figures.planned_total)) if granted + figures.planned_total \
-        else None
+    table["share"] = (planned / budget) if budget else None
     table["has_actual"] = bool(figures.actual)
     table["has_planned"] = bool(figures.planned)
     return table
