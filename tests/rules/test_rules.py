@@ -400,6 +400,35 @@ def test_no_repayment_recorded(inputs_copy):
     assert "(due 2021-03-01 to bankgiro 5052-5781)" in text(f)
 
 
+# --- recoveries (SI304, SI305) -------------------------------------------------------------------
+
+def test_recovery_from_a_project_never_paid(inputs_copy):
+    book = inputs_copy / "finances.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Utbetalningar"]
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, 1).value == "SI-2019-03":
+            ws.delete_rows(r)
+    wb.save(book)
+    [row] = append_rows(book, "Återkrav", ["SI-2019-03", dt.datetime(2020, 6, 1), 1000, "Fel projekt?"])
+    _, items = rule_findings()
+    f = one(items, "SI305", f"{FINANCES}:Återkrav!B{row}")
+    assert text(f) == "recovery from SI-2019-03 dated 2020-06-01, but nothing was ever paid to it"
+    assert "SI304" not in codes(items)  # one finding for one wrong row
+
+
+def test_recoveries_add_up_per_project_in_date_order(inputs_copy):
+    # SI-2018-05 was paid 2 874 512,75 kr and paid 35 000 back; a second recovery of the rest
+    # plus one öre goes over, and is reported at its own cell.
+    [row] = append_rows(inputs_copy / "finances.xlsx", "Återkrav",
+                        ["SI-2018-05", dt.datetime(2020, 12, 20), 2839512.76, None])
+    _, items = rule_findings()
+    f = one(items, "SI304", f"{FINANCES}:Återkrav!C{row}")
+    assert text(f) == ("recoveries from SI-2018-05 reach 2 874 512,76 kr with this one, more than the "
+                       "2 874 512,75 kr paid to it")
+    assert len(f["related"]) == 5  # the project's payments, the first five
+
+
 # --- disbursements and project periods (SI701) ------------------------------------------------------
 
 def test_disbursement_before_the_project_starts(inputs_copy):
