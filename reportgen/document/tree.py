@@ -95,9 +95,19 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    src: str  # a path, relative to the writer's image root
+    """A picture, or a chart when ``data`` is given.
+
+    A chart's ``data`` is a table: the header names the category column and each series, each
+    row is a category with one value per series, written as numbers with a decimal comma and
+    the unit after them (``5,2 mnkr``). The Word writer draws it as a native chart whose cells
+    are those numbers (``src`` is then only the chart's name); the Markdown draft shows the table
+    under the figure, so a diff shows a changed value.
+    """
+
+    src: str  # a path, relative to the writer's image root (a chart: its name)
     alt: str  # alternative text for screen readers (EN 301 549)
     caption: str  # the visible caption ("" for none)
+    data: Table | None = None  # a chart's data (no caption, no totals row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +329,10 @@ def _normalize_block(b: Block) -> Block | None:
         caption = clean_text(b.caption) if b.caption else None
         return Table(caption or None, header, rows, align, bool(b.totals) and bool(rows))
     if isinstance(b, Figure):
-        return Figure(clean_text(b.src), clean_text(b.alt), clean_text(b.caption))
+        data = _normalize_block(b.data) if b.data is not None else None
+        if data is not None:
+            data = Table(None, data.header, data.rows, data.align, False)  # type: ignore[union-attr]
+        return Figure(clean_text(b.src), clean_text(b.alt), clean_text(b.caption), data)
     if isinstance(b, BlockQuote):
         return BlockQuote(normalize_blocks(b.blocks))
     if isinstance(b, (PageBreak, TableOfContents)):

@@ -16,7 +16,8 @@ skipped). For other documents it reads what the tree can hold:
   the ``caption``-styled paragraph right before a table (or right after one without it) is its
   caption;
 * figures (a paragraph holding only a picture): ``descr`` is the alternative text, the picture's
-  name its source path, a caption paragraph right after it its caption;
+  name its source path, a caption paragraph right after it its caption; a native chart is a
+  figure with its data (from the chart part's cache) as a table, named by ``wp:docPr/@name``;
 * a page-break paragraph, a ``TOC`` field (or a table-of-contents content control), ``Quote``
   paragraphs as a block quote.
 
@@ -73,6 +74,7 @@ from reportgen.document.tree import (
     normalize,
 )
 from reportgen.findings import Finding, Location, error, warning
+from reportgen.ooxml import charts
 
 __all__ = ["NS", "DocxError", "Numbering", "Package", "StyleSheet", "load_package",
            "read_docx", "read_docx_text", "safe_fromstring"]
@@ -429,7 +431,7 @@ def read_docx(source: str | Path | bytes | BinaryIO, *, skip_cover: bool = True,
         numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
     except DocxError as exc:
         return Document(()), [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
-    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings)
+    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
     blocks = reader.body(list(body), skip_cover=skip_cover)
     return normalize(Document(tuple(blocks))), findings
 
@@ -483,7 +485,8 @@ _BLOCK_WRAPPERS = {w("sdt"), w("customXml")}
 class _Reader:
     def __init__(self, styles: StyleSheet, numbering: Numbering,
                  rels: dict[str, tuple[str, str, str]], where: Location,
-                 findings: list[Finding]) -> None:
+                 findings: list[Finding], pkg: Package | None = None) -> None:
+        self.pkg = pkg  # for the parts figures refer to (charts)
         self.styles = styles
         self.numbering = numbering
         self.rels = rels
@@ -563,7 +566,8 @@ class _Reader:
         if not texts:
             if _only_page_break(p):
                 return _Para(p, "page")
-            if p.find(f".//{w('drawing')}//{{{NS['pic']}}}pic") is not None:
+            if p.find(f".//{w('drawing')}//{{{NS['pic']}}}pic") is not None or \
+                    p.find(f".//{w('drawing')}//{{{charts.CHART_NS}}}chart") is not None:
                 return _Para(p, "figure")
         level = self.styles.heading_level(sid)
         if outline is not None:
@@ -783,6 +787,9 @@ class _Reader:
     # ------------------------------------------------------------------ figures, tables
 
     def figure(self, p, caption: str) -> Figure:
+        chart = p.find(f".//{w('drawing')}//{{{charts.CHART_NS}}}chart")
+        if chart is not None:
+            return self.chart_figure(p, chart, caption)
         doc_pr = p.find(f".//{{{NS['wp']}}}docPr")
         cnv = p.find(f".//{{{NS['pic']}}}cNvPr")
         alt = ""
@@ -796,6 +803,33 @@ class _Reader:
             rid = blip.get(R_EMBED) if blip is not None else None
             src = PurePosixPath(self.rels.get(rid or "", ("", "", ""))[1]).name
         return Figure(src, alt, caption)
+
+    def chart_figure(self, p, chart, caption: str) -> Figure:
+        """A native chart: its name and alt text from ``wp:docPr``, its data from the chart part's
+        cache (and the category column's title from its embedded workbook), as a data table."""
+        doc_pr = p.find(f".//{{{NS['wp']}}}docPr")
+        alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
+        src = doc_pr.get("name") or "" if doc_pr is not None else ""
+        part = self.rels.get(chart.get(R_ID) or "", ("", "", ""))[1]
+        data = None
+        if self.pkg is not None and part in self.pkg.entries:
+            book = next((target for typ, target, mode in self.pkg.rels(part).values()
+                         if typ == charts.RT_PACKAGE and mode != "External"), None)
+            try:
+                data = charts.read_chart(self.pkg.entries[part], self.pkg.entries.get(book or ""))
+            except charts.ChartError as exc:
+                self.findings.append(warning("docx-read.chart", f"the chart {src or part} cannot be read: {exc}",
+                                             self.where))
+        if data is None:
+            return Figure(src or PurePosixPath(part).name, alt, caption)
+        unit = f"\u00a0{data.unit}" if data.unit else ""
+        header = ((Text(data.category_title),) if data.category_title else (),
+                  *((Text(label),) if label else () for label, _ in data.series))
+        rows = tuple(((Text(cat),) if cat else (),
+                      *((Text(charts.table_number(values[i]) + unit),) for _, values in data.series))
+                     for i, cat in enumerate(data.categories))
+        table = Table(None, header, rows, ("left",) + ("right",) * len(data.series))
+        return Figure(src or PurePosixPath(part).name, alt, caption, table)
 
     def table(self, tbl, caption: str | None) -> Table:
         rows = [tr for tr in _rows(tbl)]

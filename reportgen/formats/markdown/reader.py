@@ -321,6 +321,7 @@ class _Converter:
     def table(self, tok: Token, siblings: list[Block]) -> Table:
         caption = None
         totals = False
+        chart = False
         line = self.line_of(tok)
         for key, value in (tok.attrs or {}).items():
             if key == "caption":
@@ -328,12 +329,13 @@ class _Converter:
             elif key == "class":
                 classes = str(value).split()
                 totals = "totals" in classes
-                other = [c for c in classes if c != "totals"]
+                chart = chart or "chart" in classes
+                other = [c for c in classes if c not in ("totals", "chart")]
                 if other:
                     self.findings.append(warning(
                         "markdown.attrs-ignored",
                         f"unknown table class(es) {', '.join('.' + c for c in other)}; "
-                        "only .totals is known", self.where(line)))
+                        "only .totals and .chart are known", self.where(line)))
             else:
                 self.findings.append(warning(
                     "markdown.attrs-ignored",
@@ -382,6 +384,10 @@ class _Converter:
                 "the table is marked .totals but has no rows below the header",
                 self.where(line)))
             totals = False
+        if chart:
+            # A chart's data: joined to the figure before it once the whole document is read
+            # (the figure may stand in a part parsed on another path), see _join_chart_data.
+            caption = _CHART_MARK + (str(line or 0))
         return Table(caption, tuple(header), tuple(rows), tuple(align), totals)  # type: ignore[arg-type]
 
     # -- inlines
@@ -790,6 +796,39 @@ class _Parser(_Converter):
                      tuple([_ALIGN_OF[x] for x in aligns]), totals)  # type: ignore[arg-type]
 
 
+#: The caption the converter gives a table marked ``.chart`` until it is joined to its figure: a
+#: private-use character that no caption written in Markdown starts with, then the line.
+_CHART_MARK = "\ue000chart:"
+
+
+def _join_chart_data(blocks: tuple[Block, ...], source: str, findings: list[Finding]) -> tuple[Block, ...]:
+    """Each table marked ``.chart`` becomes the data of the figure right before it; one with no
+    figure before it stays an ordinary table (with a warning)."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Table) and b.caption and b.caption.startswith(_CHART_MARK):
+            line = b.caption[len(_CHART_MARK):]
+            plain = Table(None, b.header, b.rows, b.align, b.totals)
+            if out and isinstance(out[-1], Figure) and out[-1].data is None and not b.totals:
+                f = out[-1]
+                out[-1] = Figure(f.src, f.alt, f.caption, plain)
+            else:
+                findings.append(warning(
+                    "markdown.chart-data", "a table marked .chart must follow a figure (its chart) "
+                    "and have no totals row; it is read as an ordinary table",
+                    Location(source, line=int(line)) if line.isdecimal() and int(line) else Location(source)))
+                out.append(plain)
+            continue
+        if isinstance(b, BlockQuote):
+            b = BlockQuote(_join_chart_data(b.blocks, source, findings))
+        elif isinstance(b, BulletList):
+            b = BulletList(tuple(_join_chart_data(i, source, findings) for i in b.items))
+        elif isinstance(b, OrderedList):
+            b = OrderedList(tuple(_join_chart_data(i, source, findings) for i in b.items), b.start)
+        out.append(b)
+    return tuple(out)
+
+
 def _new_cell(cells: dict[str, tuple[Inline, ...]], text: str) -> tuple[Inline, ...]:
     cell = cells[text] = (Text(text),)
     return cell
@@ -827,8 +866,10 @@ def _parse_markdown_it(text: str, source: str = "<markdown>") -> tuple[Document,
     """The whole document through markdown-it: the reference the fast path must agree with."""
     conv = _Converter(source)
     conv.tokens = _MD.parse(text)
-    blocks = conv.blocks(None)
-    return normalize(Document(tuple(blocks))), conv.findings
+    blocks = normalize_blocks(conv.blocks(None))
+    if ".chart" in text:
+        blocks = _join_chart_data(blocks, source, conv.findings)
+    return normalize(Document(blocks)), conv.findings
 
 
 def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
@@ -842,7 +883,10 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
         if "]:" in text or "\r" in text or "\0" in text:
             return _parse_markdown_it(text, source)
         parser = _Parser(text, source)
-        return _mark_canonical(parser.run()), parser.findings
+        doc = parser.run()
+        if ".chart" in text:
+            return normalize(Document(_join_chart_data(doc.blocks, source, parser.findings))), parser.findings
+        return _mark_canonical(doc), parser.findings
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug must not crash a build
         return Document(()), [error(
             "markdown.internal", f"could not parse the Markdown: {type(exc).__name__}: {exc}",
