@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import posixpath
 import re
@@ -24,6 +25,7 @@ from reportgen.document.tree import (
     Document,
     Figure,
     OrderedList,
+    Source,
     _mark_canonical,
     iter_blocks,
     normalize,
@@ -33,7 +35,9 @@ from reportgen.findings import Finding, Location, error, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
+from reportgen.inputs.fingerprint import inputs_hash, value_hash
 from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.output import manifest, outfolder
 from reportgen.report import charts
 from reportgen.report.context import (
@@ -104,6 +108,9 @@ def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document
 
 @dataclass
 class BuildResult:
+    """What a build did: its findings (``ok`` when none is an error), the files it wrote, and
+    whether it found the outputs up to date and wrote nothing."""
+
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
@@ -168,11 +175,47 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         created=stamp,
         modified=stamp,
     )
-    data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, chart_style=style)
+    data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, chart_style=style,
+                                     custom=provenance_properties(inputs, doc, deliverable_id))
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
     return Rendered(deliverable_id, draft, data), findings
+
+
+#: Custom document properties of a built .docx (see reportgen.review.pull_edits).
+DELIVERABLE_PROPERTY = "reportgen.deliverable"
+INPUTS_PROPERTY = "reportgen.inputs"
+SOURCES_PROPERTY = "reportgen.sources"
+
+
+def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) -> dict[str, str]:
+    """What a built document was made from: the deliverable, the hash of the input files, and
+    for each text from the inputs (a Source) the hash of the value it was made from and of the
+    text it reads as (its blocks), to tell later whether someone edited it."""
+    sources = {}
+    for block in doc.blocks:
+        if isinstance(block, Source):
+            try:
+                value = _model_value(inputs.programme, parse_path(block.path))
+            except YamlEditError:
+                value = None
+            sources[block.path] = [value_hash(value), value_hash(repr(block.blocks))]
+    return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: inputs_hash(inputs.folder),
+            SOURCES_PROPERTY: json.dumps(sources, ensure_ascii=False, sort_keys=True)}
+
+
+def _model_value(node, path: tuple):
+    """The value at a place of programme.yaml, from the model (its fields have the file's names;
+    the file's own values may have been let go, see YamlDocument.release)."""
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(step)
+        else:
+            node = getattr(node, step, None) if node is not None and not step.startswith("_") else None
+    return node
 
 
 def check_figures(doc: Document, figures: dict[str, object], inputs: Inputs, template_dir: Path) -> list[Finding]:
@@ -325,7 +368,7 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
         ledger = ledger_of(inputs)
         warnings = [f for f in findings if not f.is_error]
         # What a deliverable needs is an error only when that deliverable is built.
-        readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        readiness = {i: rules.deliverable_completeness(inputs, ledger, i) for i in wanted}
         ready = [i for i in wanted if not has_errors(readiness[i])]
         job = _Job(inputs, ledger, template_dir, warnings, out_dir)
         outcome = dict(zip(ready, render_all(job, ready, jobs)))

@@ -60,6 +60,7 @@ from reportgen.formats.docx.reader import (
 )
 from reportgen.formats.docx.writer import reproducible_zip
 from reportgen.ooxml import charts
+from reportgen.ooxml.provenance import unwrap_sources
 from reportgen.ooxml.revisions import (
     accept_all,
     accept_docx,
@@ -169,6 +170,9 @@ class _Doc:
             raise DocxError(f"{pkg.main} has no w:body")
         if has_revisions(body):
             accept_all(body)
+        # The redline is for reading: the content controls that mark text from the inputs are
+        # left out, so that text is aligned paragraph by paragraph like any other.
+        unwrap_sources(body)
         self.body = body
         self.rels = pkg.rels(pkg.main)
         self.styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))

@@ -7,19 +7,18 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
+
+# The shared reference folder beside the repository (or beside the folder of worktrees).
+from conftest import OOXML_XSD
 from lxml import etree
 
 from reportgen.ooxml import charts
 from reportgen.ooxml.charts import ChartData, ChartStyle
 
-# The shared reference folder beside the repository (or beside the folder of worktrees).
-XSD = next((p / "shared" / "reference" / "ooxml-xsd" for p in Path(__file__).resolve().parents[3:5]
-            if (p / "shared" / "reference" / "ooxml-xsd").is_dir()),
-           Path(__file__).resolve().parents[3] / "shared" / "reference" / "ooxml-xsd")
+XSD = OOXML_XSD
 C = {"c": charts.CHART_NS, "a": charts.DRAWING_NS}
 
 HORIZONTAL = ChartData(("Skåne län", "Gotland & <Fårö>", "Övrigt"),

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -434,6 +434,106 @@ def read_docx(source: str | Path | bytes | BinaryIO, *, skip_cover: bool = True,
     reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
     blocks = reader.body(list(body), skip_cover=skip_cover)
     return normalize(Document(tuple(blocks))), findings
+
+
+@dataclass
+class DocxPart:
+    """A stretch of a document's body: text from one place of the inputs (``place``), or
+    generated text (``place`` None)."""
+
+    place: str | None
+    blocks: tuple[Block, ...]
+
+
+def read_docx_parts(source: str | Path | bytes | BinaryIO, *, bookmarks: Mapping[str, str] | None = None,
+                    tracked: str = "accept", skip_cover: bool = True,
+                    name: str | None = None) -> tuple[list[DocxPart], list[Finding]]:
+    """The body of a .docx in parts, each either from one place of the inputs or generated.
+
+    A part from the inputs is a content control tagged ``src:<place>`` (see
+    ``ooxml.provenance``) or, where there are no such controls (a document LibreOffice saved), the
+    blocks a bookmark named in ``bookmarks`` (name → place) spans. ``tracked``: "accept" or
+    "reject" the document's tracked changes first. Each part is read as ``read_docx`` reads a
+    body, so the blocks of all parts together are what ``read_docx`` gives.
+    """
+    from reportgen.ooxml.provenance import source_place
+    from reportgen.ooxml.revisions import accept_all, reject_all
+
+    where = Location(name or (str(source) if isinstance(source, (str, Path)) else "<docx>"))
+    try:
+        pkg = load_package(source)
+        root = pkg.xml(pkg.main)
+        body = root.find(w("body")) if root is not None else None
+        if body is None:
+            raise DocxError("the document has no w:body")
+        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))
+        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
+    except DocxError as exc:
+        return [], [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
+    findings: list[Finding] = []
+    if _has_revisions(body):
+        body = (accept_all if tracked == "accept" else reject_all)(_copy(body))
+    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
+    controls = any(source_place(sdt) is not None for sdt in body.iter(w("sdt")))
+    # (place, element) for each body-level block, in order.
+    placed: list[tuple[str | None, object]] = []
+    if controls:
+        for el in body:
+            place = source_place(el) if el.tag == w("sdt") else None
+            content = el.find(w("sdtContent")) if place is not None else None
+            for item in reader.flatten(list(content) if content is not None else [el]):
+                placed.append((place, item))
+    else:
+        names = dict(bookmarks or {})
+        marks = (w("bookmarkStart"), w("bookmarkEnd"))
+        # Each bookmark spans from the first block holding a start of its name to the last block
+        # holding an end of it (LibreOffice may write one bookmark as several of the same name);
+        # an end before any text of its paragraph ends the span before that paragraph.
+        rows: list[tuple[list, list[str], list[tuple[str, bool]]]] = []  # items, starts, ends
+        id_name: dict[str, str] = {}
+        for el in body:
+            items = [] if el.tag in marks else reader.flatten([el])
+            starts: list[str] = []
+            ends: list[tuple[str, bool]] = []  # (id, after some text)
+            seen_text = False
+            for mark in ([el] if el.tag in marks else el.iter(w("t"), *marks)):
+                if mark.tag == w("t"):
+                    seen_text = seen_text or bool(mark.text)
+                elif mark.tag == w("bookmarkStart"):
+                    if mark.get(w("name")) in names:
+                        id_name[mark.get(w("id"))] = mark.get(w("name"))
+                        starts.append(mark.get(w("name")))
+                else:
+                    ends.append((mark.get(w("id")), seen_text))
+            rows.append((items, starts, ends))
+        span: dict[str, list[int]] = {}
+        for k, (items, starts, ends) in enumerate(rows):
+            for mark_name in starts:
+                span.setdefault(mark_name, [k, k])
+            for mark_id, after_text in ends:
+                mark_name = id_name.get(mark_id)
+                if mark_name in span:
+                    span[mark_name][1] = max(span[mark_name][1], k if after_text or not items else k - 1)
+        place_at: dict[int, str] = {}
+        for mark_name, (first, last) in sorted(span.items(), key=lambda x: x[1]):
+            for k in range(first, last + 1):
+                place_at.setdefault(k, names[mark_name])
+        for k, (items, _, _) in enumerate(rows):
+            for item in items:
+                placed.append((place_at.get(k), item))
+    parts: list[DocxPart] = []
+    k = 0
+    while k < len(placed):
+        place = placed[k][0]
+        j = k
+        while j < len(placed) and placed[j][0] == place:
+            j += 1
+        elements = [item for _, item in placed[k:j]]
+        if skip_cover and not parts and place is None:
+            elements = reader._skip_cover(elements)
+        parts.append(DocxPart(place, normalize(Document(tuple(reader.blocks(elements)))).blocks))
+        k = j
+    return parts, findings
 
 
 def read_docx_text(source: str | Path | bytes | BinaryIO, **kwargs) -> tuple[str, list[Finding]]:

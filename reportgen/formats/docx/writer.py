@@ -23,6 +23,7 @@ prefixes). Figures, whose drawing python-docx builds, stay elements.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import zipfile
@@ -60,6 +61,7 @@ from reportgen.document.tree import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Source,
     Strong,
     Table,
     TableOfContents,
@@ -69,7 +71,7 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
-from reportgen.ooxml import charts
+from reportgen.ooxml import charts, provenance
 
 __all__ = ["STYLE_NAMES", "CoreProperties", "chart_data", "reproducible_zip", "write_docx"]
 
@@ -222,6 +224,7 @@ class _Sink:
         self.empty = True  # nothing written yet
         self.last_tbl = False  # the last block written is a table
         self.splice = _can_splice(anchor)
+        self.batch = self._BATCH
         self._token = secrets.token_hex(8)
 
     def add(self, xml: str, *, table: bool = False) -> None:
@@ -229,7 +232,7 @@ class _Sink:
         parts.append(xml)
         self.empty = False
         self.last_tbl = table
-        if len(parts) >= self._BATCH:
+        if len(parts) >= self.batch:
             self._batches.append("".join(parts).encode())
             parts.clear()
 
@@ -274,7 +277,8 @@ class _Sink:
 
 def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreProperties,
                image_root: Path | None = None,
-               chart_style: charts.ChartStyle | None = None) -> tuple[bytes | None, list[Finding]]:
+               chart_style: charts.ChartStyle | None = None,
+               custom: Mapping[str, str] | None = None) -> tuple[bytes | None, list[Finding]]:
     """Write ``doc`` into the base template ``base``.
 
     ``fields`` fill the base's ``{{ name }}`` placeholders (as plain one-line text);
@@ -286,6 +290,10 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     value in ``fields`` (the document is still written, the placeholder left visible), a
     missing body placeholder, a missing style, a missing or unreadable image. Fields that the
     base does not use are fine: one set of fields serves several bases.
+
+    A Source block is written as a content control tagged with its place (see
+    ``ooxml.provenance``); ``custom`` are custom document properties (docProps/custom.xml), to
+    which the writer adds the map of the sources' bookmarks.
     """
     findings: list[Finding] = []
     base_loc = Location(str(base))
@@ -317,6 +325,15 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
         skeleton = z.read(main)
     replace = {main: sink.spliced(skeleton), "docProps/core.xml": core_xml(core)}
     del skeleton
+    props = dict(custom or {})
+    if builder.source_bookmarks:
+        props[provenance.BOOKMARKS_PROPERTY] = json.dumps(builder.source_bookmarks, ensure_ascii=False,
+                                                          sort_keys=True)
+    if props:
+        with zipfile.ZipFile(buf) as z:
+            for name in ("[Content_Types].xml", "_rels/.rels"):
+                replace[name] = z.read(name)
+        provenance.add_custom_properties(replace, props)
     return reproducible_zip(buf.getvalue(), replace=replace), findings
 
 
@@ -553,6 +570,7 @@ class _Builder:
         self._rpr_cache: dict[frozenset, str] = {}
         self._headings: list[tuple[int, str, str]] = []
         self._heading_i = 0
+        self.source_bookmarks: dict[str, str] = {}  # bookmark name → place of a Source
 
     # ------------------------------------------------------------------ set-up
 
@@ -715,6 +733,51 @@ class _Builder:
             self.toc(out)
         elif isinstance(b, BlockQuote):
             self.blocks(b.blocks, out, depth=depth, quote=True)
+        elif isinstance(b, Source):
+            self.source(b, out, depth=depth, quote=quote)
+
+    def source(self, s: Source, out: _Sink, *, depth: int, quote: bool) -> None:
+        """Text from the inputs: a content control naming its place, holding a bookmark."""
+        if any(isinstance(x, Figure) for x in iter_blocks(s.blocks)):
+            # A figure is an element, not text: the control's start and end would be spliced
+            # around it in separate pieces. Figures in narrative text are refused by the build
+            # unless they show a chart, and such a text is then left unmarked.
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            return
+        n = len(self.source_bookmarks) + 1
+        bookmark_id = self._next_bookmark
+        self._next_bookmark += 1
+        self.source_bookmarks[provenance.bookmark_name(n)] = s.path
+        after_table = out.last_tbl
+        # The blocks are gathered apart, so that the bookmark can go inside the first and the
+        # last paragraph: LibreOffice splits a bookmark that starts or ends between paragraphs.
+        saved = out.parts
+        out.parts = []
+        out.batch = 1 << 62
+        try:
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            inner = out.parts
+        finally:
+            out.parts = saved
+            out.batch = _Sink._BATCH
+        start, end = provenance.bookmark_marks(provenance.bookmark_name(n), bookmark_id)
+        if inner and inner[0].startswith("<w:p>"):
+            first = inner[0]
+            cut = first.index("</w:pPr>") + 8 if first.startswith("<w:p><w:pPr>") else 5
+            inner[0] = first[:cut] + start + first[cut:]
+        else:
+            inner.insert(0, start)
+        if inner and inner[-1].endswith("</w:p>") and inner[-1] is not start:
+            inner[-1] = inner[-1][:-6] + end + "</w:p>"
+        else:
+            inner.append(end)
+        last_tbl = out.last_tbl
+        out.add(provenance.sdt_open(s.path, n, f"Text från indata: {s.path}"))
+        out.last_tbl = after_table
+        for xml in inner:
+            out.add(xml)
+        out.add(provenance.sdt_close())
+        out.last_tbl = last_tbl
 
     def _ppr(self, style: str | None, keep_next: bool = False, jc: str | None = None,
              numpr: tuple[int, str] | None = None, after_table: bool = False) -> str:

@@ -49,6 +49,7 @@ from reportgen.document.tree import (
     TableOfContents,
     Text,
     normalize,
+    unwrap_sources,
 )
 from reportgen.formats.markdown.reader import (
     ENTITY_LIKE,
@@ -62,8 +63,12 @@ __all__ = ["write_markdown"]
 
 
 def write_markdown(doc: Document) -> str:
-    """The normalized Markdown draft of ``doc`` (normalized first, see ``tree.normalize``)."""
-    lines = _blocks(normalize(doc).blocks)
+    """The normalized Markdown draft of ``doc`` (normalized first, see ``tree.normalize``).
+
+    Source wrappers are left out (a draft is read by people; provenance is the docx's business):
+    their blocks are written in their place.
+    """
+    lines = _blocks(normalize(unwrap_sources(doc)).blocks)
     return "\n".join(lines) + "\n"
 
 
