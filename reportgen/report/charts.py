@@ -41,6 +41,9 @@ class Chart:
 _STYLE = {
     "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
     "axes.titlesize": 10, "svg.hashsalt": "reportgen", "axes.axisbelow": True,
+    # Labels are data (county and focus-area names, cofinancing sources): always plain text.
+    # With mathtext on, a name holding "$...$" is parsed as TeX and an unbalanced one raises.
+    "text.usetex": False, "text.parse_math": False,
 }
 
 

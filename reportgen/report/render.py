@@ -31,7 +31,15 @@ class Markdown(Markup):
     It is a ``Markup`` so that Jinja's autoescaping machinery carries it (and the output of
     macros, which Jinja marks as Markup) through untouched; every other value is escaped for
     Markdown by ``_finalize`` before Jinja's HTML escape could see it.
+
+    ``escape`` is the Markdown escape, not markupsafe's HTML one: Markup's own operations
+    (``+``, ``%``, ``join``, ``format``) escape the plain text they take in with the class's
+    ``escape``, so text from the inputs combined with Markdown stays text.
     """
+
+    @classmethod
+    def escape(cls, s: Any) -> Markdown:
+        return _markdown_of(s)
 
 
 class TemplateValueError(Exception):
@@ -62,6 +70,45 @@ def _finalize(value: Any) -> Markup:
     if isinstance(value, dt.date):
         raise TemplateValueError(f"the template prints the date {value} unformatted; use |datum or |iso")
     raise TemplateValueError(f"the template prints a {type(value).__name__}; print its fields instead")
+
+
+def _markdown_of(value: Any) -> Markdown:
+    """``value`` as Markdown: Markup as it is, anything else as escaped text (the one escaping path)."""
+    if isinstance(value, Markup):
+        return value if type(value) is Markdown else Markdown(value)
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises, naming what is missing
+    return Markdown(_escaped(value if type(value) is str else str(value)))
+
+
+def _concat(pieces: tuple, constant: tuple) -> Markdown:
+    """``a ~ b ~ c`` in a template: the template's own string literals are its author's Markdown,
+    every other piece (a value from the inputs, a number) is escaped as text. The result is
+    Markdown, so printing it, passing it to a macro or marking it ``|md`` never turns data into
+    markup: ``"Återbetalning till " ~ decision.repayment.to`` stays one line of text whatever the
+    field holds (a newline and ``# Rubrik``, ``"}``...)."""
+    return Markdown("".join([p if const else _markdown_of(p) for p, const in zip(pieces, constant)]))
+
+
+def _escape_filter(value: Any) -> Markdown:
+    """``|e``/``|escape``: Jinja's would escape for HTML, which leaves ``*``, ``#`` or a newline
+    to act as Markdown; here it is the Markdown escape (Markup stays as it is, as in Jinja)."""
+    return _markdown_of(value)
+
+
+def _forceescape(value: Any) -> Markdown:
+    return Markdown(_escaped(str(value)))
+
+
+def _join(value, d: str = "", attribute=None) -> str | Markdown:
+    """Jinja's ``join``, with Markdown escaping where Jinja would escape for HTML: when any item
+    or the separator is Markup, the plain items are escaped as Markdown text."""
+    items = list(value)
+    if attribute is not None:
+        items = [item[attribute] if isinstance(item, dict) else getattr(item, str(attribute)) for item in items]
+    if not isinstance(d, Markup) and not any(isinstance(i, Markup) for i in items):
+        return str(d).join(str(i) for i in items)
+    return Markdown(_markdown_of(d).join([_markdown_of(i) for i in items]))
 
 
 @functools.lru_cache(maxsize=65536)  # names of owners, counties, statuses recur on every row
@@ -111,6 +158,11 @@ FILTERS = {
     "md": _md,
     "och": _join_and,
     "rubriknivå": _indent_headings,
+    # Jinja's own, made to escape for Markdown instead of HTML (see _escape_filter, _join).
+    "e": _escape_filter,
+    "escape": _escape_filter,
+    "forceescape": _forceescape,
+    "join": _join,
 }
 
 
@@ -147,6 +199,21 @@ class _CodeGenerator(CodeGenerator):
         else:
             super()._output_child_post(node, frame, finalize)
 
+    def visit_Concat(self, node, frame) -> None:
+        # ``~`` with Markdown escaping (_concat) instead of Jinja's markup_join, which escapes
+        # for HTML or not at all. Which pieces are the template's own literals is known here only.
+        if not (frame.eval_ctx.autoescape is True and not frame.eval_ctx.volatile
+                and hasattr(self.environment, "concat_markdown")):
+            super().visit_Concat(node, frame)
+            return
+        self.write("environment.concat_markdown((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        flags = ", ".join("True" if isinstance(arg, jinja2.nodes.Const) and isinstance(arg.value, str) else "False"
+                          for arg in node.nodes)
+        self.write(f"), ({flags},))")
+
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, also against templates that would exhaust memory or time with ``*`` and ``**``.
@@ -157,6 +224,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
     code_generator_class = _CodeGenerator
+    concat_markdown = staticmethod(_concat)
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
