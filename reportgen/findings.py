@@ -13,6 +13,24 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+#: The most characters of a found value a message quotes. Messages go to CI logs and to
+#: ``--format github`` annotations, which are public on a pull request: a value found in the
+#: inputs (or in a file an input links to) is shown as a short excerpt, never whole.
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``value`` quoted for a message: at most ``limit`` characters (cut with "..."), control,
+    format (bidi) and line-breaking characters written as escapes, so a message stays one line
+    that shows what it says. Every message that quotes a found value uses this."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: max(1, limit - 3)] + "..."
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return f"'{text}'"
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"

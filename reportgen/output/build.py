@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.document.tree import Document, Figure, iter_blocks
-from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.document.links import LINK_HINT, iter_links, link_problem
+from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
@@ -110,6 +111,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     doc, parse_findings = parse(text, display_path(template_dir / d.template))
     findings += parse_findings
     findings += check_figures(doc, figures, inputs, template_dir)
+    findings += check_links(doc, inputs, template_dir)
     if has_errors(findings):
         return None, findings
     draft = write_markdown(doc)
@@ -173,6 +175,21 @@ def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, temp
         else:
             findings.append(error("figure-missing", f"no chart '{src}' is drawn for this deliverable", where,
                                   hint=f"the charts are: {drawn}"))
+    return findings
+
+
+def check_links(doc: Document, inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """The one link policy (reportgen.document.links) on every link of the document, each refused
+    link located where it is written (a text of the inputs, else a template)."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for link in iter_links(doc.blocks):
+        problem = link_problem(link.url)
+        if problem is None or link.url in seen:
+            continue
+        seen.add(link.url)
+        findings.append(error("link-target", f"the link to {excerpt(link.url.strip())} is refused: {problem}",
+                              _place_of(link.url, inputs, template_dir), hint=LINK_HINT))
     return findings
 
 
