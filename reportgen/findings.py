@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-
 #: The most characters of a found value a message quotes. Messages go to CI logs and to
 #: ``--format github`` annotations, which are public on a pull request: a value found in the
 #: inputs (or in a file an input links to) is shown as a short excerpt, never whole.

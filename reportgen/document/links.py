@@ -54,7 +54,15 @@ def is_allowed(url: str) -> bool:
 
 def iter_links(blocks):
     """Every Link in ``blocks`` (headings, paragraphs, table cells, lists, quotes), in order."""
-    from reportgen.document.tree import Emphasis, Heading, Link, Paragraph, Strong, Table, iter_blocks
+    from reportgen.document.tree import (
+        Emphasis,
+        Heading,
+        Link,
+        Paragraph,
+        Strong,
+        Table,
+        iter_blocks,
+    )
 
     def inlines(items):
         for x in items:

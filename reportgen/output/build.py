@@ -19,8 +19,8 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.document.tree import Document, Figure, iter_blocks
 from reportgen.document.links import LINK_HINT, iter_links, link_problem
+from reportgen.document.tree import Document, Figure, iter_blocks
 from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse

@@ -42,6 +42,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 from lxml import etree
 
+from reportgen.document.links import LINK_HINT, link_problem
 from reportgen.document.tree import (
     Block,
     BlockQuote,
@@ -65,7 +66,6 @@ from reportgen.document.tree import (
     normalize,
     plain_text,
 )
-from reportgen.document.links import LINK_HINT, link_problem
 from reportgen.findings import Finding, Location, error, excerpt
 
 __all__ = ["STYLE_NAMES", "CoreProperties", "reproducible_zip", "write_docx"]
