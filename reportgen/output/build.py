@@ -25,7 +25,7 @@ from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
-from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path, outside_finding
 from reportgen.output import manifest, outfolder
 from reportgen.report.context import (
     ChartSpec,
@@ -128,6 +128,9 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         "diarienummer": dec.diarienummer,
         "addressee": dec.report_to,
     }
+    outside = outside_finding(template_dir / "base.docx", template_dir, "templates")
+    if outside is not None:
+        return None, findings + [outside]
     stamp = source_date(inputs, d.due)
     core = CoreProperties(
         title=f"{d.title} – {dec.title}",

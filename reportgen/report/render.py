@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -253,6 +255,41 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+class TemplateOutside(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the template folder, or no regular file."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(name, f"the template '{name}' {reason}")
+        self.reason = reason
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only regular files inside the folder.
+
+    Jinja refuses ``../`` in a template's name, but follows symbolic links: a template folder
+    holding a link to a secret elsewhere would put the secret into the report. A link that stays
+    inside the folder is fine; one that leaves it, a named pipe (which would block) or a device is
+    refused before it is opened.
+    """
+
+    def get_source(self, environment, template):
+        from reportgen.inputs.load import leaves_folder
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = os.path.join(searchpath, *pieces)
+            try:
+                st = os.stat(filename)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                raise TemplateOutside(template, "is not a regular file")
+            if leaves_folder(Path(filename), Path(searchpath)):
+                raise TemplateOutside(template, "is a link to a file outside the template folder; it is not read")
+            break
+        return super().get_source(environment, template)
+
+
 def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
     """One environment per template folder and process: Jinja compiles each template once."""
     return _environment(str(Path(template_dir).resolve()))
@@ -260,7 +297,7 @@ def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
 
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
-    return _sandbox(jinja2.FileSystemLoader(str(template_dir)), bytecode_cache=_bytecode_cache())
+    return _sandbox(_FolderLoader(str(template_dir)), bytecode_cache=_bytecode_cache())
 
 
 def _sandbox(loader: jinja2.BaseLoader, kind: type[_Sandbox] = _Sandbox,
@@ -306,6 +343,13 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> 
     except jinja2.TemplateSyntaxError as exc:
         where = Location(_template_path(env, exc.filename or exc.name or template), exc.lineno)
         return None, [error("template-syntax", f"template syntax error: {exc.message}", where)]
+    except TemplateOutside as exc:
+        # The including line when an include or import names it, else the template itself.
+        where = _template_frame(env, exc, template)
+        if where.line is None:
+            where = Location(_template_path(env, exc.name or template))
+        return None, [error("template-outside", exc.message or str(exc), where,
+                            hint="copy the file into the template folder instead of linking to it")]
     except jinja2.TemplateNotFound as exc:
         # An include or import may name the missing template: point at its line.
         return None, [error("template-missing", f"the template '{exc.name}' does not exist",
