@@ -25,7 +25,13 @@ from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
-from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path, outside_finding
+from reportgen.inputs.load import (
+    DECISION_FILE,
+    PROGRAMME_FILE,
+    Inputs,
+    display_path,
+    outside_finding,
+)
 from reportgen.output import manifest, outfolder
 from reportgen.report.context import (
     ChartSpec,
