@@ -9,10 +9,13 @@ are refused, because a template must say how to format them (``|kr``, ``|datum``
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import os
 import stat
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -168,6 +171,60 @@ FILTERS = {
 }
 
 
+#: The wall-clock seconds one deliverable's template may take (REPORTGEN_RENDER_SECONDS changes
+#: it). The report of 10 000 projects renders in a few seconds; a template that runs for minutes
+#: (two nested loops of 10^5) is stopped with a finding at the line it was running.
+RENDER_SECONDS = 60.0
+#: How deeply macros may call macros (a macro that calls itself without end stops here, at its line,
+#: long before Python's own recursion limit).
+MAX_MACRO_DEPTH = 64
+
+
+class TemplateBudgetError(Exception):
+    """A template ran past its render budget (time or depth)."""
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    seconds: float
+    depth: int = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateBudgetError(f"the template ran for more than {self.seconds:g} s, the render budget of a "
+                                      "deliverable; it was stopped here")
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("reportgen_render_budget", default=None)
+
+
+def render_seconds() -> float:
+    value = os.environ.get("REPORTGEN_RENDER_SECONDS", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return RENDER_SECONDS
+    return seconds if 0 < seconds < 1e9 else RENDER_SECONDS
+
+
+def _budget_iter(iterable):
+    """What a ``{% for %}`` loop iterates: the iterable, with the render budget's clock checked
+    every 256 items (a loop with an empty body calls nothing the sandbox could check)."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return iterable
+    return _budgeted(iterable, budget)
+
+
+def _budgeted(iterable, budget: _Budget):
+    budget.check_time()
+    for n, item in enumerate(iterable, 1):
+        if not n & 255:
+            budget.check_time()
+        yield item
+
+
 #: The most characters or items a template may make with ``*`` (``'x' * 10**10`` would take gigabytes).
 MAX_REPEAT = 1_000_000
 #: The most bits the result of ``**`` may have (``9**9**9`` would compute for hours).
@@ -201,6 +258,14 @@ class _CodeGenerator(CodeGenerator):
         else:
             super()._output_child_post(node, frame, finalize)
 
+    def visit_For(self, node, frame) -> None:
+        # Every loop iterates through environment.budget_iter (see _budget_iter).
+        if hasattr(self.environment, "budget_iter") and not getattr(node, "_reportgen_budgeted", False):
+            node.iter = jinja2.nodes.Call(jinja2.nodes.EnvironmentAttribute("budget_iter", lineno=node.iter.lineno),
+                                          [node.iter], [], None, None, lineno=node.iter.lineno)
+            node._reportgen_budgeted = True
+        super().visit_For(node, frame)
+
     def visit_Concat(self, node, frame) -> None:
         # ``~`` with Markdown escaping (_concat) instead of Jinja's markup_join, which escapes
         # for HTML or not at all. Which pieces are the template's own literals is known here only.
@@ -227,6 +292,24 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
     code_generator_class = _CodeGenerator
     concat_markdown = staticmethod(_concat)
+    budget_iter = staticmethod(_budget_iter)
+
+    def call(self, context, obj, /, *args, **kwargs):
+        # The render budget: its clock at every call, and the depth of macro calls.
+        budget = _BUDGET.get()
+        if budget is None:
+            return super().call(context, obj, *args, **kwargs)
+        budget.check_time()
+        if not isinstance(obj, jinja2.runtime.Macro):
+            return super().call(context, obj, *args, **kwargs)
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_MACRO_DEPTH:
+                raise TemplateBudgetError(f"macros call each other more than {MAX_MACRO_DEPTH} deep here (a macro "
+                                          "that calls itself without end?)")
+            return super().call(context, obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
@@ -337,7 +420,17 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
-    """Render ``template`` with ``context``; errors name the template file and line."""
+    """Render ``template`` with ``context`` within the render budget (:data:`RENDER_SECONDS`,
+    :data:`MAX_MACRO_DEPTH`); errors name the template file and line."""
+    seconds = render_seconds()
+    token = _BUDGET.set(_Budget(time.monotonic() + seconds, seconds))
+    try:
+        return _render(env, template, context)
+    finally:
+        _BUDGET.reset(token)
+
+
+def _render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
     try:
         return env.get_template(template).render(context), []
     except jinja2.TemplateSyntaxError as exc:
@@ -363,9 +456,22 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> 
                             _template_frame(env, exc, template))]
     except TemplateValueError as exc:
         return None, [error("template-value", str(exc), _template_frame(env, exc, template))]
+    except TemplateBudgetError as exc:
+        return None, [error("template-budget", str(exc), _template_frame(env, exc, template),
+                            hint=BUDGET_HINT)]
+    except RecursionError as exc:  # includes that include themselves, recursive loops
+        return None, [error("template-budget", "the template nests too deeply (includes or loops that call "
+                            "themselves without end?)", _template_frame(env, exc, template), hint=BUDGET_HINT)]
+    except MemoryError as exc:
+        return None, [error("template-budget", "the template ran out of memory", _template_frame(env, exc, template),
+                            hint=BUDGET_HINT)]
     except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
         return None, [error("template-error", f"the template failed: {type(exc).__name__}: {exc}",
                             _template_frame(env, exc, template))]
+
+
+BUDGET_HINT = ("a template formats the inputs; loops over the inputs' lists and macros that call other macros "
+               "are fine, work that grows without end is not (REPORTGEN_RENDER_SECONDS sets the time budget)")
 
 
 def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
