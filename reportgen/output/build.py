@@ -343,6 +343,12 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
                 return result
         try:
             result.written = write_outputs(out_dir, rendered, key)
+        except outfolder.SpecialFile as exc:
+            result.findings.append(error(
+                "output-special-file", f"the output folder holds {exc.kind} ({display_path(exc.path)}); "
+                "the build replaces the folder as a whole and cannot carry it over",
+                Location(display_path(exc.path)),
+                hint="remove it from the output folder, or build into a folder of its own"))
         except OSError as exc:
             result.findings.append(_write_failure(out_dir, exc))
     return result
