@@ -461,7 +461,7 @@ def _render(env: ImmutableSandboxedEnvironment, template: str, context: dict) ->
                             hint=BUDGET_HINT)]
     except RecursionError as exc:  # includes that include themselves, recursive loops
         return None, [error("template-budget", "the template nests too deeply (includes or loops that call "
-                            "themselves without end?)", _template_frame(env, exc, template), hint=BUDGET_HINT)]
+                            "themselves without end?)", _recurring_frame(env, exc, template), hint=BUDGET_HINT)]
     except MemoryError as exc:
         return None, [error("template-budget", "the template ran out of memory", _template_frame(env, exc, template),
                             hint=BUDGET_HINT)]
@@ -483,6 +483,23 @@ def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
     if isinstance(loader, jinja2.FileSystemLoader) and not Path(name).is_absolute():
         return display_path(Path(loader.searchpath[0]) / name)
     return display_path(Path(name))
+
+
+def _recurring_frame(env: ImmutableSandboxedEnvironment, exc: BaseException, template: str) -> Location:
+    """The template line that recurs most often in the traceback: the include or call that
+    repeats itself (the innermost line is wherever the recursion limit happened to strike)."""
+    counts: dict[tuple[str, int], int] = {}
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            key = (filename, tb.tb_lineno)
+            counts[key] = counts.get(key, 0) + 1
+        tb = tb.tb_next
+    if not counts:
+        return _template_frame(env, exc, template)
+    filename, line = max(counts, key=lambda k: counts[k])  # the first of the most frequent: outermost
+    return Location(_template_path(env, filename), line)
 
 
 def _template_frame(env: ImmutableSandboxedEnvironment, exc: BaseException, template: str) -> Location:
