@@ -23,11 +23,18 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     format (bidi) and line-breaking characters written as escapes, so a message stays one line
     that shows what it says. Every message that quotes a found value uses this."""
     text = value if isinstance(value, str) else str(value)
-    if len(text) > limit:
-        text = text[: max(1, limit - 3)] + "..."
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
-    return f"'{text}'"
+    if len(text) <= limit and text.isprintable():
+        return f"'{text}'"
+    pieces = [c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[: limit + 1]]
+    if sum(map(len, pieces)) <= limit and len(text) <= limit:
+        return f"'{''.join(pieces)}'"
+    shown, used = [], 0
+    for piece in pieces:  # whole escapes only, and at most ``limit`` characters with the "..."
+        if used + len(piece) > limit - 3:
+            break
+        shown.append(piece)
+        used += len(piece)
+    return f"'{''.join(shown)}...'"
 
 
 class Severity(str, Enum):
