@@ -36,7 +36,11 @@ outputs/
 
 WORKFLOW = """\
 # Validate the inputs (with annotations on the changed files), build the deliverables and keep
-# them as artifacts. See docs/ci.md in reportgen.
+# them as artifacts. See docs/ci.md and docs/security.md in reportgen.
+#
+# Safe for pull requests from people you do not trust: the job runs their inputs and templates,
+# so it gets no secrets and a read-only token, and it only uploads artifacts. Use pull_request,
+# never pull_request_target (which runs with the base repository's secrets and write token).
 name: reports
 
 on:
@@ -44,15 +48,21 @@ on:
   pull_request:
   workflow_dispatch:
 
+permissions:
+  contents: read
+
 jobs:
   reports:
     runs-on: ubuntu-latest
+    timeout-minutes: 20
     env:
       # Where reportgen is installed from: a package index name, a wheel or a git URL, e.g.
       # "reportgen @ git+https://github.com/<org>/reportgen@v0.1.0".
       REPORTGEN: reportgen
     steps:
       - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
