@@ -335,7 +335,15 @@ def _units(doc: Document) -> list[_Unit]:
     def walk(blocks) -> None:
         nonlocal tables
         for b in blocks:
-            if isinstance(b, (Heading, Paragraph, Figure)):
+            if isinstance(b, Figure) and b.data is not None:
+                # A chart: the figure, and its data as rows (a changed value is a changed row).
+                para(Figure(b.src, b.alt, b.caption))
+                name = b.caption or b.src
+                for row in (b.data.header, *b.data.rows):
+                    cells = tuple(plain_text(c) for c in row)
+                    text = " | ".join(cells)
+                    units.append(_Unit("row", name, text, cells[0] if cells else "", tuple(words(text))))
+            elif isinstance(b, (Heading, Paragraph, Figure)):
                 para(b)
             elif isinstance(b, (BulletList, OrderedList)):
                 for item in b.items:
