@@ -276,7 +276,8 @@ def check_links(doc: Document, inputs: Inputs, template_dir: Path) -> list[Findi
 
 
 def check_headings(doc: Document, inputs: Inputs, template_dir: Path) -> list[Finding]:
-    """No heading more than one level below the one before it (EN 301 549 / WCAG 1.3.1).
+    """No heading more than one level below the one before it (EN 301 549 / WCAG 1.3.1): the
+    accessibility check's a11y-heading-order, on the tree.
 
     The accessibility check finds the same in the .docx, but there it can only name a paragraph
     of a document that is never written. Checked on the tree, a heading that comes from a text of
@@ -294,7 +295,7 @@ def check_headings(doc: Document, inputs: Inputs, template_dir: Path) -> list[Fi
                               lambda d, text=text: any(isinstance(b, Heading) and plain_text(b.inlines).strip() == text
                                                        for b in iter_blocks(d.blocks)))
             findings.append(error(
-                "heading-order", f"the heading {excerpt(text)} is level {block.level} but follows a level "
+                "a11y-heading-order", f"the heading {excerpt(text)} is level {block.level} but follows a level "
                 f"{previous} heading; a heading may go at most one level deeper than the one before it", where,
                 hint="in a text of the inputs, '#' is the level of the section it is placed in: start with '#' "
                      "or '##' and go one level deeper at a time"))
