@@ -11,6 +11,7 @@ import datetime as dt
 import operator
 import os
 import re
+import stat
 import types
 import typing
 import unicodedata
@@ -131,6 +132,33 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
+def leaves_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path``, its links followed, lies outside ``folder`` (its links followed too).
+
+    Inputs and templates are read only from inside their folder: a file there that is a symbolic
+    link to a file elsewhere (a key, another project's data) would otherwise be read, and its
+    content shown in the report or quoted in messages, which CI publishes."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        return os.path.commonpath([real, base]) != base
+    except ValueError:  # different drives (Windows)
+        return True
+
+
+def outside_finding(path: Path, folder: Path, what: str) -> Finding | None:
+    """A finding when the regular file ``path`` leaves ``folder`` (see :func:`leaves_folder`).
+    Anything that is not a regular file is left to the readers, which refuse it by its kind."""
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+    if not regular or not leaves_folder(path, folder):
+        return None
+    return error("file-outside", f"the file is a link to a file outside the {what} folder; it is not read",
+                 Location(display_path(path)),
+                 hint=f"copy the file into the {what} folder instead of linking to it")
+
+
 def load_inputs(folder: Path) -> tuple[Inputs | None, list[Finding]]:
     folder = Path(folder)
     findings: list[Finding] = []
@@ -152,6 +180,9 @@ def load_inputs(folder: Path) -> tuple[Inputs | None, list[Finding]]:
 
 def _load_yaml_model(path: Path, model: type[BaseModel]):
     file = display_path(path)
+    outside = outside_finding(path, path.parent, "inputs")
+    if outside is not None:
+        return None, None, [outside]
     doc, findings = load_yaml(path, file)
     if doc is None or any(f.is_error for f in findings) or not isinstance(doc.data, dict):
         return doc, None, findings
@@ -328,6 +359,9 @@ def clean_text(data: Any, where) -> list[Finding]:
 
 def _load_finances(path: Path) -> tuple[Finances | None, str, list[Finding]]:
     file = display_path(path)
+    outside = outside_finding(path, path.parent, "inputs")
+    if outside is not None:
+        return None, file, [outside]
     book, findings = Workbook.open(path, file)
     if book is None:
         return None, file, findings

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reportgen.findings import excerpt
+
 OERE = Decimal("0.01")
 MAX_MONEY = Decimal(10) ** 12  # a thousand billion kronor: more than any programme, far within Decimal's precision
 _MAX_MONEY_INT = 10**12
@@ -54,8 +56,7 @@ MAX_TEXT = 50_000
 
 def _found(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"'{shown}'"
+        return excerpt(value)
     if value is None:
         return "nothing"
     if isinstance(value, bool):

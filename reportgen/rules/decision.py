@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from reportgen.findings import CATALOGUE, Finding, Location, error, warning
+from reportgen.findings import CATALOGUE, Finding, Location, error, excerpt, warning
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import did_you_mean
 from reportgen.report.formatting import date_iso, date_long, kr, percent
@@ -150,7 +150,7 @@ def requisitions(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
         if d.requisition.reference_required and not _cites(r.reference, d.diarienummer):
             yield error(REQUISITION_REFERENCE,
                         f"the requisition's reference must cite the decision's diarienummer {d.diarienummer}; "
-                        f"found {repr(r.reference) if r.reference else 'no reference'}",
+                        f"found {excerpt(r.reference) if r.reference else 'no reference'}",
                         r.where("reference"), hint=f"e.g. 'Rekvisition {r.year}, {d.diarienummer}'")
 
 
@@ -344,7 +344,7 @@ def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
         if d.repayment.reference_required and not _cites(r.reference, d.diarienummer):
             yield error(REPAYMENT_REFERENCE,
                         f"the repayment's reference must cite the decision's diarienummer {d.diarienummer}; found "
-                        f"{repr(r.reference) if r.reference else 'no reference'}", r.where("reference"))
+                        f"{excerpt(r.reference) if r.reference else 'no reference'}", r.where("reference"))
     repaid = ledger.total.repaid
     unspent = ledger.total.unspent
     rows = inputs.finances.repayments

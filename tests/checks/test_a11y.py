@@ -365,8 +365,9 @@ def test_build_fails_and_writes_nothing_on_an_accessibility_failure(tmp_path: Pa
                      "--templates", str(templates), "--today", TODAY.isoformat())
     assert result.exit_code == 1
     assert "[a11y-heading-order]" in result.stderr
-    assert '("Hoppar över en nivå"): heading level 3 follows level 1' in result.stderr
-    assert "genomforandeplan.md.j2" in result.stderr  # the hint names the template
+    # Checked on the document tree before any .docx is made (issue #20): at the template's line.
+    assert "the heading 'Hoppar över en nivå' is level 3 but follows a level 1 heading" in result.stderr
+    assert "genomforandeplan.md.j2:" in result.stderr  # the place is the template's line
     assert "nothing was written" in result.stderr
     assert not out.exists() or not any(out.iterdir())  # nothing written
 

@@ -283,3 +283,20 @@ def test_rows_are_written_as_numbers_and_dates(book):
     assert row[0] == "SI-2018-01"
     assert isinstance(row[1], dt.datetime) and isinstance(row[2], (int, float))
     assert ws["C2"].number_format == "#,##0.00"
+
+
+def test_workflow_is_safe_for_untrusted_pull_requests_and_matches_the_docs(project):
+    """Issue #20: CI builds what a pull request brings; the job must hold nothing worth stealing."""
+    text = (project / ".github" / "workflows" / "reports.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key 'on' as true
+    assert "pull_request" in triggers and "pull_request_target" not in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "secrets." not in text and "GITHUB_TOKEN" not in text
+    steps = workflow["jobs"]["reports"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert all(not s.get("uses") or s["uses"].split("@")[0] in
+               ("actions/checkout", "actions/setup-python", "actions/upload-artifact") for s in steps)
+    docs = (EXAMPLE_INPUTS.parent / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert text in docs  # docs/ci.md shows the workflow init writes, as it is

@@ -393,6 +393,12 @@ def _rich_documents():
     from hypothesis import strategies as st
     from test_markdown_writer import texts, urls
 
+    from reportgen.document.links import link_problem
+
+    # The Word writer keeps only the link targets the link policy allows (issue #20; others stay
+    # text without a hyperlink): documents that round-trip hold those.
+    urls = urls.map(lambda u: u if link_problem(u) is None else "https://e.se/x")
+
     from reportgen.document.tree import (
         BlockQuote,
         Code,
