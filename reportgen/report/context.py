@@ -25,7 +25,14 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.inputs.load import Inputs
-from reportgen.inputs.model import COUNTIES, Agency, Deliverable, Project
+from reportgen.inputs.model import (
+    COFINANCING_SOURCES,
+    COST_KINDS,
+    COUNTIES,
+    Agency,
+    Deliverable,
+    Project,
+)
 from reportgen.inputs.sources.excel import RowPlaces
 from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.quantity import Amount, Count, rounded, share_of, total_of
@@ -201,7 +208,7 @@ class CallInfo:
     title: str
     opens: dt.date
     closes: dt.date
-    budget: Amount
+    budget: Amount | None  # None: an open-ended call
     focus_areas: list[str]
     eligible: Markdown | None
 
@@ -227,6 +234,7 @@ class ProjectRow:
     cofinancing: Amount
     cofinancing_share: Amount | None
     total_budget: Amount
+    recovered: Amount  # paid back by the project (Återkrav)
     granted_in_period: Amount | None = None
     disbursed_in_period: Amount | None = None
 
@@ -262,6 +270,7 @@ class YearRow:
     opening_balance: Amount
     unspent: Amount
     net: Amount
+    recovered: Amount  # paid back by projects in the year (Återkrav)
 
 
 @dataclass
@@ -272,6 +281,7 @@ class YearTotals:
     disbursed: Amount
     programme_costs: Amount
     net: Amount
+    recovered: Amount
     cost_share: Amount | None
     opening_balance: Amount
     unspent: Amount
@@ -279,9 +289,28 @@ class YearTotals:
 
 
 @dataclass
+class CostKindRow:
+    kind: str  # the agency's own label (Kostnadsslag), as written
+    amount: Amount
+
+
+@dataclass
+class CostKindTotal:
+    amount: Amount
+
+
+@dataclass
+class CostKindTable:
+    rows: list[CostKindRow]
+    total: CostKindTotal
+
+
+@dataclass
 class AccountingTable:
     rows: list[YearRow]
     total: YearTotals
+    has_recoveries: bool = False  # the Återkrav row is printed only when there are recoveries
+    cost_kinds: CostKindTable | None = None  # only when the agency uses its own cost labels
 
 
 @dataclass
@@ -313,12 +342,16 @@ class DistributionTable:
 @dataclass
 class SourceRow:
     source: str
-    amount: Amount
+    amount: Amount  # planned (Budget)
+    actual: Amount  # actual (Utfall)
+    planned_stated: bool  # False: no planned amount was stated ("–", not 0)
+    actual_stated: bool
 
 
 @dataclass
 class SourceTotal:
     amount: Amount
+    actual: Amount
 
 
 @dataclass
@@ -327,6 +360,16 @@ class CofinancingTable:
     total: SourceTotal
     projects: Count
     share: Amount | None
+    has_actual: bool = False  # some actual (Utfall) amount: a second column
+    has_planned: bool = True
+
+
+@dataclass
+class RecoveryRow:
+    date: dt.date
+    project: str
+    comment: str
+    amount: Amount
 
 
 @dataclass
@@ -346,6 +389,8 @@ class RepaymentInfo:
     requisitioned: Amount
     disbursed: Amount
     programme_costs: Amount
+    recoveries: list[RecoveryRow] = field(default_factory=list)
+    recovered: Amount | None = None
 
 
 @dataclass
@@ -411,6 +456,34 @@ class Results:
     by_focus_area: IndicatorTable
     by_county: IndicatorTable
     partial: bool  # some indicator was not reported by every project
+    targets: Targets | None = None  # None: no project states targets
+
+
+@dataclass
+class TargetRow:
+    key: str
+    name: str
+    projects: Count  # projects that state a target for the indicator
+    target: Count
+    outcome: Count
+    share: Amount | None
+
+
+@dataclass
+class TargetAreaRow:
+    area: str
+    key: str
+    name: str
+    target: Count
+    outcome: Count
+    share: Amount | None
+
+
+@dataclass
+class Targets:
+    rows: list[TargetRow]
+    by_focus_area: list[TargetAreaRow]
+    projects: Count
 
 
 @dataclass
@@ -546,6 +619,9 @@ class _Places:
         self.grants: dict[str, list] = defaultdict(list)
         self.disbursements: dict[str, list] = defaultdict(list)
         self.cofinancing: dict[str, list] = defaultdict(list)
+        self.recoveries: dict[str, list] = defaultdict(list)
+        for r in fin.recoveries:
+            self.recoveries[r.project].append(r)
         for g in fin.grants:
             self.grants[g.project].append(g)
         for d in fin.disbursements:
@@ -586,8 +662,8 @@ class _Places:
     def year_records(self, kind: str, years: Iterable[int]) -> list:
         wanted = set(years)
         fin = self.inputs.finances
-        if kind == "disbursements":
-            return [d for d in fin.disbursements if self.view.year_of(d.date) in wanted]
+        if kind in ("disbursements", "recoveries"):  # counted in the year of their day (Ledger.year_of)
+            return [d for d in getattr(fin, kind) if self.view.year_of(d.date) in wanted]
         return [r for r in getattr(fin, kind) if r.year in wanted]
 
     def year_amount(self, kind: str, years: Iterable[int], value: Decimal, name: str, how: str) -> Amount:
@@ -607,7 +683,7 @@ class _Places:
             if years is not None:
                 if kind == "grants":
                     records = [r for r in records if r.year in years]
-                elif kind == "disbursements":
+                elif kind in ("disbursements", "recoveries"):
                     records = [r for r in records if me.view.year_of(r.date) in years]
             return me.cells(records)
 
@@ -771,9 +847,10 @@ def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
 
 
 def _call(c, index: int, areas: dict[str, str], places: _Places) -> CallInfo:
-    return CallInfo(c.id, c.title, c.opens, c.closes,
-                    Amount(c.budget, f"call.{c.id}.budget", "the call's budget",
-                           (places.programme("calls", index, "budget"),)),
+    # budget None: an open-ended call (sentences that need the budget are written without it)
+    budget = None if c.budget is None else Amount(c.budget, f"call.{c.id}.budget", "the call's budget",
+                                                  (places.programme("calls", index, "budget"),))
+    return CallInfo(c.id, c.title, c.opens, c.closes, budget,
                     [areas.get(a, a) for a in c.focus_areas],
                     Sourced(c.eligible, f"calls[{index}].eligible") if c.eligible else None)
 
@@ -882,6 +959,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> P
         cofinancing=cofinancing, cofinancing_share=share_of(cofinancing, total_budget,
                                                             f"cofinancing_share.project.{pid}"),
         total_budget=total_budget,
+        recovered=places.project_amount("recoveries", pid, f.recovered, f"recovered.project.{pid}"),
     )
 
 
@@ -899,6 +977,7 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
             return lambda: (places.cells(places.year_records("requisitions", years_in))
                             + places.cells(places.year_records("disbursements", years_in))
                             + places.cells(places.year_records("programme_costs", years_in))
+                            + places.cells(places.year_records("recoveries", years_in))
                             + places.cells([r for r in fin.repayments if r.date.year in years_in]))
 
         requisitioned = places.year_amount("requisitions", [y], fig.requisitioned, f"requisitioned.{y}",
@@ -920,15 +999,18 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
             programme_costs=costs,
             cost_share=share_of(costs, requisitioned, f"cost_share.{y}"),
             opening_balance=Amount(fig.opening_balance.quantize(KRONA), f"opening_balance.{y}",
-                                   "requisitioned − disbursed − programme-related costs − repaid, earlier years",
-                                   balance_sources(), exact=fig.opening_balance),
+                                   "requisitioned − disbursed − programme-related costs + recovered − repaid, "
+                                   "earlier years", balance_sources(), exact=fig.opening_balance),
             unspent=Amount(fig.unspent.quantize(KRONA), f"unspent.{y}",
-                           "requisitioned − disbursed − programme-related costs − repaid before the year",
+                           "requisitioned − disbursed − programme-related costs + recovered − repaid before the year",
                            balance_sources(tuple(upto)), exact=fig.unspent),
-            net=Amount(fig.net, f"net.{y}", "requisitioned − disbursed − programme-related costs, the year",
+            net=Amount(fig.net, f"net.{y}", "requisitioned − disbursed − programme-related costs + recovered, the year",
                        lambda y=y: (places.cells(places.year_records("requisitions", [y]))
                                     + places.cells(places.year_records("disbursements", [y]))
-                                    + places.cells(places.year_records("programme_costs", [y]))))))
+                                    + places.cells(places.year_records("programme_costs", [y]))
+                                    + places.cells(places.year_records("recoveries", [y])))),
+            recovered=places.year_amount("recoveries", [y], fig.recovered, f"recovered.{y}",
+                                         "sum of the year's recoveries from projects (Återkrav)")))
     totals = view.totals_for(years)
     exact_req = total_of([r.requisitioned for r in year_rows], "requisitioned.total")
     exact_costs = total_of([r.programme_costs for r in year_rows], "programme_costs.total")
@@ -940,6 +1022,7 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
         disbursed=_rounded_column(year_rows, "disbursed", "disbursed.total"),
         programme_costs=_rounded_column(year_rows, "programme_costs", "programme_costs.total"),
         net=_rounded_column(year_rows, "net", "net.total"),
+        recovered=_rounded_column(year_rows, "recovered", "recovered.total"),
         cost_share=share_of(exact_costs, exact_req, "cost_share.total"),
         # Balances are stocks, not flows: they do not add up over years, so they are rounded one by one.
         opening_balance=year_rows[0].opening_balance if year_rows else Amount(ZERO, "opening_balance"),
@@ -948,7 +1031,10 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
                            "requisitioned − granted, the years of the report",
                            lambda: exact_req.sources() + exact_granted.sources()),
     )
-    ctx.accounting = AccountingTable(year_rows, total)
+    # The recovery row (Återkrav) is printed only when there is something to print: inputs without
+    # recoveries give the same report as before the sheet existed.
+    ctx.accounting = AccountingTable(year_rows, total, has_recoveries=totals.recovered != 0,
+                                     cost_kinds=_cost_kinds(view, places, years))
 
     # Projects granted in the period the report covers (for interim reports: charged to the year
     # of the accounting, and projects active in the year of activity).
@@ -971,38 +1057,82 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
                                                          "projects granted funds in the period"))
     ctx.project_years = project_years
 
+    ctx.cofinancing = _cofinancing(view, places, granted_projects, proj_rows,
+                                   None if d.kind == "slutredovisning" else project_years)
     county_names = dict(COUNTIES)
     ctx.by_county = _distribution_table(view, "county", project_years, county_names)
     ctx.by_focus_area = _distribution_table(view, "focus_area", project_years,
                                             {a.id: a.name for a in inputs.decision.focus_areas})
-
-    granted_ids = {f.project.id for f in granted_projects}
-    source_rows = []
-    for source, amount in view.cofinancing_by_source(granted_projects).items():
-        records = [c for pid in granted_ids for c in places.cofinancing[pid] if c.source == source]
-        source_rows.append(SourceRow(source, Amount(amount, f"cofinancing.{source}", "sum of the co-financing from "
-                                                    "the source, projects of the period",
-                                                    lambda r=records: places.cells(r))))
-    exact_cofin = sum((f.cofinancing_total for f in granted_projects), ZERO)
-    cofin_total = _rounded_column(source_rows, "amount", "cofinancing.total")
-    budget = sum((f.total_budget for f in granted_projects), ZERO)
-    cofin_exact = Amount(exact_cofin, "cofinancing.total", "sum of the projects' co-financing",
-                         lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
-    budget_q = Amount(budget, "total_budget.projects.total", "granted + co-financing of the projects of the period",
-                      lambda: [c for pid in sorted(granted_ids) for c in
-                               places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
-    ctx.cofinancing = CofinancingTable(
-        source_rows, SourceTotal(cofin_total),
-        Count(sum(1 for r in proj_rows if r.cofinancing), "cofinancing.projects", "projects with co-financing"),
-        share_of(cofin_exact, budget_q, "cofinancing.share"))
     if d.kind == "slutredovisning":
         ctx.repayment = _repayment(inputs, view, places)
+
+
+def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFigures], proj_rows: list[ProjectRow],
+                 years: list[int] | None) -> CofinancingTable:
+    """Co-financing per source of the projects listed: planned (Budget) as "amount", actual (Utfall)
+    as "actual" (a second column only when there is any). An interim report passes its years and
+    sees only the amounts of those years and of the whole project."""
+    ids = [f.project.id for f in granted_projects]
+    figures = view.cofinancing(ids, years)
+    in_years = None if years is None else set(years)
+
+    def records(source: str, actual: bool) -> list:
+        return [c for pid in ids for c in places.cofinancing[pid]
+                if c.source == source and bool(c.actual) == actual
+                and (in_years is None or c.year is None or c.year in in_years)]
+
+    rows = []
+    for s in COFINANCING_SOURCES:
+        if s not in figures.planned and s not in figures.actual:
+            continue
+        # A source with no planned or no actual amount shows a dash there, not a zero: nothing was stated.
+        rows.append(SourceRow(
+            s, Amount(figures.planned.get(s, ZERO), f"cofinancing.{s}", "sum of the planned co-financing (Budget) "
+                      "from the source, projects of the period", lambda s=s: places.cells(records(s, False))),
+            Amount(figures.actual.get(s, ZERO), f"cofinancing.actual.{s}", "sum of the actual co-financing "
+                   "(Utfall) from the source, projects of the period", lambda s=s: places.cells(records(s, True))),
+            s in figures.planned, s in figures.actual))
+    total = SourceTotal(_rounded_column(rows, "amount", "cofinancing.total"),
+                        _rounded_column(rows, "actual", "cofinancing.actual.total"))
+    # The share is a property of the projects' budgets: their whole planned co-financing over their
+    # whole budget, whichever years the report shows amounts for.
+    granted_ids = sorted(ids)
+    planned = Amount(sum((f.cofinancing_total for f in granted_projects), ZERO), "cofinancing.planned.projects",
+                     "sum of the projects' planned co-financing",
+                     lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
+    budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
+                    "granted + co-financing of the projects of the period",
+                    lambda: [c for pid in granted_ids for c in
+                             places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
+    return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
+                            share_of(planned, budget, "cofinancing.share"),
+                            has_actual=bool(figures.actual), has_planned=bool(figures.planned))
+
+
+def _cost_kinds(view: Ledger, places: _Places, years: list[int]) -> CostKindTable | None:
+    """Programme-related costs per Kostnadsslag, written as the agency writes them. Shown when the
+    agency uses its own labels (any outside the common five); with the common ones only, the
+    report stays as it was before labels were free."""
+    by_kind = view.programme_costs_by_kind(years)
+    if all(kind in COST_KINDS for kind in by_kind):
+        return None
+    wanted = set(years)
+    rows = [CostKindRow(k, Amount(a, f"programme_costs.kind.{k}", "sum of the programme-related costs of the kind",
+                                  lambda k=k: places.cells([c for c in view.inputs.finances.programme_costs
+                                                            if c.kind == k and c.year in wanted])))
+            for k, a in by_kind.items()]
+    return CostKindTable(rows, CostKindTotal(_rounded_column(rows, "amount", "programme_costs.kinds.total")))
 
 
 def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
     repayments = sorted(view.inputs.finances.repayments, key=lambda r: r.date)
     rows = [RepaymentRow(r.date, Amount(r.amount, f"repaid.{i + 1}", "a repayment", (r.where("amount"),)),
                          r.bankgiro, r.reference or "") for i, r in enumerate(repayments)]
+    recoveries = sorted(view.inputs.finances.recoveries, key=lambda r: (r.date, r.project))
+    recovery_rows = [RecoveryRow(r.date, r.project, r.comment or "",
+                                 Amount(r.amount, f"recovered.{i + 1}", "a recovery from a project (Återkrav)",
+                                        (r.where("amount"),)))
+                     for i, r in enumerate(recoveries)]
     years = view.years
     req = places.year_amount("requisitions", years, view.total.requisitioned, "requisitioned.total",
                              "sum of the requisitions")
@@ -1010,14 +1140,17 @@ def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
                               "sum of the disbursements")
     costs = places.year_amount("programme_costs", years, view.total.programme_costs, "programme_costs.total",
                                "sum of the programme-related costs")
-    unspent = Amount(view.total.unspent, "unspent.total", "requisitioned − disbursed − programme-related costs",
-                     lambda: req.sources() + disb.sources() + costs.sources())
+    recovered = total_of([r.amount for r in recovery_rows], "recovered.total", value=view.total.recovered)
+    unspent = Amount(view.total.unspent, "unspent.total",
+                     "requisitioned − disbursed − programme-related costs + recovered",
+                     lambda: req.sources() + disb.sources() + costs.sources() + recovered.sources())
     repaid = total_of([r.amount for r in rows], "repaid.total", value=view.total.repaid)
     return RepaymentInfo(
         rows=rows, unspent=unspent, repaid=repaid,
         outstanding=Amount(view.to_repay, "to_repay", "unspent − repaid",
                            lambda: unspent.sources() + repaid.sources()),
-        requisitioned=req, disbursed=disb, programme_costs=costs)
+        requisitioned=req, disbursed=disb, programme_costs=costs,
+        recoveries=recovery_rows, recovered=recovered)
 
 
 def _evaluation(inputs: Inputs) -> EvaluationInfo | None:
@@ -1074,7 +1207,8 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
         projects_total=total_n, participants=participants, women_share=women_share,
         by_focus_area=_indicator_table(inputs, lambda p: p.focus_areas, areas, "focus_area", by_key),
         by_county=_indicator_table(inputs, lambda p: p.counties, COUNTIES, "county", by_key),
-        partial=any(not i.complete for i in totals))
+        partial=any(not i.complete for i in totals),
+        targets=_targets(inputs, places))
 
 
 def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, totals: dict[str, Indicator]
@@ -1101,6 +1235,69 @@ def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, 
         total_values[k] = total_of(parts, f"indicators.{k}.{by}.total", count=True) if parts else None
     total = IndicatorRow("total", "Totalt", **total_values)
     return IndicatorTable(rows, total, [totals[k] for k in GROUP_INDICATORS if not totals[k].complete])
+
+
+def _targets(inputs: Inputs, places: _Places) -> Targets | None:
+    """Outcome against target, per indicator and per focus area, over the projects that state a
+    target for the indicator (a project that states no outcome counts as zero). None without targets."""
+    from reportgen.rules.money import apportion
+
+    projects = [p for p in inputs.programme.projects if p.targets is not None]
+    if not projects:
+        return None
+    areas = {a.id: a.name for a in inputs.decision.focus_areas}
+    rows = []
+    by_area: dict[tuple[str, str], list] = {}
+    unit = Decimal(1)
+
+    def where(pid: str, part: str, key: str):
+        return places.programme("projects", places.project_index(pid), part, key)
+
+    for key, name in INDICATOR_NAMES.items():
+        target = outcome = 0
+        t_src: list = []
+        o_src: list = []
+        for p in projects:
+            t = getattr(p.targets, key)
+            if t is None:
+                continue
+            o = getattr(p.indicators, key) if p.indicators is not None else None
+            target, outcome = target + t, outcome + (o or 0)
+            t_src.append(where(p.id, "targets", key))
+            if o is not None:
+                o_src.append(where(p.id, "indicators", key))
+            groups = p.focus_areas
+            if not groups:
+                continue
+            weights = [g.share if g.share is not None else unit for g in groups]
+            for g, t_part, o_part in zip(groups, apportion(Decimal(t), weights, unit),
+                                         apportion(Decimal(o or 0), weights, unit)):
+                sums = by_area.setdefault((g.code, key), [0, 0, [], []])
+                sums[0] += int(t_part)
+                sums[1] += int(o_part)
+                sums[2].append(where(p.id, "targets", key))
+                if o is not None:
+                    sums[3].append(where(p.id, "indicators", key))
+        if t_src:
+            t_q = Count(target, f"targets.{key}", "sum of the projects' targets", tuple(t_src))
+            o_q = Count(outcome, f"targets.{key}.outcome", "sum of the outcomes of the projects with a target "
+                        "(none reported counts as zero)", tuple(o_src))
+            rows.append(TargetRow(key, name, Count(len(t_src), f"targets.{key}.projects", "projects with a target",
+                                                   tuple(t_src)),
+                                  t_q, o_q, share_of(o_q, t_q, f"targets.{key}.share") if target else None))
+    order = list(areas)
+    keys = list(INDICATOR_NAMES)
+    area_rows = []
+    for (code, key), (t, o, t_src, o_src) in sorted(by_area.items(), key=lambda item: (
+            order.index(item[0][0]) if item[0][0] in order else len(order), item[0][0], keys.index(item[0][1]))):
+        how = "sum over the area's projects with a target, projects in several areas split"
+        t_q = Count(t, f"targets.{key}.focus_area.{code}", how, tuple(t_src))
+        o_q = Count(o, f"targets.{key}.outcome.focus_area.{code}", how, tuple(o_src))
+        area_rows.append(TargetAreaRow(areas.get(code, code), key, INDICATOR_NAMES[key], t_q, o_q,
+                                       share_of(o_q, t_q, f"targets.{key}.share.focus_area.{code}") if t else None))
+    return Targets(rows, area_rows, Count(len(projects), "targets.projects", "projects that state targets",
+                                          tuple(places.programme("projects", places.project_index(p.id), "targets")
+                                                for p in projects)))
 
 
 GROUP_INDICATORS = ("companies", "smes", "participants_women", "participants_men", "activities")
