@@ -85,6 +85,33 @@ def test_interim_reports_ignore_records_dated_after_them(inputs_copy, tmp_path, 
     assert "den 20\u00a0januari 2021" in final
 
 
+def test_an_interim_report_ignores_later_recoveries_and_cofinancing_of_later_years(inputs_copy, tmp_path):
+    """Issue 16's records under issue 15's as-of rule: a recovery dated after the report date and
+    a co-financing amount whose År is after the report's year are not in delrapport-2019."""
+    deliverable = "delrapport-2019"
+    before = build(inputs_copy, tmp_path / "before", deliverable)
+    assert before.exit_code == 0, before.output
+    book = inputs_copy / "finances.xlsx"
+    wb = openpyxl.load_workbook(book)
+    project = wb["Beviljat"]["A2"].value
+    repaid = Decimal(str(wb["Återbetalningar"]["B2"].value))
+    wb.close()
+    append_rows(book, "Återkrav", [project, dt.datetime(2019, 6, 3), 500, "sent återkrav"])
+    append_rows(book, "Medfinansiering", [project, "Egen finansiering", 100000, 2020, "Budget"])
+    set_cell(book, "Återbetalningar", "B2", float(repaid + 500))  # the repayment still matches
+    after = build(inputs_copy, tmp_path / "after", deliverable)
+    assert after.exit_code == 0, after.output
+    for suffix in (".md", ".figures.json"):
+        name = deliverable + suffix
+        assert (tmp_path / "before" / name).read_bytes() == (tmp_path / "after" / name).read_bytes(), name
+    # The final report does take the recovery in, as a named quantity with its cell.
+    final = build(inputs_copy, tmp_path / "final", FINAL)
+    assert final.exit_code == 0, final.output
+    assert "sent återkrav" in (tmp_path / "final" / f"{FINAL}.md").read_text(encoding="utf-8")
+    figures = json.loads((tmp_path / "final" / f"{FINAL}.figures.json").read_text(encoding="utf-8"))
+    assert "Återkrav!C4" in json.dumps(figures, ensure_ascii=False)
+
+
 def test_reports_state_their_cut_off(final_built, tmp_path):
     text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
     assert "till och med den 31\u00a0mars 2021" in text
