@@ -53,6 +53,7 @@ class Rendered:
     docx: bytes
     figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
+    html: bytes | None = None  # <id>.html, a preview page, when asked for (build --html)
 
 
 def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
@@ -234,11 +235,13 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
           lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, html: bool = False) -> BuildResult:
     """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
-    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`)."""
+    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`).
+    ``html``: also write ``<id>.html``, each deliverable as a self-contained web page (review/html.py)."""
     result = BuildResult()
-    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids, {"pdf": pdf})
+    key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids,
+                                    build_options(pdf, html))
     if not force and manifest.up_to_date(out_dir, key) is not None:
         result.up_to_date = True
         return result
@@ -261,14 +264,14 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
     gc.freeze()
     try:
         return _build_validated(result, inputs, findings, inputs_dir, out_dir, ids, template_dir, pdf,
-                                soffice_path, lock_timeout, key, jobs)
+                                soffice_path, lock_timeout, key, jobs, html)
     finally:
         gc.unfreeze()  # the API may be called from a long-lived process (tests, a server)
 
 
 def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding], inputs_dir: Path, out_dir: Path,
                      ids: list[str] | None, template_dir: Path | None, pdf: bool, soffice_path: str | None,
-                     lock_timeout: float, key: str, jobs: int | None) -> BuildResult:
+                     lock_timeout: float, key: str, jobs: int | None, html: bool = False) -> BuildResult:
     known = deliverable_ids(inputs)
     wanted = ids or known
     unknown = [i for i in wanted if i not in known]
@@ -315,6 +318,8 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
             result.findings += add_pdfs(rendered, soffice_path, out_dir)
             if not result.ok:
                 return result
+        if html:
+            add_previews(rendered, inputs)
         try:
             result.written = write_outputs(out_dir, rendered, key)
         except OSError as exc:
@@ -446,6 +451,22 @@ def add_pdfs(rendered: list[Rendered], soffice: str, out_dir: Path) -> list[Find
     return findings
 
 
+def build_options(pdf: bool, html: bool) -> dict[str, bool]:
+    """What a build was asked for, in its manifest key; ``html`` only when asked, so that the key
+    of an ordinary build (and so its manifest) is what it was before --html existed."""
+    return {"pdf": pdf, **({"html": True} if html else {})}
+
+
+def add_previews(rendered: list[Rendered], inputs: Inputs) -> None:
+    """Attach ``<id>.html`` to each Rendered: its draft's tree as a web page, charts inlined."""
+    from reportgen.review.html import preview_page
+
+    for item in rendered:
+        doc, _ = parse(item.markdown, f"{item.id}.md")
+        title = f"{info(inputs, item.id).title} – {inputs.decision.title}"
+        item.html = preview_page(doc, title, item.figures.get).encode("utf-8")
+
+
 def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
     """Replace the output folder with its current files plus the rendered ones, as a whole.
 
@@ -458,6 +479,8 @@ def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = Non
         files.update(sorted(item.figures.items()))
         if item.pdf is not None:
             files[f"{item.id}.pdf"] = item.pdf
+        if item.html is not None:
+            files[f"{item.id}.html"] = item.html
     written = [out_dir / rel for rel in files]
     if key is not None:
         # Written with the outputs, in the same swap: it never describes files that are not there.

@@ -42,8 +42,8 @@ from reportgen.document.tree import (
 )
 from reportgen.findings import Finding, error
 
-__all__ = ["DiffUsageError", "Side", "Stat", "align", "compact_tables", "document_of",
-           "pair_paths", "stat", "stat_line", "text_of", "unified"]
+__all__ = ["DiffUsageError", "Side", "Stat", "align", "align_units", "compact_tables",
+           "document_of", "pair_paths", "stat", "stat_line", "text_of", "unified"]
 
 # ============================================================================ alignment
 
@@ -357,8 +357,10 @@ def _units(doc: Document) -> list[_Unit]:
     return units
 
 
-def stat(old: Document, new: Document) -> Stat:
-    """Paragraphs and table rows added, removed and changed from ``old`` to ``new``."""
+def align_units(old: Document, new: Document
+                ) -> tuple[list[_Unit], list[_Unit], list[tuple[int | None, int | None, bool]]]:
+    """The units (paragraphs and table rows, in document order) of ``old`` and ``new`` and their
+    alignment: what ``stat`` counts, and what the HTML review page (review/html.py) marks."""
     a, b = _units(old), _units(new)
 
     def similarity(i: int, j: int) -> float:
@@ -369,9 +371,14 @@ def stat(old: Document, new: Document) -> Stat:
             return row_similarity(x.key_words, x.words, y.key_words, y.words)
         return ratio(x.words, y.words, 0.5)
 
+    return a, b, align([(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], similarity)
+
+
+def stat(old: Document, new: Document) -> Stat:
+    """Paragraphs and table rows added, removed and changed from ``old`` to ``new``."""
+    a, b, pairs = align_units(old, new)
     result = Stat()
-    for i, j, equal in align([(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b],
-                             similarity):
+    for i, j, equal in pairs:
         if equal:
             continue
         unit = a[i] if i is not None else b[j]  # type: ignore[index]
