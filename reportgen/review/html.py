@@ -444,7 +444,8 @@ def _cell_diff(old, new) -> str:
     """A changed cell: word by word when most of it stayed (a renamed project keeps most of its
     title), else the old cell struck and the new one inserted (an amount, a status)."""
     a, b = _tokens(old), _tokens(new)
-    if a and b and SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.5:
+    if (a and b and not _is_figure(a) and not _is_figure(b)
+            and SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.5):
         out = _word_diff(a, b)
         if "<ins" in out or "<del" in out:
             return out
