@@ -233,10 +233,18 @@ def _is_figure(tokens: list[tuple[str, _Fmt]]) -> bool:
 
 
 def _marked(tag: str, tokens: list[tuple[str, _Fmt]]) -> str:
-    if not tokens:
-        return ""
-    inner = _runs(tokens)
-    return f'<{tag} class="rg-num">{inner}</{tag}>' if _is_figure(tokens) else f"<{tag}>{inner}</{tag}>"
+    """``tokens`` in one ``<ins>`` or ``<del>``; spaces at either end stay outside it, so that
+    the underline or strike starts and ends with the words."""
+    start, end = 0, len(tokens)
+    while start < end and tokens[start][0].isspace():
+        start += 1
+    while end > start and tokens[end - 1][0].isspace():
+        end -= 1
+    if start == end:
+        return _runs(tokens)
+    inner = _runs(tokens[start:end])
+    mark = f'<{tag} class="rg-num">{inner}</{tag}>' if _is_figure(tokens) else f"<{tag}>{inner}</{tag}>"
+    return _runs(tokens[:start]) + mark + _runs(tokens[end:])
 
 
 def _word_diff(old: list[tuple[str, _Fmt]], new: list[tuple[str, _Fmt]]) -> str:
@@ -453,8 +461,9 @@ def _cell_diff(old, new) -> str:
 
 
 class _Renderer:
-    def __init__(self, marks: bool, shift: int, collapse: bool) -> None:
+    def __init__(self, marks: bool, shift: int, collapse: bool, label: str = "") -> None:
         self.marks = marks
+        self.label = label  # added to a table's region name, which must be unique on the page
         self.shift = shift  # added to a document heading's level (the page's own come first)
         self.collapse = collapse
         self.out: list[str] = []
@@ -502,7 +511,8 @@ class _Renderer:
             picture = f"<del>{img(ev.old)}</del>"
         else:
             before, after = img(ev.old), img(ev.new)
-            picture = after if before == after else f"<del>{before}</del><ins>{after}</ins>"
+            picture = after if before == after else (
+                f'<div class="rg-figpair"><del>{before}</del><ins>{after}</ins></div>')
             if ev.old.block.alt != ev.new.block.alt:  # type: ignore[union-attr]
                 picture += (f'<p class="rg-alt">Alternativtext: '
                             f'{_word_diff(_tokens((Text(ev.old.block.alt),)), _tokens((Text(ev.new.block.alt),)))}'  # type: ignore[union-attr]
@@ -530,10 +540,12 @@ class _Renderer:
         new, old = row_of(ev.new), row_of(ev.old)
         if not self.marks or ev.status == "same":
             return [(_runs(_tokens(c)), False) for c in new]
-        if ev.status == "added":
-            return [(_marked("ins", _tokens(c)), False) for c in new]
-        if ev.status == "removed":
-            return [(_marked("del", _tokens(c)), False) for c in old]
+        if ev.status in ("added", "removed"):
+            tag, row = ("ins", new) if ev.status == "added" else ("del", old)
+            cells = [(_marked(tag, _tokens(c)), False) for c in row]
+            if cells and not any(f"<{tag}" in c for c, _ in cells):  # a row of empty cells
+                cells[0] = (f"<{tag}>(tom rad)</{tag}>", False)
+            return cells
         out = []
         for k in range(max(len(old), len(new))):
             a = old[k] if k < len(old) else ()
@@ -555,7 +567,7 @@ class _Renderer:
         captions = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "caption"]
         head = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "row" and e.leaf.row == 0]
         body = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "row" and e.leaf.row > 0]
-        label = _e(t.caption or "Tabell")
+        label = _e(" – ".join(x for x in (t.caption or "Tabell", self.label) if x))
         self.out.append(f'<div class="rg-table" role="region" aria-label="{label}" tabindex="0">\n<table>\n')
         if captions:
             parts = []
@@ -698,7 +710,7 @@ body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetic
 color:var(--ink);background:#fff}
 main{max-width:52rem;margin:0 auto;padding:0 1rem 4rem}
 h1{font-size:1.6rem;line-height:1.25;margin:1.2rem 0 .5rem}
-h2{font-size:1.4rem;margin:2.2rem 0 .6rem;padding-top:.6rem;border-top:3px solid var(--ink)}
+h2{font-size:1.4rem;margin:1.8rem 0 .5rem;padding-top:.5rem;border-top:3px solid var(--ink)}
 h3{font-size:1.2rem;margin:1.6rem 0 .5rem}
 h4,h5,h6{font-size:1.05rem;margin:1.2rem 0 .4rem}
 p,li{max-width:70ch}
@@ -714,6 +726,7 @@ ins::after,del::after{content:"] "}
 [data-change]{scroll-margin:5rem}
 p[data-change],li>[data-change],h3[data-change],h4[data-change],h5[data-change],h6[data-change],
 figure[data-change]{border-left:4px solid var(--line);padding-left:.6rem;margin-left:-.85rem}
+li>[data-change]{margin-left:0}
 [data-change=added]{border-left-color:#2da44e!important}
 [data-change=removed]{border-left-color:#cf222e!important}
 [data-change=changed]{border-left-color:#bf8700!important}
@@ -734,6 +747,8 @@ tbody th{font-weight:400}
 tr.rg-total th,tr.rg-total td{font-weight:700;border-top:2px solid var(--ink)}
 figure{margin:1rem 0}
 figure img{max-width:100%;height:auto;display:block}
+.rg-figpair{display:flex;gap:.5rem;align-items:flex-start}
+.rg-figpair>del,.rg-figpair>ins{flex:1 1 0;min-width:0;padding:3px;text-decoration:none}
 figcaption{font-size:.92rem;color:var(--muted);margin-top:.3rem}
 .rg-noimg{display:inline-block;padding:1rem;border:1px dashed var(--line)}
 .rg-alt{font-size:.9rem;color:var(--muted)}
@@ -741,8 +756,8 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--line)}
 details.rg-same{margin:.4rem 0 1rem;border:1px solid var(--line);border-radius:4px;padding:.2rem .7rem}
 details.rg-same>summary{cursor:pointer;color:var(--muted);padding:.3rem 0}
 details.rg-same[open]>summary{margin-bottom:.4rem}
-.rg-toolbar{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);
-display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;padding:.5rem 1rem}
+.rg-bar{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line)}
+.rg-toolbar{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;padding:.5rem 1rem}
 .rg-toolbar button{font:inherit;font-size:.95rem;padding:.35rem .8rem;border:1px solid #555;
 border-radius:4px;background:#f6f6f6;color:var(--ink);min-height:2.5rem;cursor:pointer}
 .rg-toolbar button:focus{outline:3px solid var(--focus);outline-offset:1px}
@@ -762,7 +777,7 @@ del+ins{margin-left:.2em}
 h2{font-size:1.2rem}table{font-size:.85rem}th,td{padding:.25rem .35rem}
 p[data-change],li>[data-change],h3[data-change],h4[data-change],h5[data-change],h6[data-change],
 figure[data-change]{margin-left:0}}
-@media print{.rg-toolbar{display:none}main{max-width:none;padding:0}
+@media print{.rg-bar{display:none}main{max-width:none;padding:0}
 h2{break-before:page;border-top:none}h2,h3,h4,h5,h6{break-after:avoid}tr,figure{break-inside:avoid}
 .rg-table{overflow:visible}a{color:inherit}
 ins{background:none;color:inherit;text-decoration:underline}del{background:none;color:inherit}
@@ -782,7 +797,8 @@ cur=(cur+step+marks.length)%marks.length;
 var el=marks[cur],p=el.parentElement;
 while(p){if(p.tagName==='DETAILS'){p.open=true;}p=p.parentElement;}
 el.classList.add('rg-current');
-el.scrollIntoView({block:'center'});
+var tall=el.getBoundingClientRect().height>window.innerHeight*0.6;
+el.scrollIntoView({block:tall?'start':'center'});
 el.focus({preventScroll:true});
 if(pos){pos.textContent='Ändring '+(cur+1)+' av '+marks.length;}
 }
@@ -859,7 +875,7 @@ def review_page(items: list[Compared], old_label: str, new_label: str) -> tuple[
         root, stat = _merge(item.old or Document(()), item.new or Document(()), item.old_images,
                             item.new_images)
         stats.append(stat)
-        r = _Renderer(marks=True, shift=2, collapse=True)
+        r = _Renderer(marks=True, shift=2, collapse=True, label=item.name)
         r.document(root)
         note = ""
         if item.old is None:
@@ -868,24 +884,25 @@ def review_page(items: list[Compared], old_label: str, new_label: str) -> tuple[
             note = '<p class="rg-meta">Finns bara i den gamla versionen.</p>\n'
         inner = "".join(r.out)
         if not stat.any and item.old is not None and item.new is not None:
-            inner = (f'<details class="rg-same"><summary>Oförändrad leverans (visa)</summary>\n'
+            inner = (f'<details class="rg-same"><summary>Inga ändringar: visa leveransen</summary>\n'
                      f"{inner}</details>\n")
+        else:
+            inner = f'<p class="rg-counts">{_e(_counts_text(stat))}</p>\n{inner}'
         sections.append(
             f'<section class="rg-deliverable" id="d{k}" aria-labelledby="d{k}-h">\n'
-            f'<h2 id="d{k}-h">{_e(item.name)}</h2>\n{note}'
-            f'<p class="rg-counts">{_e(_counts_text(stat))}</p>\n{inner}</section>\n')
+            f'<h2 id="d{k}-h">{_e(item.name)}</h2>\n{note}{inner}</section>\n')
     total = sum(_total(s) for s in stats)
     toc = "".join(
         f'<li><a href="#d{k}">{_e(item.name)}</a>: '
         f'{_total(s)} {"ändring" if _total(s) == 1 else "ändringar"}</li>\n'
         for k, (item, s) in enumerate(zip(items, stats, strict=True), start=1))
     body = (
-        '<div class="rg-toolbar" role="toolbar" aria-label="Granskning">\n'
+        '<header class="rg-bar"><div class="rg-toolbar" role="toolbar" aria-label="Granskning">\n'
         '<button type="button" id="rg-prev" hidden>Föregående ändring (p)</button>\n'
         '<button type="button" id="rg-next" hidden>Nästa ändring (n)</button>\n'
         '<button type="button" id="rg-collapse" hidden>Fäll ihop alla</button>\n'
         '<button type="button" id="rg-expand" hidden>Fäll ut alla</button>\n'
-        '<span id="rg-position" role="status" aria-live="polite"></span>\n</div>\n'
+        '<span id="rg-position" role="status" aria-live="polite"></span>\n</div></header>\n'
         "<main>\n<h1>Granskning av ändringar</h1>\n"
         f'<p class="rg-meta">Gammal version: <code>{_e(old_label)}</code><br>'
         f"Ny version: <code>{_e(new_label)}</code><br>"
