@@ -244,7 +244,6 @@ def test_axe_finds_no_serious_accessibility_violations(browser, edited_page, tmp
     """axe-core (the axe.min.js that the axe-playwright-python package ships), run in the page.
     bypass_csp only lets the test's own script in; the page is the same."""
     path, _ = edited_page
-    _, new = example_builds()
     preview = tmp_path / "preview"
     assert run_cli("-q", "build", "--html", "--inputs", str(EXAMPLE_INPUTS), "--out", str(preview),
                    "--today", "2021-04-01").exit_code == 0
