@@ -448,6 +448,63 @@ def _inline_change(ev: _Event, old_inlines, new_inlines) -> str:
     return out
 
 
+def _chart_data(fig) -> Table | None:
+    """A native chart's data table (``Figure.data``, in trees that have it), else None."""
+    data = getattr(fig, "data", None)
+    return data if isinstance(data, Table) else None
+
+
+def _data_table(old: Table | None, new: Table | None, status: str, label: str) -> str:
+    """A chart's values as a table: plain, all inserted or deleted, or with its rows paired by
+    category (the first cell) and changed values marked cell by cell."""
+    from reportgen.review.diff import align
+
+    base = new if new is not None else old
+    assert base is not None
+    width = len(base.header)
+
+    def cell(k: int, html_: str, row_header: bool, changed: bool = False) -> str:
+        a = base.align[k] if k < len(base.align) else "left"
+        names = " ".join(n for n in (f"rg-{a}" if a != "left" else "", "rg-cell" if changed else "") if n)
+        cls = f' class="{names}"' if names else ""
+        return f'<th scope="row"{cls}>{html_}</th>' if row_header else f"<td{cls}>{html_}</td>"
+
+    def plain(row, tag: str | None) -> str:
+        out = []
+        for k, c in enumerate(row):
+            html_ = _marked(tag, _tokens(c)) if tag else _runs(_tokens(c))
+            out.append(cell(k, html_, k == 0))
+        return "".join(out)
+
+    head = "".join(f'<th scope="col">{_runs(_tokens(c))}</th>' for c in base.header)
+    rows: list[str] = []
+    if status in ("same", "added", "removed") or old is None or new is None:
+        tag = {"added": "ins", "removed": "del"}.get(status)
+        rows = [f"<tr>{plain(r, tag)}</tr>" for r in base.rows]
+    else:
+        ka = [tuple(plain_text(c) for c in r) for r in old.rows]
+        kb = [tuple(plain_text(c) for c in r) for r in new.rows]
+        for i, j, equal in align(ka, kb, lambda i, j: 1.0 if ka[i][:1] == kb[j][:1] else 0.0):
+            if equal:
+                rows.append(f"<tr>{plain(new.rows[j], None)}</tr>")
+            elif i is None:
+                rows.append(f'<tr class="rg-added">{plain(new.rows[j], "ins")}</tr>')
+            elif j is None:
+                rows.append(f'<tr class="rg-removed">{plain(old.rows[i], "del")}</tr>')
+            else:
+                out = []
+                for k in range(width):
+                    a = old.rows[i][k] if k < len(old.rows[i]) else ()
+                    b = new.rows[j][k] if k < len(new.rows[j]) else ()
+                    same = plain_text(a) == plain_text(b)
+                    out.append(cell(k, _runs(_tokens(b)) if same else _cell_diff(a, b), k == 0, not same))
+                rows.append(f"<tr>{''.join(out)}</tr>")
+    name = _e(" – ".join(x for x in ("Diagrammets värden", label) if x))
+    return (f'<div class="rg-table" role="region" aria-label="{name}" tabindex="0">'
+            f'<table class="rg-chartdata"><caption>Diagrammets värden</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
 def _cell_diff(old, new) -> str:
     """A changed cell: word by word when most of it stayed (a renamed project keeps most of its
     title), else the old cell struck and the new one inserted (an amount, a status)."""
@@ -497,6 +554,8 @@ class _Renderer:
             fig: Figure = leaf.block  # type: ignore[assignment]
             uri = data_uri(leaf.images(fig.src)) if leaf.images else None
             if uri is None:
+                if _chart_data(fig) is not None:
+                    return ""  # a native chart: its data table below is what the page shows
                 return f'<span class="rg-noimg">[Bild: {_e(fig.alt or fig.src)}]</span>'
             return f'<img src="{uri}" alt="{_e(fig.alt)}">'
 
@@ -517,6 +576,12 @@ class _Renderer:
                 picture += (f'<p class="rg-alt">Alternativtext: '
                             f'{_word_diff(_tokens((Text(ev.old.block.alt),)), _tokens((Text(ev.new.block.alt),)))}'  # type: ignore[union-attr]
                             "</p>")
+        old_data = _chart_data(ev.old.block) if ev.old is not None else None
+        new_data = _chart_data(ev.new.block) if ev.new is not None else None
+        if old_data is not None or new_data is not None:
+            status = ev.status if self.marks else "same"
+            name = ev.leaf.block.caption or ev.leaf.block.alt  # type: ignore[union-attr]
+            picture += _data_table(old_data if status != "same" else None, new_data, status, name)
         text = self.caption_text(ev, caption)
         cap = f"<figcaption>{text}</figcaption>" if text else ""
         self.out.append(f"<figure{attrs}>{picture}{cap}</figure>\n")
