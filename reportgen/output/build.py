@@ -464,7 +464,9 @@ def add_previews(rendered: list[Rendered], inputs: Inputs) -> None:
     for item in rendered:
         doc, _ = parse(item.markdown, f"{item.id}.md")
         title = f"{info(inputs, item.id).title} – {inputs.decision.title}"
-        item.html = preview_page(doc, title, item.figures.get).encode("utf-8")
+        # The drawn charts' PNGs; native charts (no pictures) show their data table instead.
+        pictures = getattr(item, "figures", None) or {}
+        item.html = preview_page(doc, title, pictures.get).encode("utf-8")
 
 
 def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
