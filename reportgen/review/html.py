@@ -457,8 +457,6 @@ def _chart_data(fig) -> Table | None:
 def _data_table(old: Table | None, new: Table | None, status: str, label: str) -> str:
     """A chart's values as a table: plain, all inserted or deleted, or with its rows paired by
     category (the first cell) and changed values marked cell by cell."""
-    from reportgen.review.diff import align
-
     base = new if new is not None else old
     assert base is not None
     width = len(base.header)
@@ -482,23 +480,31 @@ def _data_table(old: Table | None, new: Table | None, status: str, label: str) -
         tag = {"added": "ins", "removed": "del"}.get(status)
         rows = [f"<tr>{plain(r, tag)}</tr>" for r in base.rows]
     else:
-        ka = [tuple(plain_text(c) for c in r) for r in old.rows]
-        kb = [tuple(plain_text(c) for c in r) for r in new.rows]
-        for i, j, equal in align(ka, kb, lambda i, j: 1.0 if ka[i][:1] == kb[j][:1] else 0.0):
-            if equal:
-                rows.append(f"<tr>{plain(new.rows[j], None)}</tr>")
-            elif i is None:
-                rows.append(f'<tr class="rg-added">{plain(new.rows[j], "ins")}</tr>')
-            elif j is None:
-                rows.append(f'<tr class="rg-removed">{plain(old.rows[i], "del")}</tr>')
-            else:
-                out = []
-                for k in range(width):
-                    a = old.rows[i][k] if k < len(old.rows[i]) else ()
-                    b = new.rows[j][k] if k < len(new.rows[j]) else ()
-                    same = plain_text(a) == plain_text(b)
-                    out.append(cell(k, _runs(_tokens(b)) if same else _cell_diff(a, b), k == 0, not same))
-                rows.append(f"<tr>{''.join(out)}</tr>")
+        # Rows pair by category wherever they stand: a chart sorted by value reorders its rows,
+        # and a category that moved is the same category with (perhaps) a new value.
+        old_at = {plain_text(r[0]) if r else "": i for i, r in reversed(list(enumerate(old.rows)))}
+        paired = {j: old_at.get(plain_text(r[0]) if r else "") for j, r in enumerate(new.rows)}
+        used = {i for i in paired.values() if i is not None}
+        gone = [i for i in range(len(old.rows)) if i not in used]
+
+        def removed_before(limit: int) -> None:
+            while gone and gone[0] < limit:
+                rows.append(f'<tr class="rg-removed">{plain(old.rows[gone.pop(0)], "del")}</tr>')
+
+        for j, row in enumerate(new.rows):
+            i = paired[j]
+            if i is None:
+                rows.append(f'<tr class="rg-added">{plain(row, "ins")}</tr>')
+                continue
+            removed_before(i)
+            out = []
+            for k in range(width):
+                a = old.rows[i][k] if k < len(old.rows[i]) else ()
+                b = row[k] if k < len(row) else ()
+                same = plain_text(a) == plain_text(b)
+                out.append(cell(k, _runs(_tokens(b)) if same else _cell_diff(a, b), k == 0, not same))
+            rows.append(f"<tr>{''.join(out)}</tr>")
+        removed_before(len(old.rows))
     name = _e(" – ".join(x for x in ("Diagrammets värden", label) if x))
     return (f'<div class="rg-table" role="region" aria-label="{name}" tabindex="0">'
             f'<table class="rg-chartdata"><caption>Diagrammets värden</caption>'
