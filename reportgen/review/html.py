@@ -588,7 +588,15 @@ class _Renderer:
             status = ev.status if self.marks else "same"
             name = ev.leaf.block.caption or ev.leaf.block.alt  # type: ignore[union-attr]
             picture += _data_table(old_data if status != "same" else None, new_data, status, name)
-        text = self.caption_text(ev, caption)
+        if self.marks and ev.status == "changed" and caption(ev.old) == caption(ev.new):
+            text = _runs(_tokens(caption(ev.new)))  # only the picture, its data or its text changed
+        else:
+            text = self.caption_text(ev, caption)
+        if self.marks and ev.status == "changed" and "<ins" not in picture + text and "<del" not in picture + text:
+            # Nothing the page shows differs (the picture's name in the document): say which.
+            old_src, new_src = ev.old.block.src, ev.new.block.src  # type: ignore[union-attr]
+            picture += (f'<p class="rg-alt">Bildens namn: {_marked("del", _tokens((Text(old_src),)))} '
+                        f'{_marked("ins", _tokens((Text(new_src),)))}</p>')
         cap = f"<figcaption>{text}</figcaption>" if text else ""
         self.out.append(f"<figure{attrs}>{picture}{cap}</figure>\n")
 
