@@ -274,3 +274,28 @@ def test_build_html_writes_previews_in_the_swap_and_the_manifest(inputs_copy, tm
     # A build without --html has the key it always had.
     run_cli("-q", "build", "--inputs", str(inputs_copy), "--out", str(out), "--today", "2021-04-01")
     assert json.loads((out / ".reportgen-manifest.json").read_text())["key"] == before["key"]
+
+
+def test_a_charts_values_pair_by_category_wherever_they_stand():
+    from reportgen.review.html import _data_table
+
+    def table(rows):
+        return Table(None, ((Text("Län"),), (Text("Beviljat"),)),
+                     tuple(((Text(a),), (Text(b),)) for a, b in rows), ("left", "right"))
+
+    old = table([("Skåne län", "2,1 mnkr"), ("Västmanlands län", "1,95 mnkr"), ("Gotlands län", "0,6 mnkr"),
+                 ("Hallands län", "1,0 mnkr")])
+    new = table([("Skåne län", "2,1 mnkr"), ("Hallands län", "1,0 mnkr"), ("Västmanlands län", "0,7 mnkr"),
+                 ("Kalmar län", "0,5 mnkr")])
+    root = lxml.html.fromstring(_data_table(old, new, "changed", "Figur 1"))
+    rows = [(r.get("class"), r.xpath("string(th)"), r.xpath("string(td)")) for r in root.xpath("//tbody/tr")]
+    # NEW's order; a removed category shows before the first row that stood after it in OLD.
+    assert rows == [(None, "Skåne län", "2,1 mnkr"), ("rg-removed", "Gotlands län", "0,6 mnkr"),
+                    (None, "Hallands län", "1,0 mnkr"), (None, "Västmanlands län", "1,95 mnkr 0,7 mnkr"),
+                    ("rg-added", "Kalmar län", "0,5 mnkr")]
+    changed = root.xpath("//tbody/tr[4]/td")[0]
+    assert changed.get("class") == "rg-right rg-cell"
+    assert changed.xpath("del[@class='rg-num']/text()") == ["1,95 mnkr"]
+    assert changed.xpath("ins[@class='rg-num']/text()") == ["0,7 mnkr"]
+    assert root.xpath("//caption/text()") == ["Diagrammets värden"]
+    assert root.get("aria-label") == "Diagrammets värden – Figur 1"
