@@ -842,6 +842,9 @@ border-radius:4px;background:#f6f6f6;color:var(--ink);min-height:2.5rem;cursor:p
 .rg-toolbar button:focus{outline:3px solid var(--focus);outline-offset:1px}
 .rg-toolbar [hidden]{display:none}
 #rg-position{color:var(--muted);margin-left:.3rem}
+#rg-keys-label{font-size:.9rem;display:inline-flex;align-items:center;gap:.3rem;min-height:2.5rem}
+#rg-keys-label[hidden]{display:none}
+#rg-keys{width:1.1rem;height:1.1rem}
 .rg-meta{color:var(--muted);font-size:.95rem}
 .rg-legend{font-size:.95rem;border:1px solid var(--line);border-radius:4px;padding:.5rem .8rem}
 nav ul{padding-left:1.2rem}
@@ -882,13 +885,14 @@ el.focus({preventScroll:true});
 if(pos){pos.textContent='Ändring '+(cur+1)+' av '+marks.length;}
 }
 function all(open){var d=document.querySelectorAll('details');for(var i=0;i<d.length;i++){d[i].open=open;}}
-var n=show('rg-next'),p=show('rg-prev'),c=show('rg-collapse'),e=show('rg-expand');
+var n=show('rg-next'),p=show('rg-prev'),c=show('rg-collapse'),e=show('rg-expand'),keys=document.getElementById('rg-keys');
+show('rg-keys-label');
 if(n){n.addEventListener('click',function(){go(1);});}
 if(p){p.addEventListener('click',function(){go(-1);});}
 if(c){c.addEventListener('click',function(){all(false);});}
 if(e){e.addEventListener('click',function(){all(true);});}
 document.addEventListener('keydown',function(ev){
-if(ev.altKey||ev.ctrlKey||ev.metaKey||ev.defaultPrevented){return;}
+if(ev.altKey||ev.ctrlKey||ev.metaKey||ev.defaultPrevented||(keys&&!keys.checked)){return;}
 var t=ev.target&&ev.target.tagName;
 if(t==='INPUT'||t==='TEXTAREA'||t==='SELECT'||(ev.target&&ev.target.isContentEditable)){return;}
 if(ev.key==='n'||ev.key==='j'){go(1);ev.preventDefault();}
@@ -977,10 +981,12 @@ def review_page(items: list[Compared], old_label: str, new_label: str) -> tuple[
         for k, (item, s) in enumerate(zip(items, stats, strict=True), start=1))
     body = (
         '<header class="rg-bar"><div class="rg-toolbar" role="toolbar" aria-label="Granskning">\n'
-        '<button type="button" id="rg-prev" hidden>Föregående ändring (p)</button>\n'
-        '<button type="button" id="rg-next" hidden>Nästa ändring (n)</button>\n'
+        '<button type="button" id="rg-prev" hidden>Föregående ändring</button>\n'
+        '<button type="button" id="rg-next" hidden>Nästa ändring</button>\n'
         '<button type="button" id="rg-collapse" hidden>Fäll ihop alla</button>\n'
         '<button type="button" id="rg-expand" hidden>Fäll ut alla</button>\n'
+        # Single-key shortcuts can be turned off (WCAG 2.1.4), e.g. for speech input users.
+        '<label id="rg-keys-label" hidden><input type="checkbox" id="rg-keys" checked> Kortkommandon n och p</label>\n'
         '<span id="rg-position" role="status" aria-live="polite"></span>\n</div></header>\n'
         "<main>\n<h1>Granskning av ändringar</h1>\n"
         f'<p class="rg-meta">Gammal version: <code>{_e(old_label)}</code><br>'

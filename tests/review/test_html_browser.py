@@ -179,6 +179,12 @@ def test_next_change_visits_each_change_in_turn(browser, edited_page):
         page.keyboard.press("p")  # from the first back round to the last
         assert page.evaluate("Array.from(document.querySelectorAll('[data-change]'))"
                              ".findIndex(e => e.classList.contains('rg-current'))") == total - 1
+        page.locator("#rg-keys").uncheck()  # the single-key shortcuts can be turned off
+        page.keyboard.press("n")
+        assert page.evaluate("document.querySelector('.rg-current') === "
+                             "document.querySelectorAll('[data-change]')[arguments[0]]".replace("arguments[0]", str(total - 1)))
+        page.locator("#rg-next").click()  # the button still works
+        assert page.locator("#rg-position").inner_text() == f"Ändring 1 av {total}"
         page.locator("#rg-collapse").click()
         assert page.evaluate("Array.from(document.querySelectorAll('details')).every(d => !d.open)")
         page.locator("#rg-expand").click()
