@@ -284,6 +284,21 @@ class _Leaf:
     images: ImageSource | None = None
 
 
+def _text(leaf: _Leaf | None) -> tuple[Inline, ...] | None:
+    """The text of a paragraph-like unit, whatever it is: ``--stat`` may pair a heading with a
+    paragraph, a table's caption with a paragraph, a figure with either (all are "p" units)."""
+    if leaf is None:
+        return None
+    b = leaf.block
+    if leaf.kind in ("heading", "para"):
+        return b.inlines  # type: ignore[union-attr]
+    if leaf.kind == "caption":
+        return (Text(b.caption),) if b.caption else ()  # type: ignore[union-attr]
+    if leaf.kind == "figure":
+        return (Text(b.caption),) if b.caption else ()  # type: ignore[union-attr]
+    return ()
+
+
 @dataclass
 class _Event:
     status: str  # "same", "added", "removed", "changed"
@@ -533,9 +548,8 @@ class _Renderer:
 
     # ---------------------------------------------------------------- leaves
 
-    def text_of(self, ev: _Event, get: Callable[[_Leaf], tuple]) -> str:
-        new = get(ev.new) if ev.new is not None else None
-        old = get(ev.old) if ev.old is not None else None
+    def text_of(self, ev: _Event) -> str:
+        new, old = _text(ev.new), _text(ev.old)
         if not self.marks:
             return _runs(_tokens(new or ()))
         return _inline_change(ev, old, new)
@@ -545,9 +559,9 @@ class _Renderer:
         attrs = _attrs(ev, self.marks)
         if kind == "heading":
             level = min(6, ev.leaf.block.level + self.shift)  # type: ignore[union-attr]
-            self.out.append(f"<h{level}{attrs}>{self.text_of(ev, lambda x: x.block.inlines)}</h{level}>\n")
+            self.out.append(f"<h{level}{attrs}>{self.text_of(ev)}</h{level}>\n")
         elif kind == "para":
-            self.out.append(f"<p{attrs}>{self.text_of(ev, lambda x: x.block.inlines)}</p>\n")
+            self.out.append(f"<p{attrs}>{self.text_of(ev)}</p>\n")
         elif kind == "figure":
             self.figure(ev, attrs)
         else:  # pragma: no cover - captions and rows are rendered by table()
@@ -555,7 +569,7 @@ class _Renderer:
 
     def figure(self, ev: _Event, attrs: str) -> None:
         def img(leaf: _Leaf | None) -> str:
-            if leaf is None:
+            if leaf is None or leaf.kind != "figure":
                 return ""
             fig: Figure = leaf.block  # type: ignore[assignment]
             uri = data_uri(leaf.images(fig.src)) if leaf.images else None
@@ -565,8 +579,8 @@ class _Renderer:
                 return f'<span class="rg-noimg">[Bild: {_e(fig.alt or fig.src)}]</span>'
             return f'<img src="{uri}" alt="{_e(fig.alt)}">'
 
-        def caption(leaf: _Leaf | None) -> tuple[Text, ...]:
-            return (Text(leaf.block.caption),) if leaf and leaf.block.caption else ()  # type: ignore[union-attr]
+        def caption(leaf: _Leaf | None) -> tuple[Inline, ...]:
+            return _text(leaf) or ()
 
         if not self.marks or ev.status == "same":
             picture = img(ev.new)
@@ -576,17 +590,22 @@ class _Renderer:
             picture = f"<del>{img(ev.old)}</del>"
         else:
             before, after = img(ev.old), img(ev.new)
-            picture = after if before == after else (
-                f'<div class="rg-figpair"><del>{before}</del><ins>{after}</ins></div>')
-            if ev.old.block.alt != ev.new.block.alt:  # type: ignore[union-attr]
+            if before == after:
+                picture = after
+            elif before and after:
+                picture = f'<div class="rg-figpair"><del>{before}</del><ins>{after}</ins></div>'
+            else:  # a figure paired with a paragraph: one side has no picture
+                picture = f"<del>{before}</del>" if before else f"<ins>{after}</ins>"
+            old_alt = ev.old.block.alt if ev.old is not None and ev.old.kind == "figure" else ""  # type: ignore[union-attr]
+            if old_alt != ev.new.block.alt:  # type: ignore[union-attr]
                 picture += (f'<p class="rg-alt">Alternativtext: '
-                            f'{_word_diff(_tokens((Text(ev.old.block.alt),)), _tokens((Text(ev.new.block.alt),)))}'  # type: ignore[union-attr]
+                            f'{_word_diff(_tokens((Text(old_alt),)), _tokens((Text(ev.new.block.alt),)))}'  # type: ignore[union-attr]
                             "</p>")
-        old_data = _chart_data(ev.old.block) if ev.old is not None else None
-        new_data = _chart_data(ev.new.block) if ev.new is not None else None
+        old_data = _chart_data(ev.old.block) if ev.old is not None and ev.old.kind == "figure" else None
+        new_data = _chart_data(ev.new.block) if ev.new is not None and ev.new.kind == "figure" else None
         if old_data is not None or new_data is not None:
             status = ev.status if self.marks else "same"
-            name = ev.leaf.block.caption or ev.leaf.block.alt  # type: ignore[union-attr]
+            name = ev.leaf.block.caption or ev.leaf.block.alt if ev.leaf.kind == "figure" else ""  # type: ignore[union-attr]
             picture += _data_table(old_data if status != "same" else None, new_data, status, name)
         if self.marks and ev.status == "changed" and caption(ev.old) == caption(ev.new):
             text = _runs(_tokens(caption(ev.new)))  # only the picture, its data or its text changed
@@ -594,7 +613,8 @@ class _Renderer:
             text = self.caption_text(ev, caption)
         if self.marks and ev.status == "changed" and "<ins" not in picture + text and "<del" not in picture + text:
             # Nothing the page shows differs (the picture's name in the document): say which.
-            old_src, new_src = ev.old.block.src, ev.new.block.src  # type: ignore[union-attr]
+            old_src = ev.old.block.src if ev.old.kind == "figure" else ""  # type: ignore[union-attr]
+            new_src = ev.new.block.src  # type: ignore[union-attr]
             picture += (f'<p class="rg-alt">Bildens namn: {_marked("del", _tokens((Text(old_src),)))} '
                         f'{_marked("ins", _tokens((Text(new_src),)))}</p>')
         cap = f"<figcaption>{text}</figcaption>" if text else ""
@@ -651,7 +671,7 @@ class _Renderer:
         if captions:
             parts = []
             for ev in captions:
-                text = self.caption_text(ev, lambda x: (Text(x.block.caption),) if x and x.block.caption else ())
+                text = self.caption_text(ev, _text)
                 attrs = _attrs(ev, self.marks)
                 parts.append(f"<span{attrs}>{text}</span>" if attrs else text)
             self.out.append(f"<caption>{' '.join(parts)}</caption>\n")

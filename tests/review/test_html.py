@@ -299,3 +299,20 @@ def test_a_charts_values_pair_by_category_wherever_they_stand():
     assert changed.xpath("ins[@class='rg-num']/text()") == ["0,7 mnkr"]
     assert root.xpath("//caption/text()") == ["Diagrammets värden"]
     assert root.get("aria-label") == "Diagrammets värden – Figur 1"
+
+
+def test_units_of_different_kinds_that_stat_pairs_are_shown_as_changed():
+    # --stat pairs any two "p" units alike enough: a caption or a figure with a paragraph.
+    with_table = normalize(Document((
+        Table("Tabell 1. alfa beta gamma", ((Text("A"),),), (((Text("x"),),),)),
+        Figure("a.png", "Stapeldiagram", "Figur 1. delta epsilon"),
+        Heading(2, (Text("Rubrik om projekten"),)))))
+    as_text = normalize(Document((
+        Paragraph((Text("Tabell 1. alfa beta gamma delta"),)),
+        Paragraph((Text("Figur 1. delta epsilon zeta"),)),
+        Paragraph((Text("Rubrik om projekten i länen"),)))))
+    images = {"a.png": PNG}.get
+    for old, new in ((with_table, as_text), (as_text, with_table)):
+        page, (stat,) = review_page([Compared("d", old, new, images, images)], "a", "b")
+        assert stat == textdiff.stat(old, new) and stat.paragraphs.changed >= 2
+        assert marks_of(page) == [as_units(stat)]
