@@ -52,13 +52,12 @@ from reportgen.document.tree import (
     LineBreak,
     Link,
     OrderedList,
-    Paragraph,
     Strong,
     Table,
     Text,
     plain_text,
 )
-from reportgen.review.diff import Stat, align_units
+from reportgen.review.diff import Place, Stat, align_units, places
 
 __all__ = ["CSP", "SCRIPT", "STYLE", "Compared", "data_uri", "images_of", "preview_page",
            "review_page", "safe_href"]
@@ -327,53 +326,53 @@ class _Node:
         return node
 
 
+def _kind(block: Block | None) -> str:
+    if block is None:
+        return "li"
+    if isinstance(block, BulletList):
+        return "ul"
+    if isinstance(block, OrderedList):
+        return "ol"
+    if isinstance(block, BlockQuote):
+        return "quote"
+    if isinstance(block, Table):
+        return "table"
+    return "group"  # a container this page knows no better tag for: its blocks in order
+
+
 def _places(doc: Document, side: str, images: ImageSource
-            ) -> tuple[list[tuple[tuple, _Leaf]], dict[tuple, tuple[str, Block | None]]]:
-    """Each unit of ``doc`` in the order of ``diff._units``: the containers it sits in (keys)
-    and what it is; and what each container is."""
-    places: list[tuple[tuple, _Leaf]] = []
+            ) -> tuple[list[Place], list[tuple[tuple, _Leaf]], dict[tuple, tuple[str, Block | None]]]:
+    """Each unit of ``doc`` (``diff.places``, the walk --stat counts by): the keys of the
+    containers it sits in and what it is; and what each container is."""
+    where = places(doc)
+    out: list[tuple[tuple, _Leaf]] = []
     containers: dict[tuple, tuple[str, Block | None]] = {}
-
-    def walk(blocks: Iterable[Block], path: tuple, prefix: tuple) -> None:
-        for k, b in enumerate(blocks):
-            pos = prefix + (k,)
-            if isinstance(b, Heading):
-                places.append((path, _Leaf("heading", b)))
-            elif isinstance(b, Paragraph):
-                places.append((path, _Leaf("para", b)))
-            elif isinstance(b, Figure):
-                places.append((path, _Leaf("figure", b, images=images)))
-            elif isinstance(b, (BulletList, OrderedList)):
-                key = (side, pos)
-                containers[key] = ("ul" if isinstance(b, BulletList) else "ol", b)
-                for m, item in enumerate(b.items):
-                    ikey = (side, pos + ("i", m))
-                    containers[ikey] = ("li", None)
-                    walk(item, path + (key, ikey), pos + ("i", m))
-            elif isinstance(b, BlockQuote):
-                key = (side, pos)
-                containers[key] = ("quote", b)
-                walk(b.blocks, path + (key,), pos)
-            elif isinstance(b, Table):
-                key = (side, pos)
-                containers[key] = ("table", b)
-                if b.caption:
-                    places.append((path + (key,), _Leaf("caption", b)))
-                for r in range(1 + len(b.rows)):
-                    places.append((path + (key,), _Leaf("row", b, r)))
-
-    walk(doc.blocks, (), ())
-    return places, containers
+    for path, block, row in where:
+        keys = []
+        for pos, container in path:
+            key = (side, pos)
+            containers.setdefault(key, (_kind(container), container))
+            keys.append(key)
+        if row >= 0:
+            leaf = _Leaf("row", block, row)
+        elif row == -2:
+            leaf = _Leaf("caption", block)
+        elif isinstance(block, Heading):
+            leaf = _Leaf("heading", block)
+        elif isinstance(block, Figure):
+            leaf = _Leaf("figure", block, images=images)
+        else:
+            leaf = _Leaf("para", block)
+        out.append((tuple(keys), leaf))
+    return where, out, containers
 
 
 def _merge(old: Document, new: Document, old_images: ImageSource, new_images: ImageSource
            ) -> tuple[_Node, Stat]:
     """NEW's tree with OLD's removed units put where they stood, and the counts of --stat."""
-    units_a, units_b, pairs = align_units(old, new)
-    places_a, cont_a = _places(old, "old", old_images)
-    places_b, cont_b = _places(new, "new", new_images)
-    if len(places_a) != len(units_a) or len(places_b) != len(units_b):  # pragma: no cover
-        raise AssertionError("review/html.py walks the tree unlike diff._units")
+    where_a, places_a, cont_a = _places(old, "old", old_images)
+    where_b, places_b, cont_b = _places(new, "new", new_images)
+    units_a, units_b, pairs = align_units(old, new, where_a, where_b)
     mapping: dict[tuple, tuple] = {}
     for i, j, _ in pairs:
         if i is None or j is None:
@@ -730,6 +729,11 @@ class _Renderer:
             for c in item.children:
                 self.item(c)
             self.out.append("</blockquote>\n")
+        elif item.kind == "group":
+            self.out.append("<div>\n")
+            for c in item.children:
+                self.item(c)
+            self.out.append("</div>\n")
         else:  # pragma: no cover
             raise AssertionError(item.kind)
 
