@@ -468,6 +468,63 @@ def _chart_data(fig) -> Table | None:
     return data if isinstance(data, Table) else None
 
 
+_VALUE = re.compile(r"[-−]?\d+(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?")
+_PALETTE = ("#0b5cad", "#c2410c", "#2f7d32", "#6d28d9", "#9a3412", "#0f766e")
+
+
+def _value(text: str) -> float | None:
+    m = _VALUE.search(text)
+    if m is None:
+        return None
+    number = re.sub(r"[\u00a0\u202f ]", "", m.group()).replace(",", ".").replace("−", "-")
+    return float(number)
+
+
+def chart_svg(data: Table, alt: str) -> str:
+    """A native chart's bars drawn from its data table, as inline SVG (nothing to load, nothing
+    the page's policy forbids); "" when a value is not a number. Horizontal bars, one colour per
+    series, the values written at the bars; the table below stays the accessible version."""
+    categories = [plain_text(r[0]) if r else "" for r in data.rows]
+    series = [plain_text(c) for c in data.header[1:]]
+    values = [[_value(plain_text(r[k])) if k < len(r) else None for k in range(1, len(data.header))]
+              for r in data.rows]
+    if not categories or not series or any(v is None for row in values for v in row):
+        return ""
+    labels = [[plain_text(r[k]) for k in range(1, len(data.header))] for r in data.rows]
+    low = min(0.0, *(v for row in values for v in row))  # type: ignore[type-var]
+    high = max(0.0, *(v for row in values for v in row))  # type: ignore[type-var]
+    span = (high - low) or 1.0
+    bar, gap = 16, 10
+    label_w, plot_w, value_w = 190, 330, 110
+    legend = 22 if len(series) > 1 else 0
+    group = bar * len(series) + gap
+    height = legend + group * len(categories) + 4
+    width = label_w + plot_w + value_w
+
+    def x(v: float) -> float:
+        return label_w + (v - low) / span * plot_w
+
+    out = [(f'<svg class="rg-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="{_e(alt)}" font-family="sans-serif" '
+           f'font-size="12"><title>{_e(alt)}</title>')]
+    for k, name in enumerate(series if legend else []):
+        lx = label_w + k * 150
+        out.append(f'<rect x="{lx}" y="4" width="12" height="12" fill="{_PALETTE[k % len(_PALETTE)]}"/>'
+                   f'<text x="{lx + 16}" y="14" fill="#1b1b1b">{_e(name)}</text>')
+    for i, cat in enumerate(categories):
+        top = legend + i * group
+        out.append(f'<text x="{label_w - 6}" y="{top + bar * len(series) / 2 + 4:.1f}" text-anchor="end" '
+                   f'fill="#1b1b1b">{_e(cat)}</text>')
+        for k, v in enumerate(values[i]):
+            x0, x1 = sorted((x(0.0), x(v)))  # type: ignore[arg-type]
+            y = top + k * bar
+            out.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 0.5):.1f}" height="{bar - 3}" '
+                       f'fill="{_PALETTE[k % len(_PALETTE)]}"/>'
+                       f'<text x="{x1 + 4:.1f}" y="{y + bar - 5}" fill="#1b1b1b">{_e(labels[i][k])}</text>')
+    out.append(f'<line x1="{x(0.0):.1f}" y1="{legend}" x2="{x(0.0):.1f}" y2="{height}" stroke="#1b1b1b"/></svg>')
+    return "".join(out)
+
+
 def _data_table(old: Table | None, new: Table | None, status: str, label: str) -> str:
     """A chart's values as a table: plain, all inserted or deleted, or with its rows paired by
     category (the first cell) and changed values marked cell by cell."""
@@ -573,8 +630,9 @@ class _Renderer:
             fig: Figure = leaf.block  # type: ignore[assignment]
             uri = data_uri(leaf.images(fig.src)) if leaf.images else None
             if uri is None:
-                if _chart_data(fig) is not None:
-                    return ""  # a native chart: its data table below is what the page shows
+                data = _chart_data(fig)
+                if data is not None:  # a native chart: drawn here from its data, the table below
+                    return chart_svg(data, fig.alt)
                 return f'<span class="rg-noimg">[Bild: {_e(fig.alt or fig.src)}]</span>'
             return f'<img src="{uri}" alt="{_e(fig.alt)}">'
 
@@ -849,7 +907,7 @@ tbody th{font-weight:400}
 .rg-center{text-align:center}
 tr.rg-total th,tr.rg-total td{font-weight:700;border-top:2px solid var(--ink)}
 figure{margin:1rem 0}
-figure img{max-width:100%;height:auto;display:block}
+figure img,figure svg{max-width:100%;height:auto;display:block}
 .rg-figpair{display:flex;gap:.5rem;align-items:flex-start}
 .rg-figpair>del,.rg-figpair>ins{flex:1 1 0;min-width:0;padding:3px;text-decoration:none}
 figcaption{font-size:.92rem;color:var(--muted);margin-top:.3rem}

@@ -316,3 +316,19 @@ def test_units_of_different_kinds_that_stat_pairs_are_shown_as_changed():
         page, (stat,) = review_page([Compared("d", old, new, images, images)], "a", "b")
         assert stat == textdiff.stat(old, new) and stat.paragraphs.changed >= 2
         assert marks_of(page) == [as_units(stat)]
+
+
+def test_a_native_chart_is_drawn_from_its_values_as_inline_svg():
+    from reportgen.review.html import chart_svg
+
+    data = Table(None, ((Text("År"),), (Text("Ram"),), (Text("Utbetalt"),)),
+                 (((Text("2018"),), (Text("20,0 mnkr"),), (Text("3,4 mnkr"),)),
+                  ((Text("<2019>"),), (Text("30,0 mnkr"),), (Text("−1,5 mnkr"),))))
+    svg = lxml.html.fromstring(chart_svg(data, 'Stapeldiagram "per år" <script>'))
+    assert svg.tag == "svg" and svg.get("role") == "img" and svg.get("aria-label") == 'Stapeldiagram "per år" <script>'
+    rects = svg.xpath("//rect[not(@width='12')]")
+    widths = [float(r.get("width")) for r in rects]
+    assert len(rects) == 4 and widths[1] == pytest.approx(widths[0] * 3.4 / 20.0, rel=0.01)
+    assert widths[2] == pytest.approx(widths[0] * 1.5, rel=0.01)  # 30 against 20
+    assert "<2019>" in svg.text_content() and not svg.xpath("//script")
+    assert chart_svg(Table(None, ((Text("År"),), (Text("Ram"),)), (((Text("2018"),), (Text("okänt"),)),)), "x") == ""
