@@ -350,6 +350,10 @@ def places(doc: Document) -> list[Place]:
                 if b.caption:
                     out.append((inner, b, -2))
                 out.extend((inner, b, r) for r in range(1 + len(b.rows)))
+            elif isinstance(getattr(b, "blocks", None), tuple):
+                # Any other block holding blocks is a wrapper that shows nothing of its own
+                # (such as a mark of where text came from): its blocks count where they stand.
+                walk(b.blocks, path, pos)  # type: ignore[union-attr]
 
     walk(doc.blocks, (), ())
     return out
