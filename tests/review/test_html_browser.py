@@ -230,6 +230,9 @@ def test_works_without_javascript_on_a_phone_and_in_print(browser, edited_page):
         assert page.locator("#d4-h").inner_text() == stats[3][0]
         page.emulate_media(media="print")
         assert page.locator(".rg-bar").evaluate("e => getComputedStyle(e).display") == "none"
+        page.set_viewport_size({"width": 680, "height": 960})  # A4 less margins: every table fits the page
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 680
     finally:
         ctx.close()
 
