@@ -943,8 +943,8 @@ p[data-change],li>[data-change],h3[data-change],h4[data-change],h5[data-change],
 figure[data-change]{margin-left:0}}
 @media print{.rg-bar{display:none}main{max-width:none;padding:0}body{font-size:10.5pt}
 section.rg-deliverable{break-before:page}h2{border-top:none}h2,h3,h4,h5,h6{break-after:avoid}
-tr,figure{break-inside:avoid}.rg-table{overflow:visible}table{width:100%;font-size:9pt;min-width:0}
-th,td{overflow-wrap:break-word}.rg-right{white-space:nowrap}a{color:inherit}
+tr,figure{break-inside:avoid}.rg-table{overflow:visible}table{width:100%;font-size:8pt;min-width:0}
+th,td{overflow-wrap:break-word;padding:.1rem .25rem}.rg-right{white-space:nowrap}a{color:inherit}
 ins{background:none;color:inherit;text-decoration:underline}del{background:none;color:inherit}
 ins.rg-num,del.rg-num{outline:none}details.rg-same{border:none;padding:0}
 [data-change]{box-shadow:none}}
