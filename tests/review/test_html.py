@@ -332,3 +332,26 @@ def test_a_native_chart_is_drawn_from_its_values_as_inline_svg():
     assert widths[2] == pytest.approx(widths[0] * 1.5, rel=0.01)  # 30 against 20
     assert "<2019>" in svg.text_content() and not svg.xpath("//script")
     assert chart_svg(Table(None, ((Text("År"),), (Text("Ram"),)), (((Text("2018"),), (Text("okänt"),)),)), "x") == ""
+
+
+_markup = st.lists(st.sampled_from(list("<>&\"'=/ ;:ascriptjvonlerdg()x1\t\n")
+                                   + ["<script>", "javascript:", "https://", "mailto:", "onerror=", "&#x3c;", "]]>"]),
+                   max_size=12).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_markup, _markup), min_size=1, max_size=4), _markup)
+def test_no_text_or_link_target_becomes_markup(pieces, caption):
+    blocks = [Paragraph((Text(text), Link(url, (Text(text or "x"),)))) for text, url in pieces]
+    blocks.append(Table(caption or None, ((Text(caption),),), (((Text(pieces[0][0]),),),)))
+    blocks.append(Heading(1, (Text(caption or "x"),)))
+    doc = normalize(Document(tuple(blocks)))
+    for page in (review_page([Compared(caption, Document(()), doc)], caption, caption)[0],
+                 review_page([Compared(caption, doc, normalize(Document((Paragraph((Text("x"),)),))))], "a", "b")[0],
+                 preview_page(doc, caption, lambda src: None)):
+        root = lxml.html.fromstring(page)
+        assert len(root.xpath("//script")) <= 1 and len(root.xpath("//style")) == 1
+        assert not [a for el in root.iter() for a in el.attrib if a.lower().startswith("on")]
+        assert all(safe_href(h) == h or h.startswith("#d") for h in root.xpath("//a/@href"))
+        assert not root.xpath("//iframe|//object|//embed|//img|//svg|//form|//base|//meta[@http-equiv='refresh']")
+        assert root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content") == [CSP]
