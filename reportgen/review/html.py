@@ -233,7 +233,8 @@ def _is_figure(tokens: list[tuple[str, _Fmt]]) -> bool:
 
 def _marked(tag: str, tokens: list[tuple[str, _Fmt]]) -> str:
     """``tokens`` in one ``<ins>`` or ``<del>``; spaces at either end stay outside it, so that
-    the underline or strike starts and ends with the words."""
+    the underline or strike starts and ends with the words ("" for no tokens; only spaces are
+    left unmarked)."""
     start, end = 0, len(tokens)
     while start < end and tokens[start][0].isspace():
         start += 1
@@ -451,15 +452,23 @@ def _inline_change(ev: _Event, old_inlines, new_inlines) -> str:
     if ev.status == "same" or ev.status == "added" and new_inlines is None:
         return _runs(_tokens(new_inlines or ()))
     if ev.status == "added":
-        return _marked("ins", _tokens(new_inlines))
+        return _whole("ins", _tokens(new_inlines))
     if ev.status == "removed":
-        return _marked("del", _tokens(old_inlines))
+        return _whole("del", _tokens(old_inlines))
     a, b = _tokens(old_inlines), _tokens(new_inlines)
     out = _word_diff(a, b)
     if "<ins" not in out and "<del" not in out:
-        # Changed only in what the words do not show (a heading's level): old and new whole.
-        out = _marked("del", a) + " " + _marked("ins", b)
+        # Changed only in what the words do not show (a heading's level, spaces): old and new
+        # whole, so that every unit --stat counts carries a mark.
+        out = _whole("del", a) + " " + _whole("ins", b)
     return out
+
+
+def _whole(tag: str, tokens: list[tuple[str, _Fmt]]) -> str:
+    """All of a unit's text marked; an empty or blank text shows as "(tomt)", so that every
+    unit --stat counts carries a mark."""
+    out = _marked(tag, tokens)
+    return out if f"<{tag}" in out else out + f"<{tag}>(tomt)</{tag}>"
 
 
 def _chart_data(fig) -> Table | None:
@@ -591,7 +600,8 @@ def _cell_diff(old, new) -> str:
         out = _word_diff(a, b)
         if "<ins" in out or "<del" in out:
             return out
-    return " ".join(x for x in (_marked("del", a), _marked("ins", b)) if x)
+    out = " ".join(x for x in (_marked("del", a), _marked("ins", b)) if x)
+    return out if "<ins" in out or "<del" in out else _whole("del", a) + " " + _whole("ins", b)
 
 
 class _Renderer:

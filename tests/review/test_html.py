@@ -355,3 +355,15 @@ def test_no_text_or_link_target_becomes_markup(pieces, caption):
         assert all(safe_href(h) == h or h.startswith("#d") for h in root.xpath("//a/@href"))
         assert not root.xpath("//iframe|//object|//embed|//img|//svg|//form|//base|//meta[@http-equiv='refresh']")
         assert root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content") == [CSP]
+
+
+def test_every_counted_unit_carries_a_mark_even_when_empty_or_blank():
+    cases = [((Heading(1, ()),), ()), ((), (Heading(2, (Text("  "),)),)), ((Heading(1, ()),), (Heading(2, ()),)),
+             ((Paragraph((Text("a  b"),)),), (Paragraph((Text("a b"),)),)),
+             ((Table(None, ((Text("A"),), (Text("B"),)), (((Text("x"),), (Text("1  2"),)),)),),
+              (Table(None, ((Text("A"),), (Text("B"),)), (((Text("x"),), (Text("1 2"),)),)),))]
+    for old, new in cases:
+        old_doc, new_doc = normalize(Document(old)), normalize(Document(new))
+        page, (stat,) = review_page([Compared("d", old_doc, new_doc)], "a", "b")
+        assert stat == textdiff.stat(old_doc, new_doc) and stat.any
+        assert marks_of(page) == [as_units(stat)]
