@@ -14,16 +14,19 @@ import re
 import lxml.html
 import pytest
 from conftest import run_cli
-from diffkit import documents, edited, example_builds
+from diffkit import blocks as diffkit_blocks
+from diffkit import documents, edited, example_builds, sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.document.tree import (
+    BlockQuote,
     BulletList,
     Document,
     Figure,
     Heading,
     Link,
+    OrderedList,
     Paragraph,
     Table,
     Text,
@@ -367,3 +370,26 @@ def test_every_counted_unit_carries_a_mark_even_when_empty_or_blank():
         page, (stat,) = review_page([Compared("d", old_doc, new_doc)], "a", "b")
         assert stat == textdiff.stat(old_doc, new_doc) and stat.any
         assert marks_of(page) == [as_units(stat)]
+
+
+_more_blocks = st.one_of(
+    diffkit_blocks,
+    st.builds(lambda alt, cap: Figure("a.png", alt, cap), sentences, st.one_of(st.just(""), sentences)),
+    st.builds(lambda items, start: OrderedList(tuple((Paragraph((Text(t),)),) for t in items), start),
+              st.lists(sentences, min_size=1, max_size=3), st.integers(1, 3)),
+    st.builds(lambda bs: BlockQuote(tuple(bs)), st.lists(diffkit_blocks, min_size=1, max_size=2)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_more_blocks, min_size=1, max_size=6), st.data())
+def test_marks_agree_with_diff_stat_with_figures_ordered_lists_and_quotes(old_blocks, data):
+    new_blocks = [b for b in old_blocks if data.draw(st.booleans(), label="keep")]
+    for _ in range(data.draw(st.integers(0, 2), label="inserts")):
+        new_blocks.insert(data.draw(st.integers(0, len(new_blocks))), data.draw(_more_blocks))
+    old, new = normalize(Document(tuple(old_blocks))), normalize(Document(tuple(new_blocks)))
+    images = {"a.png": PNG}.get
+    page, (stat,) = review_page([Compared("d", old, new, images, images)], "a", "b")
+    assert stat == textdiff.stat(old, new)
+    assert marks_of(page) == [as_units(stat)]
+    preview_page(new, "t", images)
