@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from reportgen.document.tree import (
     Block,
@@ -68,22 +69,26 @@ ImageSource = Callable[[str], "bytes | None"]
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-# What browsers ignore in a URL before reading its scheme: leading/trailing C0 controls and
-# spaces, and tabs and newlines anywhere ("java\tscript:" is javascript:).
-_URL_IGNORED = re.compile(r"[\t\n\r]")
+# Control characters (browsers drop tabs and newlines inside a URL: "java\tscript:" is
+# javascript:) and backslashes (read as slashes) make a target mean something else than it shows.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 
 
 def safe_href(url: str) -> str | None:
-    """``url`` when it is an http, https or mailto link, else None (shown as text)."""
-    cleaned = _URL_IGNORED.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
-                                              "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
-                                              "\x1b\x1c\x1d\x1e\x1f ")
-    m = _SCHEME.match(cleaned)
-    if m is None or m.group(1).lower() not in _SAFE_SCHEMES:
+    """``url`` when it is a web address with a host (http, https) or an e-mail address (mailto),
+    else None: the link is shown as its text. The same rule as the Word documents' links."""
+    url = url.strip(" ")
+    m = _SCHEME.match(url)
+    if m is None or m.group(1).lower() not in _SAFE_SCHEMES or _UNSAFE_CHARS.search(url):
         return None
-    if m.group(1).lower() != "mailto" and not cleaned[m.end():].startswith("//"):
-        return None  # "http:foo" is a relative reference in disguise
-    return cleaned
+    if m.group(1).lower() == "mailto":
+        return url if "@" in url else None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    # "http:evil" without "//" is a relative reference in disguise.
+    return url if url[m.end():].startswith("//") and host else None
 
 
 _IMAGE_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),

@@ -173,6 +173,7 @@ def _hostile_document() -> Document:
     ("HTTPS://EXAMPLE.SE", True), ("javascript:alert(1)", False), ("java\nscript:alert(1)", False),
     ("\x01javascript:alert(1)", False), ("data:text/html,x", False), ("file:///etc/passwd", False),
     ("//evil.example", False), ("relative/path", False), ("http:evil", False), ("", False),
+    ("https://", False), ("mailto:", False), ("https://example.se\\@evil", False), ("#d1", False),
 ])
 def test_safe_href_keeps_only_http_https_and_mailto(url, ok):
     assert (safe_href(url) is not None) == ok
