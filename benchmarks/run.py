@@ -10,12 +10,12 @@ it skip); and, in the same run and on the same content, the anchors: the project
 (N rows × 6 columns) written to .docx by reportgen's Markdown → tree → docx path, by docxtpl from
 a Word template with a row loop, and by pandoc (pypandoc-binary) from the same Markdown; and
 the whole final report's Markdown draft written to .docx by reportgen's parser and writer and by
-pandoc. A full build is also measured with the chart cache filled (every document rendered again,
-every chart taken from the cache) and with two worker processes (--jobs 2).
+pandoc. A full build is also measured with the cache filled (every document rendered again, the
+compiled templates taken from the cache) and with two worker processes (--jobs 2).
 Every command runs in its own process and is measured from outside (os.wait4, in a small
 launcher process so that this script's own memory does not count), so the figures
-are what a user waits for. The chart cache is emptied before each full build (REPORTGEN_CACHE_DIR
-points to a fresh folder), so a "full build" draws every chart.
+are what a user waits for. The cache is emptied before each full build (REPORTGEN_CACHE_DIR points
+to a fresh folder), so a "full build" is a cold one: every template compiled, every chart written.
 """
 
 from __future__ import annotations
@@ -185,9 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         build_cmd = reportgen + ["build", "--inputs", str(inputs), "--out", str(out), "--force", "-q"]
         r["validate"] = median_of(runs, reportgen + ["validate", "--inputs", str(inputs), "-q"], env)
         r["build"] = median_of(runs, build_cmd, env, before=fresh_cache)
-        # The chart cache is left as the last cold build filled it: every document is rendered
-        # again, every chart is taken from the cache (same bytes).
-        r["build, charts cached"] = median_of(runs, build_cmd, env)
+        # The cache is left as the last cold build filled it: every document is rendered again,
+        # the compiled templates are taken from the cache.
+        r["build, cache filled"] = median_of(runs, build_cmd, env)
         r["build, 2 processes"] = median_of(runs, build_cmd + ["--jobs", "2"], env)
         r["rebuild"] = median_of(runs, reportgen + ["build", "--inputs", str(inputs), "--out", str(out), "-q"], env)
 
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             r["table: pandoc"] = r["final report draft: pandoc"] = (float("nan"), float("nan"))
 
-    names = ["validate", "build", "build, charts cached", "build, 2 processes", "rebuild", "table: reportgen",
+    names = ["validate", "build", "build, cache filled", "build, 2 processes", "rebuild", "table: reportgen",
              "table: docxtpl", "table: pandoc", "final report draft: reportgen", "final report draft: pandoc"]
     print()
     print("| what | " + " | ".join(f"N = {n:,}".replace(",", " ") for n in sizes) + " |")

@@ -586,6 +586,66 @@ def docx_text(printer: Printer, file: Path) -> None:
     sys.exit(EXIT_OK)
 
 
+@cli.command("pull-edits")
+@click.argument("edited", type=click.Path(dir_okay=False, path_type=Path))
+@inputs_option
+@click.option("--templates", "template_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Template folder the document was built with (default: the inputs' project's, else the shipped ones).")
+@click.option("--dry-run", is_flag=True, help="Print the diff of programme.yaml; write nothing.")
+@click.option("--reject-tracked", is_flag=True,
+              help="Take the document with its tracked changes rejected (default: accepted).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for scripts.")
+@verbosity_options
+@click.pass_obj
+def pull_edits(printer: Printer, edited: Path, inputs_dir: Path, template_dir: Path | None, dry_run: bool,
+               reject_tracked: bool, fmt: str) -> None:
+    """Write the texts edited in a built Word document back into programme.yaml.
+
+    EDITED is a .docx reportgen built (edited in Word or LibreOffice; tracked changes are
+    accepted unless --reject-tracked). Each text from programme.yaml that reads differently is
+    turned back into Markdown and written into its field, the rest of the file unchanged byte
+    for byte. An edit of generated content (an amount, a table row, a heading the template
+    writes) is refused with its place and where the figure comes from: exit 1, nothing written.
+    Word comments are listed with the text they are attached to. Running it again changes nothing.
+
+    \b
+    Examples:
+      reportgen pull-edits granskad/slutredovisning-2021.docx --dry-run
+      reportgen pull-edits granskad/slutredovisning-2021.docx
+    """
+    from reportgen.review.pull_edits import pull_edits as pull
+
+    if not edited.is_file():
+        click.echo(f"reportgen pull-edits: {edited}: no such file", err=True)
+        sys.exit(EXIT_USAGE)
+    result = pull(edited, inputs_dir, template_dir, dry_run=dry_run,
+                  tracked="reject" if reject_tracked else "accept")
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+    printer.findings(result.findings, "text")
+    for note in result.notes:
+        click.echo(note, err=True)
+    if result.ok and not printer.quiet:
+        if not result.edits:
+            click.echo(f"{edited}: no text from programme.yaml was edited; nothing to write", err=True)
+        for e in result.edits:
+            click.echo(f"{e.where}: {e.place}: edited in {edited.name}", err=True)
+    if dry_run and result.diff:
+        click.echo(result.diff, nl=False)
+    if result.written and not printer.quiet:
+        click.echo(f"wrote {result.programme}", err=True)
+    elif not result.ok and not printer.quiet:
+        click.echo(f"{edited}: refused, nothing written", err=True)
+    if result.comments and not printer.quiet:
+        click.echo(f"{len(result.comments)} comment(s) in {edited.name}:", err=True)
+        for c in result.comments:
+            at = f" [{c.place}]" if c.place else ""
+            click.echo(f"  {c.author or 'okänd'} {c.date[:10]}{at}: {c.text!r} on {c.anchor!r}", err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
 def tune_gc() -> None:
     """A run is a short batch job that builds large, long-lived structures (inputs with 10 000
     projects are ~10^6 objects). With the default thresholds the cyclic collector re-scans them

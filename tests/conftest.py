@@ -19,6 +19,11 @@ from reportgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_INPUTS = ROOT / "inputs"
+# The OOXML schemas are reference material beside the checkout (shared/reference/ooxml-xsd in the
+# checkout's folder or one above it: CI clones next to shared/, worktrees sit one level deeper).
+OOXML_XSD = next((base / "shared" / "reference" / "ooxml-xsd" for base in ROOT.parents
+                  if (base / "shared" / "reference" / "ooxml-xsd" / "wml.xsd").is_file()),
+                 ROOT.parent / "shared" / "reference" / "ooxml-xsd")
 
 # Tests mirror the package's stages in subfolders (tests/rules/, tests/formats/, ...). A few share
 # strategies and helpers by module name (``from test_ledger import inputs_st``); pytest imports

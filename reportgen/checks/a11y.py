@@ -21,6 +21,9 @@ code                     what fails
 ``a11y-alt-text``        a picture, chart or diagram without alternative text
                          (``wp:docPr/@descr`` or ``@title``; VML ``@alt``), unless marked
                          decorative
+``a11y-chart-caption``   a chart (``a:graphicData`` of a DrawingML chart) whose next paragraph is
+                         not a numbered caption: a paragraph in the caption style whose text
+                         starts with a word and a number ("Figur 3. ...")
 ``a11y-fake-list``       paragraphs typed as a list ("• ", "- ", "1. ", "a) " ...) without list
                          numbering (``w:numPr``, directly or from the style)
 ``a11y-empty-paragraph`` empty paragraphs used for spacing
@@ -66,7 +69,8 @@ from reportgen.findings import Finding, Location, error
 __all__ = ["CODES", "check_docx"]
 
 CODES = ("a11y-unreadable", "a11y-lang", "a11y-title", "a11y-heading-order", "a11y-table-header",
-         "a11y-merged-header", "a11y-alt-text", "a11y-fake-list", "a11y-empty-paragraph")
+         "a11y-merged-header", "a11y-alt-text", "a11y-chart-caption", "a11y-fake-list",
+         "a11y-empty-paragraph")
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {
@@ -519,6 +523,7 @@ class _BodyReader:
         self.blocks: list[_Para | int | None] = []
         self.tables: list[_TableFacts] = []
         self.pictures: list[_PictureFacts] = []
+        self.charts: list[_PictureFacts] = []  # every chart, with or without alternative text
         self._tables = 0
         self._pictures = 0
         self._data = data
@@ -553,7 +558,24 @@ class _BodyReader:
         for tbl in tables:
             if not _skipped(tbl):
                 self._table(tbl, table_index.get(tbl))
+        first = self._pictures
         missing, self._pictures = _pictures(candidates, self._pictures)
+        number = first
+        for el in candidates:  # the charts among them, numbered as _pictures numbers them
+            if el.tag != _DOCPR or _skipped(el):
+                continue
+            container = el.getparent()
+            uris = [g.get("uri") or "" for g in container.iter(f"{{{_NS['a']}}}graphicData")]
+            if not (any(u.endswith(_NEEDS_ALT_URIS) for u in uris)
+                    or container.find(".//a:blip", _NS) is not None):
+                continue
+            number += 1
+            if any(u.endswith(("/chart", "/chartex")) for u in uris):
+                p = el.getparent()
+                while p is not None and p not in para_of:
+                    p = p.getparent()
+                self.charts.append(_PictureFacts(number, el.get("name") or "",
+                                                 para_of[p] if p is not None else None))
         for el, number, label in missing:
             p = el.getparent()
             while p is not None and p not in para_of:
@@ -1100,6 +1122,7 @@ class _Checker:
         self.check_headings(body.paras)
         self.check_tables(body.tables)
         self.check_body_pictures(body.pictures)
+        self.check_chart_captions(body.charts)
         for kind in ("header", "footer"):
             for part in sorted(pkg.rels.get(kind, [])):
                 root = pkg.xml(part)
@@ -1217,6 +1240,25 @@ class _Checker:
                 elif following.strip():
                     place += f", before {_q(following)}"
             self.fail("a11y-alt-text", f"{place}: no alternative text", self._ALT_HINT)
+
+    _NUMBERED_CAPTION = re.compile(r"^\w+\.?\s+\d+")
+
+    def check_chart_captions(self, found: list[_PictureFacts]) -> None:
+        """A chart says in its caption what it shows and has a number the text can refer to; a
+        screen reader user reaches the caption right after the chart."""
+        body = self.body
+        for chart in found:
+            para = chart.para
+            following = body.para(para.index + 1) if para is not None and para.index < len(body.paras) else None
+            if (following is not None and _CAPTION_NAME.match(self.styles.name(following.style))
+                    and self._NUMBERED_CAPTION.match(following.text.strip())):
+                continue
+            place = f"chart {chart.number}{_quote(chart.label)}"
+            if para is not None:
+                place += f" in paragraph {para.index}"
+            self.fail("a11y-chart-caption", f"{place}: no numbered caption after it",
+                      "Word: right-click the chart → Insert Caption (\"Figur 1\"), and say in it what the "
+                      "chart shows")
 
     def check_pictures(self, root, part: str) -> None:
         for _, number, label in _pictures(root.iter(_DOCPR, _VML_SHAPE))[0]:

@@ -95,9 +95,19 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    src: str  # a path, relative to the writer's image root
+    """A picture, or a chart when ``data`` is given.
+
+    A chart's ``data`` is a table: the header names the category column and each series, each
+    row is a category with one value per series, written as numbers with a decimal comma and
+    the unit after them (``5,2 mnkr``). The Word writer draws it as a native chart whose cells
+    are those numbers (``src`` is then only the chart's name); the Markdown draft shows the table
+    under the figure, so a diff shows a changed value.
+    """
+
+    src: str  # a path, relative to the writer's image root (a chart: its name)
     alt: str  # alternative text for screen readers (EN 301 549)
     caption: str  # the visible caption ("" for none)
+    data: Table | None = None  # a chart's data (no caption, no totals row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +125,21 @@ class BlockQuote:
     blocks: tuple[Block, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Blocks that come from one place of the inputs (``path``, e.g. ``projects[3].summary``).
+
+    Only at the top level of a document. Writers that keep provenance mark the blocks with it
+    (the docx writer wraps them in a content control); every other reader of the tree sees the
+    blocks as if the wrapper were not there (``unwrap_sources``).
+    """
+
+    path: str
+    blocks: tuple[Block, ...]
+
+
 Block = (Heading | Paragraph | BulletList | OrderedList | Table | Figure | PageBreak
-         | TableOfContents | BlockQuote)
+         | TableOfContents | BlockQuote | Source)
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -145,8 +168,23 @@ def iter_blocks(blocks: Iterable[Block]):
         if isinstance(b, (BulletList, OrderedList)):
             for item in b.items:
                 yield from iter_blocks(item)
-        elif isinstance(b, BlockQuote):
+        elif isinstance(b, (BlockQuote, Source)):
             yield from iter_blocks(b.blocks)
+
+
+def unwrap_sources(doc: Document) -> Document:
+    """``doc`` without its Source wrappers: their blocks stand in their place."""
+    if not any(isinstance(b, Source) for b in doc.blocks):
+        return doc
+    out: list[Block] = []
+    for b in doc.blocks:
+        if isinstance(b, Source):
+            out.extend(b.blocks)
+        else:
+            out.append(b)
+    # normalize works block by block: the blocks of a canonical document are canonical wherever
+    # they stand.
+    return _mark_canonical(Document(tuple(out))) if _is_canonical(doc) else Document(tuple(out))
 
 
 # --------------------------------------------------------------------------- normalization
@@ -319,11 +357,17 @@ def _normalize_block(b: Block) -> Block | None:
         caption = clean_text(b.caption) if b.caption else None
         return Table(caption or None, header, rows, align, bool(b.totals) and bool(rows))
     if isinstance(b, Figure):
-        return Figure(clean_text(b.src), clean_text(b.alt), clean_text(b.caption))
+        data = _normalize_block(b.data) if b.data is not None else None
+        if data is not None:
+            data = Table(None, data.header, data.rows, data.align, False)  # type: ignore[union-attr]
+        return Figure(clean_text(b.src), clean_text(b.alt), clean_text(b.caption), data)
     if isinstance(b, BlockQuote):
         return BlockQuote(normalize_blocks(b.blocks))
     if isinstance(b, (PageBreak, TableOfContents)):
         return b
+    if isinstance(b, Source):
+        inner = normalize_blocks(b.blocks)
+        return Source(clean_text(b.path), inner) if inner else None
     raise TypeError(f"not a block: {b!r}")  # pragma: no cover
 
 
@@ -379,6 +423,7 @@ def is_xml_char(c: str) -> bool:
 __all__ = [
     "Align", "Block", "BlockQuote", "BulletList", "Cell", "Code", "Document", "Emphasis",
     "Figure", "Heading", "Inline", "LineBreak", "Link", "OrderedList", "PageBreak", "Paragraph",
-    "Row", "Strong", "Table", "TableOfContents", "Text", "clean_text", "is_xml_char",
+    "Row", "Source", "Strong", "Table", "TableOfContents", "Text", "clean_text", "is_xml_char",
     "iter_blocks", "normalize", "normalize_blocks", "normalize_inlines", "plain_text",
+    "unwrap_sources",
 ]

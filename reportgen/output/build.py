@@ -11,21 +11,35 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import os
 import posixpath
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.document.tree import Document, Figure, iter_blocks
+from reportgen.document.tree import (
+    BlockQuote,
+    BulletList,
+    Document,
+    Figure,
+    OrderedList,
+    Source,
+    _mark_canonical,
+    iter_blocks,
+    normalize,
+    normalize_blocks,
+)
 from reportgen.findings import Finding, Location, error, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
+from reportgen.inputs.fingerprint import inputs_hash, value_hash
 from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.output import manifest, outfolder
+from reportgen.report import charts
 from reportgen.report.context import (
     ChartSpec,
     build_context,
@@ -43,34 +57,54 @@ from reportgen.rules.validate import validate_inputs
 PACKAGE_TEMPLATES = package_templates()
 
 
-FIGURE_DIR = "figurer"
-
-
 @dataclass
 class Rendered:
     id: str
     markdown: str  # the normalized draft
     docx: bytes
-    figures: dict[str, bytes] = field(default_factory=dict)  # path relative to the output folder → PNG
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
     html: bytes | None = None  # <id>.html, a preview page, when asked for (build --html)
 
 
 def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
-    return f"{deliverable_id}-{spec.key.replace('_', '-')}.png"
+    """The chart's name, which templates use as the figure's src: ``diagram/<id>-<key>``."""
+    return f"{charts.PREFIX}/{deliverable_id}-{spec.key.replace('_', '-')}"
 
 
-def draw_chart(spec: ChartSpec, deliverable_id: str):
-    from reportgen.report import charts
-
+def make_chart(spec: ChartSpec, deliverable_id: str) -> charts.Chart:
     name = chart_name(spec, deliverable_id)
+    if spec.kind == "grouped":
+        return charts.grouped_bars(name, spec.key, spec.caption, list(spec.categories),
+                                   {label: list(values) for label, values in spec.series})
+    label, values = spec.series[0]
+    return charts.horizontal_bars(name, spec.key, spec.caption, list(spec.categories), list(values), label)
 
-    def draw():
-        if spec.kind == "grouped":
-            return charts.grouped_bars(name, spec.caption, list(spec.categories), dict(spec.series))
-        return charts.horizontal_bars(name, spec.caption, list(spec.categories), list(spec.series[0][1]))
 
-    return charts.cached(name, repr(spec), draw)
+def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document:
+    """Each figure that shows a chart gets the chart's data: the Word writer draws it as a
+    native chart, the Markdown draft shows it as a table."""
+
+    def walk(blocks):
+        out = []
+        for b in blocks:
+            if isinstance(b, Figure) and b.data is None:
+                chart = drawn.get(posixpath.normpath(b.src.replace("\\", "/")) if b.src else "")
+                if chart is not None:
+                    b = normalize_blocks((Figure(b.src, b.alt, b.caption, chart.data),))[0]
+            elif isinstance(b, BlockQuote):
+                b = BlockQuote(walk(b.blocks))
+            elif isinstance(b, BulletList):
+                b = BulletList(tuple(walk(i) for i in b.items))
+            elif isinstance(b, OrderedList):
+                b = OrderedList(tuple(walk(i) for i in b.items), b.start)
+            out.append(b)
+        return tuple(out)
+
+    if not drawn:
+        return doc
+    # The parser's tree is canonical and each new figure is normalized on its own, so the whole
+    # is canonical without walking every block of a large report through normalize again.
+    return _mark_canonical(Document(walk(normalize(doc).blocks)))
 
 
 @dataclass
@@ -97,22 +131,24 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     d = info(inputs, deliverable_id)
     context = build_context(inputs, ledger, deliverable_id)
     context["rule_warnings"] = [w.report_text for w in warnings if w.report_text]
-    figures: dict[str, bytes] = {}
+    drawn: dict[str, charts.Chart] = {}
     context["charts"] = {}
     for spec in chart_specs(inputs, ledger, deliverable_id):
-        chart = draw_chart(spec, deliverable_id)
-        src = f"{FIGURE_DIR}/{chart.name}"
-        figures[src] = chart.png
-        context["charts"][spec.key] = {"src": src, "alt": chart.alt, "caption": chart.caption}
+        chart = make_chart(spec, deliverable_id)
+        drawn[chart.name] = chart
+        context["charts"][spec.key] = {"src": chart.name, "alt": chart.alt, "caption": chart.caption}
     env = make_environment(template_dir)
     text, findings = render(env, d.template, context)
     if text is None:
         return None, findings
     doc, parse_findings = parse(text, display_path(template_dir / d.template))
     findings += parse_findings
-    findings += check_figures(doc, figures, inputs, template_dir)
+    findings += check_figures(doc, drawn, inputs, template_dir)
+    style, style_findings = charts.load_style(template_dir)
+    findings += style_findings
     if has_errors(findings):
         return None, findings
+    doc = attach_chart_data(doc, drawn)
     draft = write_markdown(doc)
     dec = inputs.decision
     agency = inputs.programme.agency
@@ -137,20 +173,51 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         created=stamp,
         modified=stamp,
     )
-    with tempfile.TemporaryDirectory(prefix="reportgen-figures-") as tmp:
-        # The writer embeds figures from files; the charts exist only in memory until the outputs are written.
-        for rel, png in figures.items():
-            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
-            (Path(tmp) / rel).write_bytes(png)
-        data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, image_root=Path(tmp))
+    data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, chart_style=style,
+                                     custom=provenance_properties(inputs, doc, deliverable_id))
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
-    return Rendered(deliverable_id, draft, data, figures), findings
+    return Rendered(deliverable_id, draft, data), findings
 
 
-def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, template_dir: Path) -> list[Finding]:
-    """Every figure must show a chart this build drew (``figurer/...``).
+#: Custom document properties of a built .docx (see reportgen.review.pull_edits).
+DELIVERABLE_PROPERTY = "reportgen.deliverable"
+INPUTS_PROPERTY = "reportgen.inputs"
+SOURCES_PROPERTY = "reportgen.sources"
+
+
+def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) -> dict[str, str]:
+    """What a built document was made from: the deliverable, the hash of the input files, and
+    for each text from the inputs (a Source) the hash of the value it was made from and of the
+    text it reads as (its blocks), to tell later whether someone edited it."""
+    sources = {}
+    for block in doc.blocks:
+        if isinstance(block, Source):
+            try:
+                value = _model_value(inputs.programme, parse_path(block.path))
+            except YamlEditError:
+                value = None
+            sources[block.path] = [value_hash(value), value_hash(repr(block.blocks))]
+    return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: inputs_hash(inputs.folder),
+            SOURCES_PROPERTY: json.dumps(sources, ensure_ascii=False, sort_keys=True)}
+
+
+def _model_value(node, path: tuple):
+    """The value at a place of programme.yaml, from the model (its fields have the file's names;
+    the file's own values may have been let go, see YamlDocument.release)."""
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(step)
+        else:
+            node = getattr(node, step, None) if node is not None and not step.startswith("_") else None
+    return node
+
+
+def check_figures(doc: Document, figures: dict[str, object], inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """Every figure must show a chart of this deliverable (``diagram/...``).
 
     A figure in narrative Markdown (``![x](../../etc/passwd)``) or in a template would otherwise
     make the writer embed any file on the machine into a document sent to the government; an
@@ -169,7 +236,7 @@ def check_figures(doc: Document, figures: dict[str, bytes], inputs: Inputs, temp
         if not src or posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or _URL.match(src):
             findings.append(error(
                 "figure-path", f"the image '{src}' lies outside the figures folder; a figure may show only "
-                f"the charts reportgen draws ({FIGURE_DIR}/...)", where,
+                f"the charts reportgen draws ({charts.PREFIX}/...)", where,
                 hint=f"remove the image, or link to the file instead; the charts are: {drawn}"))
         else:
             findings.append(error("figure-missing", f"no chart '{src}' is drawn for this deliverable", where,
@@ -387,7 +454,6 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
 
     global _FORKED_JOB
     _FORKED_JOB = job
-    _prepare_charts(job, ids)
     # Largest first, so the longest deliverable (the final report, with every project) does not
     # start last and leave the other CPUs idle at the end.
     order = sorted(ids, key=lambda i: -_size_estimate(job, i))
@@ -403,16 +469,6 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
         return [(None, [])] * (len(ids) - 1) + [(None, [died])]
     finally:
         _FORKED_JOB = None
-
-
-def _prepare_charts(job: _Job, ids: list[str]) -> None:
-    from reportgen.report import charts
-
-    for deliverable_id in ids:
-        for spec in chart_specs(job.inputs, job.ledger, deliverable_id):
-            if not charts.is_cached(chart_name(spec, deliverable_id), repr(spec)):
-                charts.prepare_to_draw()
-                return
 
 
 def _size_estimate(job: _Job, deliverable_id: str) -> int:
@@ -458,15 +514,14 @@ def build_options(pdf: bool, html: bool) -> dict[str, bool]:
 
 
 def add_previews(rendered: list[Rendered], inputs: Inputs) -> None:
-    """Attach ``<id>.html`` to each Rendered: its draft's tree as a web page, charts inlined."""
+    """Attach ``<id>.html`` to each Rendered: its draft's tree as a web page, the charts drawn
+    from their data (a build's figures are all charts: there are no picture files to inline)."""
     from reportgen.review.html import preview_page
 
     for item in rendered:
         doc, _ = parse(item.markdown, f"{item.id}.md")
         title = f"{info(inputs, item.id).title} – {inputs.decision.title}"
-        # The drawn charts' PNGs; native charts (no pictures) show their data table instead.
-        pictures = getattr(item, "figures", None) or {}
-        item.html = preview_page(doc, title, pictures.get).encode("utf-8")
+        item.html = preview_page(doc, title, lambda src: None).encode("utf-8")
 
 
 def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
@@ -478,7 +533,6 @@ def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = Non
     for item in rendered:
         files[f"{item.id}.docx"] = item.docx
         files[f"{item.id}.md"] = item.markdown.encode("utf-8")
-        files.update(sorted(item.figures.items()))
         if item.pdf is not None:
             files[f"{item.id}.pdf"] = item.pdf
         if item.html is not None:

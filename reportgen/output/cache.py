@@ -1,4 +1,4 @@
-"""Where reportgen keeps what it can reuse between runs: drawn charts, compiled templates.
+"""Where reportgen keeps what it can reuse between runs: the compiled templates.
 
 Everything cached is derived deterministically from its key, so a hit gives the same bytes as
 a fresh computation. REPORTGEN_CACHE_DIR moves the cache; an empty value turns it off.
@@ -25,7 +25,7 @@ def code_hash() -> str:
     """A hash of reportgen's own code: what a cache entry or a build was made with.
 
     Every cache and the output manifest key on it, so a new version or a local edit (a sandbox
-    rule, a formatting filter, the chart code) never reuses what the old code made.
+    rule, a formatting filter) never reuses what the old code made.
     """
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()

@@ -16,7 +16,8 @@ from typing import Any
 
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import COUNTIES, Deliverable, Project
-from reportgen.report.render import Markdown
+from reportgen.inputs.yaml_edit import format_path
+from reportgen.report.render import Markdown, Sourced
 from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
     Distribution,
@@ -174,10 +175,10 @@ def build_context(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> dict:
             "year": years[-1] if years else None,
         },
         "texts": _texts(inputs, d),
-        "calls": [_call(c, areas) for c in prog.calls],
+        "calls": [_call(c, areas, i) for i, c in enumerate(prog.calls)],
     }
 
-    rows = _project_rows(ledger, areas)
+    rows = _project_rows(ledger, areas, inputs)
     if d.kind == "genomforandeplan":
         ctx["plan"] = _plan(inputs, ledger)
     else:
@@ -194,17 +195,17 @@ def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
     out = {}
     for section in SECTIONS[d.kind]:
         text = given.get(section)
-        out[section] = Markdown(text) if text else Markdown(
+        out[section] = Sourced(text, format_path(("texts", d.id, section))) if text else Markdown(
             f"*Text saknas: skriv den under `texts.{d.id}.{section}` i programme.yaml.*")
     for section, text in given.items():
-        out.setdefault(section, Markdown(text))
+        out.setdefault(section, Sourced(text, format_path(("texts", d.id, section))))
     return out
 
 
-def _call(c, areas: dict[str, str]) -> dict:
+def _call(c, areas: dict[str, str], index: int) -> dict:
     return {"id": c.id, "title": c.title, "opens": c.opens, "closes": c.closes, "budget": c.budget,
             "focus_areas": [areas.get(a, a) for a in c.focus_areas],
-            "eligible": Markdown(c.eligible) if c.eligible else None}
+            "eligible": Sourced(c.eligible, f"calls[{index}].eligible") if c.eligible else None}
 
 
 def _plan(inputs: Inputs, ledger: Ledger) -> dict:
@@ -249,15 +250,16 @@ class _ProjectRows:
     shared: nothing changes them, and the sandbox keeps templates from doing so.
     """
 
-    def __init__(self, areas: dict[str, str]) -> None:
+    def __init__(self, areas: dict[str, str], positions: dict[str, int]) -> None:
         self.areas = dict(areas)
+        self.positions = positions  # project id -> its place in programme.yaml's projects
         # id(f) -> (f, row): f is held so that its id cannot be reused by another figure.
         self._made: dict[int, tuple[ProjectFigures, dict]] = {}
 
     def row(self, f: ProjectFigures) -> dict:
         made = self._made.get(id(f))
         if made is None or made[0] is not f:
-            made = self._made[id(f)] = (f, _project_row(f, self.areas))
+            made = self._made[id(f)] = (f, _project_row(f, self.areas, self.positions.get(f.project.id)))
         return dict(made[1])
 
 
@@ -265,11 +267,11 @@ class _ProjectRows:
 _ROWS_BY_LEDGER: dict[int, tuple[weakref.ref, _ProjectRows]] = {}
 
 
-def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
+def _project_rows(ledger: Ledger, areas: dict[str, str], inputs: Inputs) -> _ProjectRows:
     entry = _ROWS_BY_LEDGER.get(id(ledger))
     if entry is not None and entry[0]() is ledger and entry[1].areas == areas:
         return entry[1]
-    rows = _ProjectRows(areas)
+    rows = _ProjectRows(areas, {p.id: i for i, p in enumerate(inputs.programme.projects)})
     try:
         ref = weakref.ref(ledger)
     except TypeError:  # a ledger-like object without weak references: rows for this context only
@@ -280,15 +282,17 @@ def _project_rows(ledger: Ledger, areas: dict[str, str]) -> _ProjectRows:
     return rows
 
 
-def _project_row(f: ProjectFigures, areas: dict[str, str]) -> dict:
+def _project_row(f: ProjectFigures, areas: dict[str, str], position: int | None = None) -> dict:
     p: Project = f.project
+    place = f"projects[{position}]" if position is not None else None
     return {
         "id": p.id, "title": p.title, "owner": p.owner.name, "owner_kind": p.owner.kind,
-        "anchoring": Markdown(p.owner.anchoring) if p.owner.anchoring else None,
+        "anchoring": Sourced(p.owner.anchoring, place and f"{place}.owner.anchoring") if p.owner.anchoring else None,
         "counties": [COUNTIES[c.code] for c in p.counties],
         "focus_areas": [areas.get(a.code, a.code) for a in p.focus_areas],
         "start": p.start, "end": p.end, "status": STATUS_NAMES[p.status],
-        "summary": Markdown(p.summary) if p.summary else None, "continues": p.continues,
+        "summary": Sourced(p.summary, place and f"{place}.summary") if p.summary else None,
+        "continues": p.continues,
         "granted": f.granted, "disbursed": f.disbursed, "remaining": f.remaining,
         "cofinancing": f.cofinancing_total, "cofinancing_share": f.cofinancing_share,
         "total_budget": f.total_budget,
@@ -371,8 +375,11 @@ def _evaluation(inputs: Inputs) -> dict | None:
         return None
     return {"evaluator": e.evaluator, "external": e.external,
             "period": {"start": e.period.start, "end": e.period.end} if e.period else None,
-            "method": Markdown(e.method), "findings": [Markdown(x) for x in e.findings],
-            "effects": Markdown(e.effects), "recommendations": [Markdown(x) for x in e.recommendations]}
+            "method": Sourced(e.method, "evaluation.method"),
+            "findings": [Sourced(x, f"evaluation.findings[{i}]") for i, x in enumerate(e.findings)],
+            "effects": Sourced(e.effects, "evaluation.effects"),
+            "recommendations": [Sourced(x, f"evaluation.recommendations[{i}]")
+                                for i, x in enumerate(e.recommendations)]}
 
 
 def _results(inputs: Inputs, ledger: Ledger) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from reportgen.findings import Finding, Location, error
-from reportgen.formats.markdown.reader import escape
+from reportgen.formats.markdown.reader import SOURCE_CLOSE, escape, source_open
 from reportgen.report import formatting as f
 
 
@@ -32,6 +33,66 @@ class Markdown(Markup):
     macros, which Jinja marks as Markup) through untouched; every other value is escaped for
     Markdown by ``_finalize`` before Jinja's HTML escape could see it.
     """
+
+
+class Sourced(Markdown):
+    """Markdown from one place of the inputs (``source``, e.g. ``projects[3].summary``).
+
+    Printed as a block (alone, between blank lines) it reaches the document tree wrapped in a
+    Source, so that the .docx can mark where it came from and ``pull-edits`` can write an edit
+    back there. Printed inline (inside a list item, after other text) it is plain Markdown.
+    Markup's own methods (``+``, ``join``...) make a Sourced without a source, i.e. plain Markdown.
+    """
+
+    source: str | None = None
+
+    def __new__(cls, text: str = "", source: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.source = source
+        return obj
+
+
+# Private-use characters that bracket a Sourced value in the rendered text until
+# ``_resolve_sources`` turns them into a Source's fenced div (or drops them, for inline values).
+_OPEN, _MID, _CLOSE = "\ue0f0", "\ue0f1", "\ue0f2"
+_MARKS = re.compile(f"[{_OPEN}{_MID}{_CLOSE}]")
+_SPAN = re.compile(f"{_OPEN}([^{_MID}]*){_MID}([^{_CLOSE}]*){_CLOSE}")
+# Lines of a value that the reader would take for a Source marker: escaped, so they stay text.
+_FENCE_LIKE = re.compile(r"^:::(?= *$| \{source=)", re.MULTILINE)
+
+
+def _sourced(value: Sourced) -> Markup:
+    text = _MARKS.sub("", str(value))
+    if not value.source:
+        return Markup(text)
+    text = _FENCE_LIKE.sub(r"\\:::", text)
+    return Markup(f"{_OPEN}{_MARKS.sub('', value.source)}{_MID}{text}{_CLOSE}")
+
+
+def _resolve_sources(text: str) -> str:
+    """Each Sourced value printed as a block (its first line starts a line after a blank line or
+    the start, its last ends a line before a blank line or the end) becomes a fenced div naming
+    its source; the marks of values printed inline go (their text stays)."""
+    if _OPEN not in text:
+        return text
+
+    def block(m: re.Match) -> str:
+        body = m.group(2)
+        start = m.start()
+        if start:
+            if text[start - 1] != "\n":
+                return body
+            previous = text.rfind("\n", 0, start - 1)
+            if text[previous + 1:start - 1].strip(" \t"):
+                return body
+        if _ENDS_BLOCK.match(text, m.end()) is None or not body.strip():
+            return body
+        return f"{source_open(m.group(1))}\n\n{body.strip(chr(10))}\n\n{SOURCE_CLOSE}"
+
+    return _SPAN.sub(block, text)
+
+
+_ENDS_BLOCK = re.compile(r"[ \t]*(?:\n[ \t]*(?:\n|$)|$)")
 
 
 class TemplateValueError(Exception):
@@ -46,6 +107,8 @@ def _finalize(value: Any) -> Markup:
         return _escaped(value)
     if kind is Markdown or kind is Markup:
         return value
+    if kind is Sourced:
+        return _sourced(value)
     if isinstance(value, jinja2.Undefined):
         str(value)  # StrictUndefined raises UndefinedError here, naming what is missing
     if isinstance(value, Markup):  # Markdown from the inputs, or a macro's already-escaped output
@@ -74,6 +137,11 @@ def _md(value: Any) -> Markdown:
     return value if isinstance(value, Markdown) else Markdown(str(value))
 
 
+def _same_source(value: Any, text: str) -> Markdown:
+    """``text`` made from ``value``, keeping the place in the inputs it came from."""
+    return Sourced(text, value.source) if isinstance(value, Sourced) else Markdown(text)
+
+
 def _join_and(values) -> Markdown:
     # The same few lists (a project's counties, its focus areas) are joined on every row: the
     # items are escaped through the cache, and the joined result is cached by their text.
@@ -96,7 +164,7 @@ def _indent_headings(value: Any, levels: int = 1) -> Markdown:
             if stripped[hashes:hashes + 1] in (" ", ""):
                 line = "#" * min(6, hashes + levels) + stripped[hashes:]
         out.append(line)
-    return Markdown("\n".join(out))
+    return _same_source(value, "\n".join(out))
 
 
 FILTERS = {
@@ -234,7 +302,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
     """Render ``template`` with ``context``; errors name the template file and line."""
     try:
-        return env.get_template(template).render(context), []
+        return _resolve_sources(env.get_template(template).render(context)), []
     except jinja2.TemplateSyntaxError as exc:
         where = Location(_template_path(env, exc.filename or exc.name or template), exc.lineno)
         return None, [error("template-syntax", f"template syntax error: {exc.message}", where)]

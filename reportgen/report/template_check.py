@@ -191,7 +191,7 @@ def build_extras(inputs: Any, ledger: Any, deliverable_id: str) -> dict:
         from reportgen.report.context import chart_specs
     except ImportError:  # pragma: no cover - a build without charts
         return extras
-    extras["charts"] = {spec.key: {"src": "figurer/x.png", "alt": "text", "caption": "text"}
+    extras["charts"] = {spec.key: {"src": "diagram/x", "alt": "text", "caption": "text"}
                         for spec in chart_specs(inputs, ledger, deliverable_id)}
     return extras
 

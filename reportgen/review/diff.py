@@ -323,9 +323,10 @@ class _Unit:
 
 
 #: Where a unit stands: the containers holding it, outermost first, each ``(key, block)``
-#: (a list, a list item (block None), a block quote or a table; keys are unique in the
-#: document), the unit's block, and ``row``: -1 for a heading, paragraph or figure, -2 for a
-#: table's caption, 0 for a table's header row and 1.. for its body rows.
+#: (a list, a list item (block None), a block quote, a table or a chart's Figure; keys are
+#: unique in the document), the unit's block, and ``row``: -1 for a heading, paragraph or
+#: figure, -2 for a table's caption, 0 for a table's (or chart's data's) header row and 1.. for
+#: its body rows.
 Place = tuple[tuple[tuple[tuple, Block | None], ...], Block, int]
 
 
@@ -339,6 +340,10 @@ def places(doc: Document) -> list[Place]:
             pos = prefix + (k,)
             if isinstance(b, (Heading, Paragraph, Figure)):
                 out.append((path, b, -1))
+                if isinstance(b, Figure) and b.data is not None:
+                    # A chart: the figure, then its data's rows (header first), in the chart.
+                    inner = path + ((pos, b),)
+                    out.extend((inner, b, r) for r in range(1 + len(b.data.rows)))
             elif isinstance(b, (BulletList, OrderedList)):
                 for m, item in enumerate(b.items):
                     ipos = pos + ("i", m)
@@ -366,14 +371,19 @@ def _units(doc: Document, where: list[Place] | None = None) -> list[_Unit]:
     tables: dict[tuple, int] = {}
     for path, b, row in (where if where is not None else places(doc)):
         if row == -1:
+            if isinstance(b, Figure) and b.data is not None:
+                b = Figure(b.src, b.alt, b.caption)  # a chart's values are its rows, below
             text = write_markdown(Document((b,))).strip()
             units.append(_Unit("p", "", text, "", tuple(words(text))))
         elif row == -2:
             units.append(_Unit("p", "", b.caption, "", tuple(words(b.caption))))  # type: ignore[union-attr]
         else:
-            number = tables.setdefault(path[-1][0], len(tables) + 1)
-            name = b.caption or f"#{number}"  # type: ignore[union-attr]
-            cells = tuple(plain_text(c) for c in (b.header if row == 0 else b.rows[row - 1]))  # type: ignore[union-attr]
+            if isinstance(b, Figure):  # a chart's data: a changed value is a changed row
+                table, name = b.data, b.caption or b.src
+            else:
+                table = b
+                name = b.caption or f"#{tables.setdefault(path[-1][0], len(tables) + 1)}"  # type: ignore[union-attr]
+            cells = tuple(plain_text(c) for c in (table.header if row == 0 else table.rows[row - 1]))  # type: ignore[union-attr]
             text = " | ".join(cells)
             units.append(_Unit("row", name, text, cells[0] if cells else "", tuple(words(text))))
     return units

@@ -341,8 +341,8 @@ def _kind(block: Block | None) -> str:
         return "ol"
     if isinstance(block, BlockQuote):
         return "quote"
-    if isinstance(block, Table):
-        return "table"
+    if isinstance(block, (Table, Figure)):
+        return "table"  # a table, or a chart's values (its data's rows, which --stat counts)
     return "group"  # a container this page knows no better tag for: its blocks in order
 
 
@@ -477,9 +477,14 @@ def _whole(tag: str, tokens: list[tuple[str, _Fmt]]) -> str:
 
 
 def _chart_data(fig) -> Table | None:
-    """A native chart's data table (``Figure.data``, in trees that have it), else None."""
+    """A native chart's data table (``Figure.data``), else None."""
     data = getattr(fig, "data", None)
     return data if isinstance(data, Table) else None
+
+
+def _table_of(block: Block) -> Table:
+    """The table a row belongs to: a table's own, or a chart's data."""
+    return _chart_data(block) or block if isinstance(block, Figure) else block  # type: ignore[return-value]
 
 
 _VALUE = re.compile(r"[-−]?\d+(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?")
@@ -537,63 +542,6 @@ def chart_svg(data: Table, alt: str) -> str:
                        f'<text x="{x1 + 4:.1f}" y="{y + bar - 5}" fill="#1b1b1b">{_e(labels[i][k])}</text>')
     out.append(f'<line x1="{x(0.0):.1f}" y1="{legend}" x2="{x(0.0):.1f}" y2="{height}" stroke="#1b1b1b"/></svg>')
     return "".join(out)
-
-
-def _data_table(old: Table | None, new: Table | None, status: str, label: str) -> str:
-    """A chart's values as a table: plain, all inserted or deleted, or with its rows paired by
-    category (the first cell) and changed values marked cell by cell."""
-    base = new if new is not None else old
-    assert base is not None
-    width = len(base.header)
-
-    def cell(k: int, html_: str, row_header: bool, changed: bool = False) -> str:
-        a = base.align[k] if k < len(base.align) else "left"
-        names = " ".join(n for n in (f"rg-{a}" if a != "left" else "", "rg-cell" if changed else "") if n)
-        cls = f' class="{names}"' if names else ""
-        return f'<th scope="row"{cls}>{html_}</th>' if row_header else f"<td{cls}>{html_}</td>"
-
-    def plain(row, tag: str | None) -> str:
-        out = []
-        for k, c in enumerate(row):
-            html_ = _marked(tag, _tokens(c)) if tag else _runs(_tokens(c))
-            out.append(cell(k, html_, k == 0))
-        return "".join(out)
-
-    head = "".join(f'<th scope="col">{_runs(_tokens(c))}</th>' for c in base.header)
-    rows: list[str] = []
-    if status in ("same", "added", "removed") or old is None or new is None:
-        tag = {"added": "ins", "removed": "del"}.get(status)
-        rows = [f"<tr>{plain(r, tag)}</tr>" for r in base.rows]
-    else:
-        # Rows pair by category wherever they stand: a chart sorted by value reorders its rows,
-        # and a category that moved is the same category with (perhaps) a new value.
-        old_at = {plain_text(r[0]) if r else "": i for i, r in reversed(list(enumerate(old.rows)))}
-        paired = {j: old_at.get(plain_text(r[0]) if r else "") for j, r in enumerate(new.rows)}
-        used = {i for i in paired.values() if i is not None}
-        gone = [i for i in range(len(old.rows)) if i not in used]
-
-        def removed_before(limit: int) -> None:
-            while gone and gone[0] < limit:
-                rows.append(f'<tr class="rg-removed">{plain(old.rows[gone.pop(0)], "del")}</tr>')
-
-        for j, row in enumerate(new.rows):
-            i = paired[j]
-            if i is None:
-                rows.append(f'<tr class="rg-added">{plain(row, "ins")}</tr>')
-                continue
-            removed_before(i)
-            out = []
-            for k in range(width):
-                a = old.rows[i][k] if k < len(old.rows[i]) else ()
-                b = row[k] if k < len(row) else ()
-                same = plain_text(a) == plain_text(b)
-                out.append(cell(k, _runs(_tokens(b)) if same else _cell_diff(a, b), k == 0, not same))
-            rows.append(f"<tr>{''.join(out)}</tr>")
-        removed_before(len(old.rows))
-    name = _e(" – ".join(x for x in ("Diagrammets värden", label) if x))
-    return (f'<div class="rg-table" role="region" aria-label="{name}" tabindex="0">'
-            f'<table class="rg-chartdata"><caption>Diagrammets värden</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _cell_diff(old, new) -> str:
@@ -673,12 +621,6 @@ class _Renderer:
                 picture += (f'<p class="rg-alt">Alternativtext: '
                             f'{_word_diff(_tokens((Text(old_alt),)), _tokens((Text(ev.new.block.alt),)))}'  # type: ignore[union-attr]
                             "</p>")
-        old_data = _chart_data(ev.old.block) if ev.old is not None and ev.old.kind == "figure" else None
-        new_data = _chart_data(ev.new.block) if ev.new is not None and ev.new.kind == "figure" else None
-        if old_data is not None or new_data is not None:
-            status = ev.status if self.marks else "same"
-            name = ev.leaf.block.caption or ev.leaf.block.alt if ev.leaf.kind == "figure" else ""  # type: ignore[union-attr]
-            picture += _data_table(old_data if status != "same" else None, new_data, status, name)
         if self.marks and ev.status == "changed" and caption(ev.old) == caption(ev.new):
             text = _runs(_tokens(caption(ev.new)))  # only the picture, its data or its text changed
         else:
@@ -705,7 +647,7 @@ class _Renderer:
         def row_of(leaf: _Leaf | None) -> tuple:
             if leaf is None:
                 return ()
-            t: Table = leaf.block  # type: ignore[assignment]
+            t = _table_of(leaf.block)
             return t.header if leaf.row == 0 else t.rows[leaf.row - 1]
 
         new, old = row_of(ev.new), row_of(ev.old)
@@ -734,12 +676,21 @@ class _Renderer:
     # ---------------------------------------------------------------- containers
 
     def table(self, node: _Node) -> None:
-        t: Table = node.block  # type: ignore[assignment]
+        chart = isinstance(node.block, Figure)
+        t = _table_of(node.block)  # type: ignore[arg-type]
         captions = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "caption"]
         head = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "row" and e.leaf.row == 0]
         body = [e for e in node.children if isinstance(e, _Event) and e.leaf.kind == "row" and e.leaf.row > 0]
-        label = _e(" – ".join(x for x in (t.caption or "Tabell", self.label) if x))
-        self.out.append(f'<div class="rg-table" role="region" aria-label="{label}" tabindex="0">\n<table>\n')
+        if chart:  # a chart's values, under the chart: named after it
+            fig: Figure = node.block  # type: ignore[assignment]
+            name = " – ".join(x for x in ("Diagrammets värden", fig.caption or fig.alt, self.label) if x)
+        else:
+            name = " – ".join(x for x in (t.caption or "Tabell", self.label) if x)
+        kind = ' class="rg-chartdata"' if chart else ""
+        self.out.append(f'<div class="rg-table" role="region" aria-label="{_e(name)}" tabindex="0">\n'
+                        f"<table{kind}>\n")
+        if chart:
+            self.out.append("<caption>Diagrammets värden</caption>\n")
         if captions:
             parts = []
             for ev in captions:
@@ -767,7 +718,7 @@ class _Renderer:
             self.out.append("<tbody>\n")
             for ev in body:
                 leaf = ev.leaf
-                lt: Table = leaf.block  # type: ignore[assignment]
+                lt = _table_of(leaf.block)
                 total = lt.totals and leaf.row == len(lt.rows)
                 cells = []
                 for k, (c, ch) in enumerate(self.cells(ev)):

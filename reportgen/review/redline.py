@@ -59,6 +59,8 @@ from reportgen.formats.docx.reader import (
     w,
 )
 from reportgen.formats.docx.writer import reproducible_zip
+from reportgen.ooxml import charts
+from reportgen.ooxml.provenance import unwrap_sources
 from reportgen.ooxml.revisions import (
     accept_all,
     accept_docx,
@@ -168,6 +170,9 @@ class _Doc:
             raise DocxError(f"{pkg.main} has no w:body")
         if has_revisions(body):
             accept_all(body)
+        # The redline is for reading: the content controls that mark text from the inputs are
+        # left out, so that text is aligned paragraph by paragraph like any other.
+        unwrap_sources(body)
         self.body = body
         self.rels = pkg.rels(pkg.main)
         self.styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))
@@ -269,6 +274,10 @@ class _Doc:
             cnv = el.find(f".//{{{NS['pic']}}}cNvPr")
             blip = el.find(f".//{{{NS['a']}}}blip")
             rid = blip.get(f"{{{R_NS}}}embed") if blip is not None else None
+            if rid is None:
+                # A native chart: its part holds the exact values, which its alt text may round.
+                chart = el.find(f".//{{{charts.CHART_NS}}}chart")
+                rid = chart.get(f"{{{R_NS}}}id") if chart is not None else None
             return ("drawing", doc_pr.get("descr") if doc_pr is not None else None,
                     cnv.get("name") if cnv is not None else None, self.part_digest(rid))
         return (el.tag, tuple(sorted(el.attrib.items())), el.text or "",
@@ -736,6 +745,7 @@ class _Redline:
             k += 1
             new_name = str(p.parent / f"redline-old-{k}{p.suffix}")
         self._new_parts[new_name] = data
+        self._copy_rels(name, new_name)
         ct = self.old.pkg.xml("[Content_Types].xml")
         if ct is not None:
             for o in ct.iter(f"{{{_CT_NS}}}Override"):
@@ -745,6 +755,29 @@ class _Redline:
                 if (d.get("Extension") or "").lower() == p.suffix.lstrip(".").lower():
                     self._defaults[p.suffix.lstrip(".").lower()] = d.get("ContentType") or ""
         return new_name
+
+    def _copy_rels(self, name: str, new_name: str) -> None:
+        """The relationships of OLD's part ``name`` for its copy ``new_name``, with the parts they
+        name copied too (a chart's embedded workbook): the same ids, so the copied part's
+        ``r:id`` attributes stay right."""
+        rels = self.old.pkg.rels(name)
+        if not rels:
+            return
+        root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+        base = PurePosixPath(new_name).parent
+        for rid in sorted(rels):
+            typ, target, mode = rels[rid]
+            rel = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship")
+            rel.set("Id", rid)
+            rel.set("Type", typ)
+            if mode == "External":
+                rel.set("Target", target)
+                rel.set("TargetMode", "External")
+                continue
+            data = self.old.pkg.entries.get(target)
+            copied = self._copy_part(target, data) if data is not None else target
+            rel.set("Target", _relative(base, copied))
+        self._new_parts[self.new.pkg.rels_name(new_name)] = _xml_bytes(root)
 
     # ------------------------------------------------------------------ numbering
 

@@ -128,7 +128,7 @@ def test_an_image_without_alt_text_fails(built: Path, tmp_path: Path) -> None:
     found = check_docx(bad)
     assert codes(found) == ["a11y-alt-text"]
     assert found[0].where.file == str(bad)
-    assert found[0].message.startswith('picture 1 ("figurer/slutredovisning-2021-by-county.png") in paragraph ')
+    assert found[0].message.startswith('picture 1 ("diagram/slutredovisning-2021-by-county") in paragraph ')
     assert 'before "Figur 1. Beviljade medel per län' in found[0].message
     result = run_cli("check-docx", str(bad))
     assert result.exit_code == 1
@@ -530,3 +530,25 @@ def test_markup_the_fast_lane_leaves_to_lxml_gives_the_same_findings(built: Path
                                                                       edit) -> None:
     data = (built / "slutredovisning-2021.docx").read_bytes()
     both_ways(edit_xml(data, edit), monkeypatch)
+
+
+def test_a_chart_without_a_numbered_caption_fails(built: Path, tmp_path: Path) -> None:
+    """A native chart needs its numbered caption right after it; the built reports have them."""
+    data = (built / "slutredovisning-2021.docx").read_bytes()
+    assert "a11y-chart-caption" not in codes(check_docx(data))
+
+    def uncaption(root):
+        for t in root.iter(f"{{{NS['w']}}}t"):
+            if (t.text or "").startswith("Figur 2."):
+                t.text = "Beviljade medel per fokusområde"  # the caption without its number
+    found = check_docx(edit_docx(data, uncaption))
+    assert codes(found) == ["a11y-chart-caption"]
+    assert found[0].message.startswith('chart 2 ("diagram/slutredovisning-2021-by-focus-area") in paragraph ')
+
+    def drop_caption(root):
+        for t in root.iter(f"{{{NS['w']}}}t"):
+            if (t.text or "").startswith("Figur 3."):
+                p = t.getparent().getparent()
+                p.getparent().remove(p)
+                return
+    assert codes(check_docx(edit_docx(data, drop_caption))) == ["a11y-chart-caption"]

@@ -625,3 +625,48 @@ def test_libreoffice_converts_to_pdf(sample, tmp_path):
         for expected in ("Sammanfattning", "Tabell 3. Ekonomisk redovisning 2018",
                          'FoU & <utveckling> "x"', "Sida 2 av"):
             assert expected in text
+
+
+CHART_DOC = '''# Diagram
+
+![Liggande stapeldiagram. Medel: Skåne 5,2 mnkr; Gotland 1,5 mnkr.](diagram/x "Figur 1. Medel")
+
+{.chart}
+| Län | Beviljat |
+| --- | ---: |
+| Skåne län | 5,2\u00a0mnkr |
+| Gotlands län | 1\u00a0234,5 mnkr |
+'''
+
+
+def test_a_figure_with_data_is_a_native_chart_with_its_workbook() -> None:
+    import openpyxl
+
+    doc, _ = parse(CHART_DOC)
+    data, findings = write_docx(doc, BASE, FIELDS, CORE)
+    assert findings == []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        assert "word/charts/chart1.xml" in names and "word/embeddings/Microsoft_Excel_Worksheet1.xlsx" in names
+        assert not [n for n in names if n.startswith("word/media/")]
+        book = openpyxl.load_workbook(io.BytesIO(z.read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx")))
+        assert list(book.active.iter_rows(values_only=True)) == [("Län", "Beviljat"), ("Skåne län", 5.2),
+                                                                  ("Gotlands län", 1234.5)]
+    body = xml(data, "word/document.xml")
+    doc_pr = body.find(".//" + qn("wp:docPr"))
+    assert doc_pr.get("name") == "diagram/x"
+    assert doc_pr.get("descr") == "Liggande stapeldiagram. Medel: Skåne 5,2 mnkr; Gotland 1,5 mnkr."
+    assert write_docx(doc, BASE, FIELDS, CORE)[0] == data  # same bytes again
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    (("5,2 mnkr", "1,5 tkr"), "several units"),
+    (("5,2 mnkr", "mycket"), "'mycket' (row 'Gotlands län') is not a number"),
+])
+def test_chart_data_that_is_not_numbers_in_one_unit_is_an_error(cells, message) -> None:
+    text = CHART_DOC.replace("5,2\u00a0mnkr", cells[0]).replace("1\u00a0234,5 mnkr", cells[1])
+    doc, _ = parse(text)
+    data, findings = write_docx(doc, BASE, FIELDS, CORE)
+    assert [f.code for f in findings] == ["docx.chart-data"]
+    assert message in findings[0].message
+    assert data is not None and b"word/charts/" not in data

@@ -220,3 +220,28 @@ def test_escape_examples():
     # What follows the text in a template is unknown: a final ! or & cannot join it.
     (p,) = blocks(escape("Se upp!") + "[länk](u) och " + escape("A &") + "amp;")
     assert p.inlines == (Text("Se upp!"), Link("u", (Text("länk"),)), Text(" och A &amp;"))
+
+
+CHART_MD = ('![Stapeldiagram. Medel: Skåne 5,2 mnkr.](diagram/x "Figur 1. Medel")\n\n'
+            "{.chart}\n| Län | Beviljat |\n| --- | ---: |\n| Skåne län | 5,2\u00a0mnkr |\n")
+
+
+def test_a_table_marked_chart_is_the_data_of_the_figure_before_it() -> None:
+    from reportgen.formats.markdown.writer import write_markdown
+
+    data = Table(None, ((Text("Län"),), (Text("Beviljat"),)), (((Text("Skåne län"),), (Text("5,2\u00a0mnkr"),)),),
+                 ("left", "right"))
+    figure = Figure("diagram/x", "Stapeldiagram. Medel: Skåne 5,2 mnkr.", "Figur 1. Medel", data)
+    doc, findings = parse(CHART_MD, "t.md")
+    assert (doc.blocks, findings) == ((figure,), [])
+    assert parse(write_markdown(doc))[0] == doc
+    # In a list item and after a paragraph that the fast path reads, too.
+    nested = "Text.\n\n- " + CHART_MD.replace("\n", "\n  ").rstrip() + "\n"
+    assert blocks(nested)[1] == BulletList(((figure,),))
+
+
+def test_a_chart_table_without_a_figure_is_an_ordinary_table_with_a_warning() -> None:
+    doc, findings = parse("Text.\n\n{.chart}\n| a | b |\n| - | - |\n| 1 | 2 |\n", "t.md")
+    assert isinstance(doc.blocks[1], Table) and doc.blocks[1].caption is None
+    assert [f.code for f in findings] == ["markdown.chart-data"]
+    assert findings[0].where.line == 4  # the table

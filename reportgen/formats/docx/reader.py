@@ -16,7 +16,8 @@ skipped). For other documents it reads what the tree can hold:
   the ``caption``-styled paragraph right before a table (or right after one without it) is its
   caption;
 * figures (a paragraph holding only a picture): ``descr`` is the alternative text, the picture's
-  name its source path, a caption paragraph right after it its caption;
+  name its source path, a caption paragraph right after it its caption; a native chart is a
+  figure with its data (from the chart part's cache) as a table, named by ``wp:docPr/@name``;
 * a page-break paragraph, a ``TOC`` field (or a table-of-contents content control), ``Quote``
   paragraphs as a block quote.
 
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -73,6 +74,7 @@ from reportgen.document.tree import (
     normalize,
 )
 from reportgen.findings import Finding, Location, error, warning
+from reportgen.ooxml import charts
 
 __all__ = ["NS", "DocxError", "Numbering", "Package", "StyleSheet", "load_package",
            "read_docx", "read_docx_text", "safe_fromstring"]
@@ -429,9 +431,109 @@ def read_docx(source: str | Path | bytes | BinaryIO, *, skip_cover: bool = True,
         numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
     except DocxError as exc:
         return Document(()), [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
-    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings)
+    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
     blocks = reader.body(list(body), skip_cover=skip_cover)
     return normalize(Document(tuple(blocks))), findings
+
+
+@dataclass
+class DocxPart:
+    """A stretch of a document's body: text from one place of the inputs (``place``), or
+    generated text (``place`` None)."""
+
+    place: str | None
+    blocks: tuple[Block, ...]
+
+
+def read_docx_parts(source: str | Path | bytes | BinaryIO, *, bookmarks: Mapping[str, str] | None = None,
+                    tracked: str = "accept", skip_cover: bool = True,
+                    name: str | None = None) -> tuple[list[DocxPart], list[Finding]]:
+    """The body of a .docx in parts, each either from one place of the inputs or generated.
+
+    A part from the inputs is a content control tagged ``src:<place>`` (see
+    ``ooxml.provenance``) or, where there are no such controls (a document LibreOffice saved), the
+    blocks a bookmark named in ``bookmarks`` (name → place) spans. ``tracked``: "accept" or
+    "reject" the document's tracked changes first. Each part is read as ``read_docx`` reads a
+    body, so the blocks of all parts together are what ``read_docx`` gives.
+    """
+    from reportgen.ooxml.provenance import source_place
+    from reportgen.ooxml.revisions import accept_all, reject_all
+
+    where = Location(name or (str(source) if isinstance(source, (str, Path)) else "<docx>"))
+    try:
+        pkg = load_package(source)
+        root = pkg.xml(pkg.main)
+        body = root.find(w("body")) if root is not None else None
+        if body is None:
+            raise DocxError("the document has no w:body")
+        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))
+        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
+    except DocxError as exc:
+        return [], [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
+    findings: list[Finding] = []
+    if _has_revisions(body):
+        body = (accept_all if tracked == "accept" else reject_all)(_copy(body))
+    reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
+    controls = any(source_place(sdt) is not None for sdt in body.iter(w("sdt")))
+    # (place, element) for each body-level block, in order.
+    placed: list[tuple[str | None, object]] = []
+    if controls:
+        for el in body:
+            place = source_place(el) if el.tag == w("sdt") else None
+            content = el.find(w("sdtContent")) if place is not None else None
+            for item in reader.flatten(list(content) if content is not None else [el]):
+                placed.append((place, item))
+    else:
+        names = dict(bookmarks or {})
+        marks = (w("bookmarkStart"), w("bookmarkEnd"))
+        # Each bookmark spans from the first block holding a start of its name to the last block
+        # holding an end of it (LibreOffice may write one bookmark as several of the same name);
+        # an end before any text of its paragraph ends the span before that paragraph.
+        rows: list[tuple[list, list[str], list[tuple[str, bool]]]] = []  # items, starts, ends
+        id_name: dict[str, str] = {}
+        for el in body:
+            items = [] if el.tag in marks else reader.flatten([el])
+            starts: list[str] = []
+            ends: list[tuple[str, bool]] = []  # (id, after some text)
+            seen_text = False
+            for mark in ([el] if el.tag in marks else el.iter(w("t"), *marks)):
+                if mark.tag == w("t"):
+                    seen_text = seen_text or bool(mark.text)
+                elif mark.tag == w("bookmarkStart"):
+                    if mark.get(w("name")) in names:
+                        id_name[mark.get(w("id"))] = mark.get(w("name"))
+                        starts.append(mark.get(w("name")))
+                else:
+                    ends.append((mark.get(w("id")), seen_text))
+            rows.append((items, starts, ends))
+        span: dict[str, list[int]] = {}
+        for k, (items, starts, ends) in enumerate(rows):
+            for mark_name in starts:
+                span.setdefault(mark_name, [k, k])
+            for mark_id, after_text in ends:
+                mark_name = id_name.get(mark_id)
+                if mark_name in span:
+                    span[mark_name][1] = max(span[mark_name][1], k if after_text or not items else k - 1)
+        place_at: dict[int, str] = {}
+        for mark_name, (first, last) in sorted(span.items(), key=lambda x: x[1]):
+            for k in range(first, last + 1):
+                place_at.setdefault(k, names[mark_name])
+        for k, (items, _, _) in enumerate(rows):
+            for item in items:
+                placed.append((place_at.get(k), item))
+    parts: list[DocxPart] = []
+    k = 0
+    while k < len(placed):
+        place = placed[k][0]
+        j = k
+        while j < len(placed) and placed[j][0] == place:
+            j += 1
+        elements = [item for _, item in placed[k:j]]
+        if skip_cover and not parts and place is None:
+            elements = reader._skip_cover(elements)
+        parts.append(DocxPart(place, normalize(Document(tuple(reader.blocks(elements)))).blocks))
+        k = j
+    return parts, findings
 
 
 def read_docx_text(source: str | Path | bytes | BinaryIO, **kwargs) -> tuple[str, list[Finding]]:
@@ -483,7 +585,8 @@ _BLOCK_WRAPPERS = {w("sdt"), w("customXml")}
 class _Reader:
     def __init__(self, styles: StyleSheet, numbering: Numbering,
                  rels: dict[str, tuple[str, str, str]], where: Location,
-                 findings: list[Finding]) -> None:
+                 findings: list[Finding], pkg: Package | None = None) -> None:
+        self.pkg = pkg  # for the parts figures refer to (charts)
         self.styles = styles
         self.numbering = numbering
         self.rels = rels
@@ -563,7 +666,8 @@ class _Reader:
         if not texts:
             if _only_page_break(p):
                 return _Para(p, "page")
-            if p.find(f".//{w('drawing')}//{{{NS['pic']}}}pic") is not None:
+            if p.find(f".//{w('drawing')}//{{{NS['pic']}}}pic") is not None or \
+                    p.find(f".//{w('drawing')}//{{{charts.CHART_NS}}}chart") is not None:
                 return _Para(p, "figure")
         level = self.styles.heading_level(sid)
         if outline is not None:
@@ -783,6 +887,9 @@ class _Reader:
     # ------------------------------------------------------------------ figures, tables
 
     def figure(self, p, caption: str) -> Figure:
+        chart = p.find(f".//{w('drawing')}//{{{charts.CHART_NS}}}chart")
+        if chart is not None:
+            return self.chart_figure(p, chart, caption)
         doc_pr = p.find(f".//{{{NS['wp']}}}docPr")
         cnv = p.find(f".//{{{NS['pic']}}}cNvPr")
         alt = ""
@@ -796,6 +903,33 @@ class _Reader:
             rid = blip.get(R_EMBED) if blip is not None else None
             src = PurePosixPath(self.rels.get(rid or "", ("", "", ""))[1]).name
         return Figure(src, alt, caption)
+
+    def chart_figure(self, p, chart, caption: str) -> Figure:
+        """A native chart: its name and alt text from ``wp:docPr``, its data from the chart part's
+        cache (and the category column's title from its embedded workbook), as a data table."""
+        doc_pr = p.find(f".//{{{NS['wp']}}}docPr")
+        alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
+        src = doc_pr.get("name") or "" if doc_pr is not None else ""
+        part = self.rels.get(chart.get(R_ID) or "", ("", "", ""))[1]
+        data = None
+        if self.pkg is not None and part in self.pkg.entries:
+            book = next((target for typ, target, mode in self.pkg.rels(part).values()
+                         if typ == charts.RT_PACKAGE and mode != "External"), None)
+            try:
+                data = charts.read_chart(self.pkg.entries[part], self.pkg.entries.get(book or ""))
+            except charts.ChartError as exc:
+                self.findings.append(warning("docx-read.chart", f"the chart {src or part} cannot be read: {exc}",
+                                             self.where))
+        if data is None:
+            return Figure(src or PurePosixPath(part).name, alt, caption)
+        unit = f"\u00a0{data.unit}" if data.unit else ""
+        header = ((Text(data.category_title),) if data.category_title else (),
+                  *((Text(label),) if label else () for label, _ in data.series))
+        rows = tuple(((Text(cat),) if cat else (),
+                      *((Text(charts.table_number(values[i]) + unit),) for _, values in data.series))
+                     for i, cat in enumerate(data.categories))
+        table = Table(None, header, rows, ("left",) + ("right",) * len(data.series))
+        return Figure(src or PurePosixPath(part).name, alt, caption, table)
 
     def table(self, tbl, caption: str | None) -> Table:
         rows = [tr for tr in _rows(tbl)]

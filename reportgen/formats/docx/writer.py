@@ -23,12 +23,14 @@ prefixes). Figures, whose drawing python-docx builds, stay elements.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
@@ -36,6 +38,8 @@ from urllib.parse import quote
 import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.oxml.parser import oxml_parser
 from docx.oxml.shape import CT_Inline
@@ -57,6 +61,7 @@ from reportgen.document.tree import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Source,
     Strong,
     Table,
     TableOfContents,
@@ -66,8 +71,9 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
+from reportgen.ooxml import charts, provenance
 
-__all__ = ["STYLE_NAMES", "CoreProperties", "reproducible_zip", "write_docx"]
+__all__ = ["STYLE_NAMES", "CoreProperties", "chart_data", "reproducible_zip", "write_docx"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,6 +224,7 @@ class _Sink:
         self.empty = True  # nothing written yet
         self.last_tbl = False  # the last block written is a table
         self.splice = _can_splice(anchor)
+        self.batch = self._BATCH
         self._token = secrets.token_hex(8)
 
     def add(self, xml: str, *, table: bool = False) -> None:
@@ -225,7 +232,7 @@ class _Sink:
         parts.append(xml)
         self.empty = False
         self.last_tbl = table
-        if len(parts) >= self._BATCH:
+        if len(parts) >= self.batch:
             self._batches.append("".join(parts).encode())
             parts.clear()
 
@@ -269,17 +276,24 @@ class _Sink:
 
 
 def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreProperties,
-               image_root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+               image_root: Path | None = None,
+               chart_style: charts.ChartStyle | None = None,
+               custom: Mapping[str, str] | None = None) -> tuple[bytes | None, list[Finding]]:
     """Write ``doc`` into the base template ``base``.
 
     ``fields`` fill the base's ``{{ name }}`` placeholders (as plain one-line text);
-    ``image_root`` is where figure paths are resolved (the working directory when None).
+    ``image_root`` is where figure paths are resolved (the working directory when None); a figure
+    with data is a native chart instead, drawn in ``chart_style`` (default: the house style).
 
     Returns the .docx bytes (None when the base cannot be used at all: unreadable, or without
     a ``{{ body }}`` paragraph) and the findings. Errors: a placeholder in the base with no
     value in ``fields`` (the document is still written, the placeholder left visible), a
     missing body placeholder, a missing style, a missing or unreadable image. Fields that the
     base does not use are fine: one set of fields serves several bases.
+
+    A Source block is written as a content control tagged with its place (see
+    ``ooxml.provenance``); ``custom`` are custom document properties (docProps/custom.xml), to
+    which the writer adds the map of the sources' bookmarks.
     """
     findings: list[Finding] = []
     base_loc = Location(str(base))
@@ -295,6 +309,8 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
         return None, findings
 
     builder = _Builder(document, body_p, fields, image_root, base_loc, findings)
+    if chart_style is not None:
+        builder.chart_style = chart_style
     sink = _Sink(body_p)
     builder.build(normalize(doc), sink)
     sink.flush()
@@ -309,6 +325,15 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
         skeleton = z.read(main)
     replace = {main: sink.spliced(skeleton), "docProps/core.xml": core_xml(core)}
     del skeleton
+    props = dict(custom or {})
+    if builder.source_bookmarks:
+        props[provenance.BOOKMARKS_PROPERTY] = json.dumps(builder.source_bookmarks, ensure_ascii=False,
+                                                          sort_keys=True)
+    if props:
+        with zipfile.ZipFile(buf) as z:
+            for name in ("[Content_Types].xml", "_rels/.rels"):
+                replace[name] = z.read(name)
+        provenance.add_custom_properties(replace, props)
     return reproducible_zip(buf.getvalue(), replace=replace), findings
 
 
@@ -525,6 +550,7 @@ class _Builder:
         self.image_root = image_root
         self.base_loc = base_loc
         self.findings = findings
+        self.chart_style = charts.ChartStyle()
         self.has_toc = False
         self.styles = self._resolve_styles()
         width, height = self._text_area(body_p)
@@ -544,6 +570,7 @@ class _Builder:
         self._rpr_cache: dict[frozenset, str] = {}
         self._headings: list[tuple[int, str, str]] = []
         self._heading_i = 0
+        self.source_bookmarks: dict[str, str] = {}  # bookmark name → place of a Source
 
     # ------------------------------------------------------------------ set-up
 
@@ -706,6 +733,51 @@ class _Builder:
             self.toc(out)
         elif isinstance(b, BlockQuote):
             self.blocks(b.blocks, out, depth=depth, quote=True)
+        elif isinstance(b, Source):
+            self.source(b, out, depth=depth, quote=quote)
+
+    def source(self, s: Source, out: _Sink, *, depth: int, quote: bool) -> None:
+        """Text from the inputs: a content control naming its place, holding a bookmark."""
+        if any(isinstance(x, Figure) for x in iter_blocks(s.blocks)):
+            # A figure is an element, not text: the control's start and end would be spliced
+            # around it in separate pieces. Figures in narrative text are refused by the build
+            # unless they show a chart, and such a text is then left unmarked.
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            return
+        n = len(self.source_bookmarks) + 1
+        bookmark_id = self._next_bookmark
+        self._next_bookmark += 1
+        self.source_bookmarks[provenance.bookmark_name(n)] = s.path
+        after_table = out.last_tbl
+        # The blocks are gathered apart, so that the bookmark can go inside the first and the
+        # last paragraph: LibreOffice splits a bookmark that starts or ends between paragraphs.
+        saved = out.parts
+        out.parts = []
+        out.batch = 1 << 62
+        try:
+            self.blocks(s.blocks, out, depth=depth, quote=quote)
+            inner = out.parts
+        finally:
+            out.parts = saved
+            out.batch = _Sink._BATCH
+        start, end = provenance.bookmark_marks(provenance.bookmark_name(n), bookmark_id)
+        if inner and inner[0].startswith("<w:p>"):
+            first = inner[0]
+            cut = first.index("</w:pPr>") + 8 if first.startswith("<w:p><w:pPr>") else 5
+            inner[0] = first[:cut] + start + first[cut:]
+        else:
+            inner.insert(0, start)
+        if inner and inner[-1].endswith("</w:p>") and inner[-1] is not start:
+            inner[-1] = inner[-1][:-6] + end + "</w:p>"
+        else:
+            inner.append(end)
+        last_tbl = out.last_tbl
+        out.add(provenance.sdt_open(s.path, n, f"Text från indata: {s.path}"))
+        out.last_tbl = after_table
+        for xml in inner:
+            out.add(xml)
+        out.add(provenance.sdt_close())
+        out.last_tbl = last_tbl
 
     def _ppr(self, style: str | None, keep_next: bool = False, jc: str | None = None,
              numpr: tuple[int, str] | None = None, after_table: bool = False) -> str:
@@ -952,6 +1024,9 @@ class _Builder:
     # ------------------------------------------------------------------ figures
 
     def figure(self, f: Figure, out: _Sink) -> None:
+        if f.data is not None:
+            self.chart(f, out)
+            return
         path = Path(f.src)
         if self.image_root is not None and not path.is_absolute():
             path = self.image_root / path
@@ -1004,6 +1079,42 @@ class _Builder:
         if f.caption:
             out.add(self.paragraph((Text(f.caption),), self.style("caption")))
 
+    def chart(self, f: Figure, out: _Sink) -> None:
+        """A native chart (see reportgen.ooxml.charts): the chart part and its embedded workbook,
+        related from the document, placed inline with the figure's alt text, then its caption."""
+        try:
+            data = chart_data(f)
+        except charts.ChartError as exc:
+            self.findings.append(error("docx.chart-data", f"cannot draw the chart {f.src}: {exc}",
+                                       Location(f.src or "<chart>")))
+            out.add(self.paragraph((Text(f"[{f.alt or f.src}]"),), self.style("normal"),
+                                   after_table=out.last_tbl))
+            return
+        package = self.part.package
+        chart_name = package.next_partname("/word/charts/chart%d.xml")
+        chart_part = Part(chart_name, charts.CT_CHART, b"", package)
+        rid = self.part.relate_to(chart_part, charts.RT_CHART)
+        number = chart_name.idx
+        book = Part(PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx"), charts.CT_XLSX,
+                    charts.workbook_xlsx(data), package)
+        book_rid = chart_part.relate_to(book, charts.RT_PACKAGE)
+        chart_part._blob = charts.chart_xml(data, self.chart_style, book_rid)
+        cx, cy = charts.size_emu(data, self.chart_style, self.text_width_emu)
+        shape_id = self._next_docpr
+        self._next_docpr += 1
+        style = self.style("normal")
+        ppr = ""
+        if style:
+            ppr += f'<w:pStyle w:val="{_attr(style)}"/>'
+        if f.caption:
+            ppr += "<w:keepNext/>"
+        if out.last_tbl:
+            ppr += f'<w:spacing w:before="{_SPACE_AFTER_TABLE}"/>'
+        inline = charts.inline_xml(rid, shape_id, f.src, f.alt, cx, cy)
+        out.add(f'<w:p>{_el("w:pPr", ppr) if ppr else ""}<w:r><w:drawing>{inline}</w:drawing></w:r></w:p>')
+        if f.caption:
+            out.add(self.paragraph((Text(f.caption),), self.style("caption")))
+
     # ------------------------------------------------------------------ table of contents
 
     def toc(self, out: _Sink) -> None:
@@ -1031,6 +1142,38 @@ class _Builder:
 
 
 _NO_FMT: frozenset = frozenset()
+
+
+_NUMBER = re.compile(r"^([-\u2212]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?(?:[ \u00a0](.*))?$")
+
+
+def chart_data(f: Figure) -> charts.ChartData:
+    """The chart a figure's data table describes: the header names the category column and the
+    series, each row a category and its values (``5,2 mnkr``: a decimal comma, groups of three
+    digits apart, the unit after; one unit for the whole chart). Raises ChartError."""
+    t = f.data
+    if t is None or len(t.header) < 2:
+        raise charts.ChartError("its data needs a category column and at least one series column")
+    units = set()
+    columns: list[list[Decimal]] = [[] for _ in t.header[1:]]
+    categories = []
+    for row in t.rows:
+        categories.append(plain_text(row[0]).strip())
+        for j, cell in enumerate(row[1:]):
+            text = plain_text(cell).strip()
+            m = _NUMBER.match(text)
+            if not m:
+                raise charts.ChartError(f"{text!r} (row {categories[-1]!r}) is not a number such as "
+                                        "'1 234,5 mnkr'")
+            sign, whole, frac, unit = m.groups()
+            value = Decimal(re.sub(r"\D", "", whole) + ("." + frac if frac else ""))
+            columns[j].append(-value if sign else value)
+            units.add((unit or "").strip())
+    if len(units) > 1:
+        raise charts.ChartError(f"its values have several units ({', '.join(sorted(units))}); a chart has one")
+    series = tuple((plain_text(h).strip(), tuple(col)) for h, col in zip(t.header[1:], columns))
+    return charts.ChartData(tuple(categories), series, units.pop() if units else "",
+                            plain_text(t.header[0]).strip(), name=f.src)
 
 
 def _text_xml(text: str) -> str:

@@ -16,6 +16,10 @@ strikethrough off. On top of that, these conventions, which the templates use:
 * Soft line breaks become spaces, hard breaks (``\\`` or two spaces at the end of a line) become
   LineBreak. Backslash escapes and HTML entities work as CommonMark says.
 * Link and image destinations are kept exactly as written (markdown-it would percent-encode them).
+* A fenced div ``::: {source="projects[3].summary"}`` ... ``:::`` (each marker alone on its line,
+  at the top level) makes its blocks a Source: text from that place of the inputs. The renderer
+  writes these around narrative values (see ``report.render``); the blocks are parsed as if the
+  marker lines were blank lines.
 
 Anything else is degraded to text and reported as a warning; ``parse`` never raises.
 """
@@ -23,6 +27,7 @@ Anything else is degraded to text and reported as a warning; ``parse`` never rai
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from markdown_it import MarkdownIt
 from markdown_it.common import utils as _mdit_utils
@@ -50,6 +55,7 @@ from reportgen.document.tree import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Source,
     Strong,
     Table,
     TableOfContents,
@@ -63,8 +69,8 @@ from reportgen.document.tree import (
 )
 from reportgen.findings import Finding, Location, error, warning
 
-__all__ = ["ENTITY_LIKE", "ESCAPE_ALWAYS", "char_reference", "escape", "escape_attribute",
-           "escape_pieces", "parse"]
+__all__ = ["ENTITY_LIKE", "ESCAPE_ALWAYS", "SOURCE_CLOSE", "char_reference", "escape",
+           "escape_attribute", "escape_pieces", "parse", "source_open"]
 
 
 def _identity(url: str) -> str:
@@ -321,6 +327,7 @@ class _Converter:
     def table(self, tok: Token, siblings: list[Block]) -> Table:
         caption = None
         totals = False
+        chart = False
         line = self.line_of(tok)
         for key, value in (tok.attrs or {}).items():
             if key == "caption":
@@ -328,12 +335,13 @@ class _Converter:
             elif key == "class":
                 classes = str(value).split()
                 totals = "totals" in classes
-                other = [c for c in classes if c != "totals"]
+                chart = chart or "chart" in classes
+                other = [c for c in classes if c not in ("totals", "chart")]
                 if other:
                     self.findings.append(warning(
                         "markdown.attrs-ignored",
                         f"unknown table class(es) {', '.join('.' + c for c in other)}; "
-                        "only .totals is known", self.where(line)))
+                        "only .totals and .chart are known", self.where(line)))
             else:
                 self.findings.append(warning(
                     "markdown.attrs-ignored",
@@ -382,6 +390,10 @@ class _Converter:
                 "the table is marked .totals but has no rows below the header",
                 self.where(line)))
             totals = False
+        if chart:
+            # A chart's data: joined to the figure before it once the whole document is read
+            # (the figure may stand in a part parsed on another path), see _join_chart_data.
+            caption = _CHART_MARK + (str(line or 0))
         return Table(caption, tuple(header), tuple(rows), tuple(align), totals)  # type: ignore[arg-type]
 
     # -- inlines
@@ -790,6 +802,39 @@ class _Parser(_Converter):
                      tuple([_ALIGN_OF[x] for x in aligns]), totals)  # type: ignore[arg-type]
 
 
+#: The caption the converter gives a table marked ``.chart`` until it is joined to its figure: a
+#: private-use character that no caption written in Markdown starts with, then the line.
+_CHART_MARK = "\ue000chart:"
+
+
+def _join_chart_data(blocks: tuple[Block, ...], source: str, findings: list[Finding]) -> tuple[Block, ...]:
+    """Each table marked ``.chart`` becomes the data of the figure right before it; one with no
+    figure before it stays an ordinary table (with a warning)."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Table) and b.caption and b.caption.startswith(_CHART_MARK):
+            line = b.caption[len(_CHART_MARK):]
+            plain = Table(None, b.header, b.rows, b.align, b.totals)
+            if out and isinstance(out[-1], Figure) and out[-1].data is None and not b.totals:
+                f = out[-1]
+                out[-1] = Figure(f.src, f.alt, f.caption, plain)
+            else:
+                findings.append(warning(
+                    "markdown.chart-data", "a table marked .chart must follow a figure (its chart) "
+                    "and have no totals row; it is read as an ordinary table",
+                    Location(source, line=int(line)) if line.isdecimal() and int(line) else Location(source)))
+                out.append(plain)
+            continue
+        if isinstance(b, BlockQuote):
+            b = BlockQuote(_join_chart_data(b.blocks, source, findings))
+        elif isinstance(b, BulletList):
+            b = BulletList(tuple(_join_chart_data(i, source, findings) for i in b.items))
+        elif isinstance(b, OrderedList):
+            b = OrderedList(tuple(_join_chart_data(i, source, findings) for i in b.items), b.start)
+        out.append(b)
+    return tuple(out)
+
+
 def _new_cell(cells: dict[str, tuple[Inline, ...]], text: str) -> tuple[Inline, ...]:
     cell = cells[text] = (Text(text),)
     return cell
@@ -825,10 +870,85 @@ def _open_fence(tokens: list[Token], lines: list[str], a: int, b: int) -> bool:
 
 def _parse_markdown_it(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
     """The whole document through markdown-it: the reference the fast path must agree with."""
+    parts = _split_sources(text)
+    if parts is not None:
+        return _parse_sources(parts, source, _parse_markdown_it)
     conv = _Converter(source)
     conv.tokens = _MD.parse(text)
-    blocks = conv.blocks(None)
-    return normalize(Document(tuple(blocks))), conv.findings
+    blocks = normalize_blocks(conv.blocks(None))
+    if ".chart" in text:
+        blocks = _join_chart_data(blocks, source, conv.findings)
+    return normalize(Document(blocks)), conv.findings
+
+
+# --------------------------------------------------------------------------- sources
+
+#: The line that ends a Source's fenced div.
+SOURCE_CLOSE = ":::"
+_SOURCE_OPEN = re.compile(r'::: \{source="((?:[^"\\\n]|\\.)*)"\}')
+
+
+def source_open(path: str) -> str:
+    """The line that opens a Source's fenced div for the inputs place ``path``."""
+    return '::: {source="' + escape_attribute(path) + '"}'
+
+
+def _split_sources(text: str) -> list[tuple[str | None, int, str]] | None:
+    """(path or None, first line, text) of each part of ``text`` between Source markers, or None
+    if it has none. An opening marker without its closing line is text like any other."""
+    if "::: {source=" not in text:
+        return None
+    lines = text.split("\n")
+    parts: list[tuple[str | None, int, str]] = []
+    start = 0
+    i = 0
+    while i < len(lines):
+        m = _SOURCE_OPEN.fullmatch(lines[i].rstrip(" "))
+        if m is None:
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].rstrip(" ") == SOURCE_CLOSE), None)
+        if end is None:
+            break
+        parts.append((None, start, "\n".join(lines[start:i])))
+        parts.append((_unescape_attribute(m.group(1)), i + 1, "\n".join(lines[i + 1:end])))
+        start = i = end + 1
+    if not any(path is not None for path, _, _ in parts):
+        return None
+    parts.append((None, start, "\n".join(lines[start:])))
+    return parts
+
+
+def _parse_sources(parts: list[tuple[str | None, int, str]], source: str,
+                   parse_part) -> tuple[Document, list[Finding]]:
+    blocks: list[Block] = []
+    findings: list[Finding] = []
+    for path, first, part in parts:
+        doc, found = parse_part(part, source)
+        for f in found:
+            if f.where is not None and f.where.line is not None and f.where.file == source:
+                f = replace(f, where=replace(f.where, line=f.where.line + first))
+            findings.append(f)
+        if path is None:
+            blocks.extend(doc.blocks)
+        elif doc.blocks:
+            blocks.append(Source(path, doc.blocks))
+    # Each part is canonical, and normalize works block by block: so is the whole.
+    return _mark_canonical(Document(tuple(blocks))), findings
+
+
+def _parse_one(text: str, source: str, shared: _Parser | None = None) -> tuple[Document, list[Finding]]:
+    # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
+    # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
+    if "]:" in text or "\r" in text or "\0" in text:
+        return _parse_markdown_it(text, source)
+    parser = _Parser(text, source)
+    if shared is not None:
+        parser.plain_cells, parser.plain_items = shared.plain_cells, shared.plain_items
+    doc = parser.run()
+    if ".chart" in text:
+        return normalize(Document(_join_chart_data(doc.blocks, source, parser.findings))), parser.findings
+    return _mark_canonical(doc), parser.findings
 
 
 def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
@@ -837,12 +957,13 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
     Never raises: unsupported constructs become text plus a warning.
     """
     try:
-        # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
-        # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
-        if "]:" in text or "\r" in text or "\0" in text:
-            return _parse_markdown_it(text, source)
-        parser = _Parser(text, source)
-        return _mark_canonical(parser.run()), parser.findings
+        parts = _split_sources(text)
+        if parts is not None:
+            # The parts share one parser's caches of plain cells and list items: they repeat
+            # from one part to the next (a project's "- Län: ..." lines).
+            shared = _Parser("", source)
+            return _parse_sources(parts, source, lambda part, src: _parse_one(part, src, shared))
+        return _parse_one(text, source)
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug must not crash a build
         return Document(()), [error(
             "markdown.internal", f"could not parse the Markdown: {type(exc).__name__}: {exc}",

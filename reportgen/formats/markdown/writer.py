@@ -14,7 +14,8 @@ the same tree always gives the same text and small changes give small diffs:
   the left. A captioned table or a totals table has its block-attributes line above it:
   ``{caption="Tabell 3. ..." .totals}``: a plain ``Tabell: ...`` line would come back as a
   paragraph and lose the totals mark, so the attribute line is the one form that round-trips.
-* Figures ``![alt](src "caption")``, page breaks ``---``, the table of contents ``[TOC]``.
+* Figures ``![alt](src "caption")``; a chart's data follows its figure as a table marked
+  ``{.chart}``; page breaks ``---``, the table of contents ``[TOC]``.
 * Text is escaped minimally: ``\\ ` * _ [ ] < > # | ~ { }`` always, ``&`` only before something
   that reads as a character reference, ``- + = :`` and ``1.`` only at the start of a line.
   Characters that Markdown would trim or misread next to ``*``/``_`` are written as numeric
@@ -48,6 +49,7 @@ from reportgen.document.tree import (
     TableOfContents,
     Text,
     normalize,
+    unwrap_sources,
 )
 from reportgen.formats.markdown.reader import (
     ENTITY_LIKE,
@@ -61,8 +63,12 @@ __all__ = ["write_markdown"]
 
 
 def write_markdown(doc: Document) -> str:
-    """The normalized Markdown draft of ``doc`` (normalized first, see ``tree.normalize``)."""
-    lines = _blocks(normalize(doc).blocks)
+    """The normalized Markdown draft of ``doc`` (normalized first, see ``tree.normalize``).
+
+    Source wrappers are left out (a draft is read by people; provenance is the docx's business):
+    their blocks are written in their place.
+    """
+    lines = _blocks(normalize(unwrap_sources(doc)).blocks)
     return "\n".join(lines) + "\n"
 
 
@@ -114,7 +120,11 @@ def _block(b: Block) -> list[str]:
     if isinstance(b, Figure):
         title = f' "{_title(b.caption)}"' if b.caption else ""
         alt = "".join(escape_pieces(b.alt, lead=True, trail=True, block=False))
-        return [f"![{alt}]({_dest(b.src, table=False)}{title})"]
+        line = f"![{alt}]({_dest(b.src, table=False)}{title})"
+        if b.data is None:
+            return [line]
+        # A chart: its data under it, as a table marked .chart (the reader joins them again).
+        return [line, "", *_table(b.data, chart=True)]
     if isinstance(b, PageBreak):
         return ["---"]
     if isinstance(b, TableOfContents):
@@ -164,7 +174,7 @@ def _list(items: tuple[tuple[Block, ...], ...], markers: list[str]) -> list[str]
     return out
 
 
-def _table(t: Table) -> list[str]:
+def _table(t: Table, *, chart: bool = False) -> list[str]:
     n = len(t.header)
     head = [_cell(c) for c in t.header]
     body = [[_cell(c) for c in row] for row in t.rows]
@@ -187,6 +197,8 @@ def _table(t: Table) -> list[str]:
         attrs.append(f'caption="{escape_attribute(t.caption)}"')
     if t.totals:
         attrs.append(".totals")
+    if chart:
+        attrs.append(".chart")
     if attrs:
         lines.append("{" + " ".join(attrs) + "}")
     lines.append(fmt(head))
