@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ledger = timed("inputs", "ledger", Ledger, inputs)
     template_dir = default_template_dir(args.inputs)
     for did in [args.only] if args.only else deliverable_ids(inputs):
-        timed(did, "rules", rules.check_deliverable, inputs, ledger, did)
+        timed(did, "rules", rules.deliverable_completeness, inputs, ledger, did)
         context = timed(did, "context", build_context, inputs, ledger, did)
         context["rule_warnings"] = []
         context["charts"] = {}

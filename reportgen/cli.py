@@ -93,6 +93,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
       reportgen templates check     check the templates' variables against the context
       reportgen schema              the JSON Schema of decision.yaml, for editors
       reportgen docs inputs         the inputs reference, generated from the model
+      reportgen docs findings       every finding code with its meaning
     """
     ctx.obj = Printer(quiet, verbose)
 
@@ -295,10 +296,37 @@ def docs() -> None:
     """
 
 
+def _generated_doc(printer: Printer, text: str, out_file: Path | None, check: bool, command: str) -> None:
+    """Print ``text``, write it to ``out_file``, or (``check``) say whether ``out_file`` holds it."""
+    if out_file is None:
+        if check:
+            raise click.UsageError("--check needs --out FILE")
+        click.echo(text, nl=False)
+        sys.exit(EXIT_OK)
+    if check:
+        current = out_file.read_text(encoding="utf-8") if out_file.is_file() else None
+        if current != text:
+            click.echo(f"{out_file}: out of date; run: reportgen docs {command} --out {out_file}", err=True)
+            sys.exit(EXIT_INVALID)
+        if not printer.quiet:
+            click.echo(f"{out_file}: up to date", err=True)
+        sys.exit(EXIT_OK)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(text, encoding="utf-8")
+    if not printer.quiet:
+        click.echo(f"wrote {out_file}")
+    sys.exit(EXIT_OK)
+
+
+doc_out_option = click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+                              help="Write the reference to this file instead of printing it.")
+doc_check_option = click.option("--check", is_flag=True,
+                                help="Do not write: exit 1 when --out differs from the generated text.")
+
+
 @docs.command("inputs")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the reference to this file instead of printing it.")
-@click.option("--check", is_flag=True, help="Do not write: exit 1 when --out differs from the generated text.")
+@doc_out_option
+@doc_check_option
 @verbosity_options
 @click.pass_obj
 def docs_inputs(printer: Printer, out_file: Path | None, check: bool) -> None:
@@ -313,25 +341,25 @@ def docs_inputs(printer: Printer, out_file: Path | None, check: bool) -> None:
     """
     from reportgen.inputs.reference import inputs_reference
 
-    text = inputs_reference()
-    if out_file is None:
-        if check:
-            raise click.UsageError("--check needs --out FILE")
-        click.echo(text, nl=False)
-        sys.exit(EXIT_OK)
-    if check:
-        current = out_file.read_text(encoding="utf-8") if out_file.is_file() else None
-        if current != text:
-            click.echo(f"{out_file}: out of date; run: reportgen docs inputs --out {out_file}", err=True)
-            sys.exit(EXIT_INVALID)
-        if not printer.quiet:
-            click.echo(f"{out_file}: up to date", err=True)
-        sys.exit(EXIT_OK)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(text, encoding="utf-8")
-    if not printer.quiet:
-        click.echo(f"wrote {out_file}")
-    sys.exit(EXIT_OK)
+    _generated_doc(printer, inputs_reference(), out_file, check, "inputs")
+
+
+@docs.command("findings")
+@doc_out_option
+@doc_check_option
+@verbosity_options
+@click.pass_obj
+def docs_findings(printer: Printer, out_file: Path | None, check: bool) -> None:
+    """The finding codes: every code reportgen reports, by family, with its meaning.
+
+    Generated from the catalogue in reportgen/findings.py.
+
+    \b
+    Examples:
+      reportgen docs findings --out docs/findings.md
+      reportgen docs findings --out docs/findings.md --check
+    """
+    _generated_doc(printer, fnd.findings_reference(), out_file, check, "findings")
 
 
 @cli.command()

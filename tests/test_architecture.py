@@ -126,7 +126,6 @@ def test_top_level_keeps_only_cli_api_and_findings():
     assert {"__init__.py", "cli.py", "findings.py"} <= set(top)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: being built (OOXML layer, public API)")
 def test_public_api_is_declared_and_importable():
     assert reportgen.__all__
     for name in reportgen.__all__:

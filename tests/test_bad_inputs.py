@@ -55,6 +55,7 @@ def test_the_corpus_is_large_and_well_formed():
         assert case.get("exit", 1) == 0 or {"code", "where", "message"} <= set(case), case["id"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bad_input(case: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     root = tmp_path / "case"

@@ -31,6 +31,8 @@ from reportgen.inputs.load import SHEETS
 from reportgen.inputs.sources.yaml import YamlDocument, load_yaml
 from reportgen.rules.validate import validate_inputs
 
+pytestmark = pytest.mark.slow  # fuzzing: see README (test tiers)
+
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -127,6 +129,7 @@ markdown_text = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(MD_PIECES) | st.text(string.ascii_letters + " ", max_size=6), max_size=50).map("".join),
 )
+
 STAMP = dt.datetime(2019, 3, 31)
 
 

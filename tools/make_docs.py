@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the generated documentation: docs/inputs-reference.md and the context section of
+"""Regenerate the generated documentation: docs/inputs-reference.md, docs/findings.md and the context section of
 docs/templates.md (between ``<!-- context:begin ... -->`` and ``<!-- context:end -->``).
 
-Run it after changing reportgen/model.py, reportgen/inputs.py or what the deliverables' contexts
+Run it after changing reportgen/inputs/model.py, reportgen/inputs/load.py, reportgen/findings.py or what the deliverables' contexts
 hold; the test suite fails while the committed files differ from freshly generated text.
 
 Usage::
@@ -20,10 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reportgen.findings import findings_reference
 from reportgen.inputs.reference import inputs_reference
 from reportgen.report.template_check import context_reference
 
 INPUTS_REFERENCE = ROOT / "docs" / "inputs-reference.md"
+FINDINGS_REFERENCE = ROOT / "docs" / "findings.md"
 TEMPLATES_DOC = ROOT / "docs" / "templates.md"
 SECTION = re.compile(r"(<!-- context:begin[^>]*-->\n)(.*?)(<!-- context:end -->)", re.DOTALL)
 
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     wanted = {
         INPUTS_REFERENCE: inputs_reference(),
+        FINDINGS_REFERENCE: findings_reference(),
         TEMPLATES_DOC: with_context_section(TEMPLATES_DOC.read_text(encoding="utf-8"), context_reference()),
     }
     stale = 0

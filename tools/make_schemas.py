@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write schemas/decision.schema.json and schemas/programme.schema.json from the model.
 
-Same as ``reportgen schema --write schemas``. Run it after changing reportgen/model.py; the test
+Same as ``reportgen schema --write schemas``. Run it after changing reportgen/inputs/model.py; the test
 suite fails while the committed files differ from freshly generated ones.
 
 Usage::

@@ -39,7 +39,6 @@ from reportgen.inputs.sources.excel import (
     EXCEL_ERRORS,
     Column,
     Row,
-    RowPlaces,
     Workbook,
 )
 from reportgen.inputs.sources.yaml import YamlDocument, load_yaml
@@ -84,6 +83,9 @@ _SERIAL_RANGE = (20000, 80000)
 
 @dataclass
 class Inputs:
+    """The three input files read into the typed model, with the parsed YAML kept for places
+    (``where_decision``, ``where_programme``, ``where_project``)."""
+
     folder: Path
     decision: Decision
     programme: Programme
@@ -214,12 +216,17 @@ def _message(err: dict) -> str:
     return msg
 
 
+# The finding code of a validation error, by its pydantic error type (the model's parsers raise
+# PydanticCustomError with these types); any other type is a value of the wrong kind.
+CODE_OF_ERROR_TYPE = {
+    "money": "money", "money_negative": "money-negative", "date": "date", "date_impossible": "date-impossible",
+    "choice": "unknown-value", "county": "unknown-county", "missing": "missing-field",
+    "text_too_long": "text-too-long", "": "type",
+}
+
+
 def _code(kind: str) -> str:
-    return {
-        "money": "money", "money_negative": "money-negative", "date": "date", "date_impossible": "date-impossible",
-        "choice": "unknown-value", "county": "unknown-county", "missing": "missing-field",
-        "text_too_long": "text-too-long",
-    }.get(kind, "type")
+    return CODE_OF_ERROR_TYPE.get(kind, "type")
 
 
 def _field_names(model: type, path: tuple) -> list[str]:
@@ -343,23 +350,6 @@ def _load_finances(path: Path) -> tuple[Finances | None, str, list[Finding]]:
 _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
-def _plain_sheet(rows: list[Row]) -> bool:
-    """Whether no cell of ``rows`` needs a word or a change before validation: no formula or error
-    value, no text with a control character, no number in a date column. Judged from the sheet's
-    distinct texts and its date columns, rather than cell by cell."""
-    if not rows:
-        return False
-    sheet = rows[0].sheet
-    if sheet.looked_again or not EXCEL_ERRORS.isdisjoint(sheet.texts) or _CONTROL.search("\n".join(sheet.texts)):
-        return False
-    dates = [key for key in sheet.letters if key in DATE_COLUMNS]
-    for key in dates:
-        for row in rows:
-            if isinstance(row.values.get(key), (int, float)):
-                return False
-    return True
-
-
 def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Finding]]:
     findings: list[Finding] = []
     headers = {c.key: c.header for c in spec.columns}
@@ -367,35 +357,7 @@ def _rows_to_records(spec: SheetSpec, rows: list[Row]) -> tuple[list, list[Findi
     # Where in ``findings`` the validation errors of each validated row belong: after the
     # findings about its cells, before those of the next row, as when rows were validated one by one.
     after: list[int] = []
-    if _plain_sheet(rows):
-        # Nothing to say about any cell, nothing to change: the rows' values are the records' data
-        # (taken, not copied: the rows are not used again).
-        for row in rows:
-            data = row.values
-            data["places"] = RowPlaces(row.sheet, row.number)
-            datas.append(data)
-        after = [0] * len(datas)
-        rows = []
-    # Texts known to be neither an Excel error nor to hold a control character: the reader gives
-    # equal texts as one object, and a project id is in many rows.
-    plain: set[str] = set()
     for row in rows:
-        if row.formulas is None:
-            # Most rows need nothing done to their values: seen to be so, they are taken as they are.
-            for key, value in row.values.items():
-                if value.__class__ is str:
-                    if value not in plain:
-                        if value in EXCEL_ERRORS or _CONTROL.search(value):
-                            break
-                        plain.add(value)
-                elif isinstance(value, str) or (key in DATE_COLUMNS and isinstance(value, (int, float))):
-                    break
-            else:
-                data = row.values.copy()
-                data["places"] = row.places()
-                datas.append(data)
-                after.append(len(findings))
-                continue
         data: dict[str, Any] = {}
         row_ok = True
         formulas = row.formulas

@@ -167,7 +167,7 @@ def inputs_reference() -> str:
     out = [
         "# Inputs reference",
         "",
-        ("<!-- Generated from reportgen/model.py and reportgen/inputs.py by `reportgen docs inputs`. "
+        ("<!-- Generated from reportgen/inputs/model.py and reportgen/inputs/load.py by `reportgen docs inputs`. "
         "Do not edit by hand: run `python tools/make_docs.py`. -->"),
         "",
         ("Every field of the YAML files and every column of the workbook, as the code defines them. "

@@ -109,6 +109,9 @@ def attach_chart_data(doc: Document, drawn: dict[str, charts.Chart]) -> Document
 
 @dataclass
 class BuildResult:
+    """What a build did: its findings (``ok`` when none is an error), the files it wrote, and
+    whether it found the outputs up to date and wrote nothing."""
+
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False  # nothing changed since the last build into the folder: nothing written
@@ -368,7 +371,7 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
         ledger = ledger_of(inputs)
         warnings = [f for f in findings if not f.is_error]
         # What a deliverable needs is an error only when that deliverable is built.
-        readiness = {i: rules.check_deliverable(inputs, ledger, i) for i in wanted}
+        readiness = {i: rules.deliverable_completeness(inputs, ledger, i) for i in wanted}
         ready = [i for i in wanted if not has_errors(readiness[i])]
         job = _Job(inputs, ledger, template_dir, warnings, out_dir)
         outcome = dict(zip(ready, render_all(job, ready, jobs)))

@@ -430,3 +430,55 @@ def stat_line(name: str, s: Stat) -> str:
     p, r = s.paragraphs, s.rows
     return (f"{name}: paragraphs {p.added} added, {p.removed} removed, {p.changed} changed; "
             f"table rows {r.added} added, {r.removed} removed, {r.changed} changed")
+
+
+# ============================================================================ one call
+
+
+@dataclass(frozen=True)
+class DeliverableDiff:
+    """The comparison of one pair: a file with a file, or one deliverable of two output folders."""
+
+    name: str
+    old: Path | None  # None: only the new side has this deliverable
+    new: Path | None  # None: only the old side has it
+    text: str  # the unified diff of the normalized Markdown; "" when equal
+    stat: Stat
+    findings: tuple[Finding, ...] = ()  # about reading either side (an unreadable file is an error)
+
+    @property
+    def equal(self) -> bool:
+        return not self.text and (self.old is None) == (self.new is None)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """What ``reportgen diff OLD NEW`` finds, one entry per compared pair."""
+
+    entries: tuple[DeliverableDiff, ...]
+
+    @property
+    def equal(self) -> bool:
+        return all(e.equal for e in self.entries)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for e in self.entries for f in e.findings]
+
+    @property
+    def text(self) -> str:
+        """The whole unified diff, as ``reportgen diff`` prints it."""
+        return "".join(e.text for e in self.entries)
+
+
+def compare(old: Path, new: Path, context: int = 3) -> DiffResult:
+    """Compare two drafts, Word documents or output folders (paired as :func:`pair_paths` says)
+    as normalized text. Raises :class:`DiffUsageError` when a side is missing or of an unknown kind."""
+    entries = []
+    for name, a, b in pair_paths(Path(old), Path(new)):
+        doc_a, found_a = document_of(a)
+        doc_b, found_b = document_of(b)
+        entries.append(DeliverableDiff(
+            name, a.path, b.path, unified(text_of(doc_a, a), text_of(doc_b, b), a.label, b.label, context),
+            stat(doc_a, doc_b), tuple(found_a + found_b)))
+    return DiffResult(tuple(entries))

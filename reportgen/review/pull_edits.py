@@ -154,7 +154,7 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
         return result
     template_dir = Path(template_dir) if template_dir else default_template_dir(Path(inputs_dir))
     ledger = ledger_of(inputs)
-    readiness = rules.check_deliverable(inputs, ledger, deliverable)
+    readiness = rules.deliverable_completeness(inputs, ledger, deliverable)
     rendered, render_findings = render_deliverable(
         inputs, ledger, deliverable, template_dir, [f for f in findings if not f.is_error])
     if rendered is None or has_errors(readiness):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from reportgen.findings import Finding, Location, error, warning
+from reportgen.findings import CATALOGUE, Finding, Location, error, warning
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import did_you_mean
 from reportgen.report.formatting import date_iso, date_long, kr, percent
@@ -45,30 +45,8 @@ REPAYMENT_MISSING = "SI605"
 DISBURSEMENT_OUTSIDE_PROJECT = "SI701"
 DELIVERABLE_INCOMPLETE = "SI801"
 
-DESCRIPTIONS = {
-    PROGRAMME_COSTS_YEAR: "programme-related costs above the cap (5 %) of the year's requisitioned funds",
-    PROGRAMME_COSTS_TOTAL: "programme-related costs above the cap (5 %) of all requisitioned funds",
-    PLAN_COSTS_CAP: "planned programme-related costs above the cap (5 %) of the year's frame",
-    PLAN_OVER_FRAME: "a planned budget above the year's frame",
-    REQUISITION_LATE: "a requisition after the deadline (30 May) of its year",
-    REQUISITION_OVER_FRAME: "requisitions of a year above that year's frame",
-    REQUISITION_REFERENCE: "a requisition that does not cite the decision's diarienummer",
-    REQUISITION_YEAR: "a requisition dated in another year than the one it is for",
-    GRANTS_BEYOND_FUNDS: "grants beyond the funds requisitioned so far",
-    DISBURSEMENTS_BEYOND_FUNDS: "disbursements and costs beyond the funds requisitioned so far",
-    DISBURSEMENT_BEYOND_GRANT: "disbursements to a project beyond its grants",
-    FOCUS_AREA_MISSING: "a project with no focus area",
-    FOCUS_AREA_UNKNOWN: "a project focus area outside the decision's four",
-    OWNER_NOT_ANCHORED: "an owner that is not a regional development actor, with no anchoring stated",
-    MAINLY_REGIONAL: "less than half of the grants to regional development actors",
-    REPAYMENT_LATE: "a repayment after the deadline (1 March 2021)",
-    REPAYMENT_BANKGIRO: "a repayment to another bankgiro than the decision's",
-    REPAYMENT_REFERENCE: "a repayment that does not cite the decision's diarienummer",
-    REPAYMENT_AMOUNT: "repayments that do not equal the unspent funds",
-    REPAYMENT_MISSING: "unspent funds not (yet) repaid",
-    DISBURSEMENT_OUTSIDE_PROJECT: "a disbursement outside its project's period",
-    DELIVERABLE_INCOMPLETE: "a deliverable whose data is incomplete",
-}
+# What each rule checks: the catalogue of codes (reportgen.findings) holds the words.
+DESCRIPTIONS = {code: entry.meaning for code, entry in CATALOGUE.items() if entry.family == "rule"}
 
 
 def rule(fn: Rule) -> Rule:
@@ -76,8 +54,8 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def check(inputs: Inputs, ledger: Ledger | None = None) -> list[Finding]:
-    """Every rule of the decision (deliverable completeness excluded: see check_deliverable)."""
+def apply_rules(inputs: Inputs, ledger: Ledger | None = None) -> list[Finding]:
+    """Every rule of the decision (deliverable completeness excluded: see deliverable_completeness)."""
     ledger = ledger or Ledger(inputs)
     out: list[Finding] = []
     for fn in RULES:
@@ -347,7 +325,7 @@ def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
 
 # --- deliverables ------------------------------------------------------------------------------
 
-def check_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Finding]:
+def deliverable_completeness(inputs: Inputs, ledger: Ledger, deliverable_id: str) -> list[Finding]:
     """What a deliverable needs from the inputs before it can be built (errors)."""
     d = next(x for x in inputs.decision.deliverables if x.id == deliverable_id)
     out: list[Finding] = []
@@ -391,7 +369,7 @@ def deliverable_readiness(inputs: Inputs, ledger: Ledger, today: dt.date | None 
     for d in inputs.decision.deliverables:
         if today is not None and d.accounting_years and dt.date(max(d.accounting_years), 12, 31) >= today:
             continue
-        for f in check_deliverable(inputs, ledger, d.id):
+        for f in deliverable_completeness(inputs, ledger, d.id):
             out.append(warning(f.code, f"not ready to build: {f.message}" if f.is_error else f.message,
                                f.where, f.hint, f.related))
     return out

@@ -22,6 +22,6 @@ def validate_inputs(folder: Path, today: dt.date | None = None) -> tuple[Inputs 
     if inputs is None or has_errors(findings):
         return (None if has_errors(findings) else inputs), findings
     ledger = ledger_of(inputs)
-    findings += rules.check(inputs, ledger)
+    findings += rules.apply_rules(inputs, ledger)
     findings += rules.deliverable_readiness(inputs, ledger, today)
     return inputs, findings

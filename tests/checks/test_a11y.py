@@ -81,18 +81,21 @@ def small_doc(build_body, *, title: str = "Rapport", lang: str | None = "sv-SE")
 # ---------------------------------------------------------------------------- the deliverables
 
 
+@pytest.mark.slow
 def test_every_built_deliverable_passes(built: Path) -> None:
     for deliverable in IDS:
         path = built / f"{deliverable}.docx"
         assert check_docx(path, language="sv-SE") == [], deliverable
 
 
+@pytest.mark.slow
 def test_check_docx_command_passes_on_the_deliverables(built: Path) -> None:
     result = run_cli("check-docx", "--lang", "sv-SE", *(str(built / f"{i}.docx") for i in IDS))
     assert result.exit_code == 0, result.stderr
     assert "4 files checked, 0 failed" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_deliverables_carry_language_and_properties(built: Path) -> None:
     d = docx.Document(str(built / "slutredovisning-2021.docx"))
     core = d.core_properties
@@ -103,6 +106,7 @@ def test_the_deliverables_carry_language_and_properties(built: Path) -> None:
     assert d.settings.element.find(qn("w:themeFontLang")).get(qn("w:val")) == "sv-SE"
 
 
+@pytest.mark.slow
 def test_the_final_report_has_at_least_three_charts_with_alt_text(built: Path) -> None:
     with zipfile.ZipFile(built / "slutredovisning-2021.docx") as z:
         root = etree.fromstring(z.read("word/document.xml"))
@@ -118,6 +122,7 @@ def test_the_final_report_has_at_least_three_charts_with_alt_text(built: Path) -
 # ---------------------------------------------------------------------------- failing documents
 
 
+@pytest.mark.slow
 def test_an_image_without_alt_text_fails(built: Path, tmp_path: Path) -> None:
     def strip(root):
         for el in root.iter(f"{{{NS['wp']}}}docPr", f"{{{NS['pic']}}}cNvPr"):
@@ -135,6 +140,7 @@ def test_an_image_without_alt_text_fails(built: Path, tmp_path: Path) -> None:
     assert "[a11y-alt-text]" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_decorative_image_needs_no_alt_text(built: Path) -> None:
     def decorative(root):
         docpr = root.find(".//wp:docPr", NS)
@@ -147,6 +153,7 @@ def test_a_decorative_image_needs_no_alt_text(built: Path) -> None:
     assert check_docx(data) == []
 
 
+@pytest.mark.slow
 def test_a_skipped_heading_level_fails(built: Path) -> None:
     def skip(root):
         # The first level-2 heading ("Ekonomiska ramar och villkor", under "Uppdraget") becomes level 3.
@@ -160,6 +167,7 @@ def test_a_skipped_heading_level_fails(built: Path) -> None:
     assert message.startswith("paragraph ")
 
 
+@pytest.mark.slow
 def test_a_table_without_a_marked_header_row_fails(built: Path) -> None:
     def unmark(root):
         table = root.findall(".//w:tbl", NS)[2]
@@ -172,6 +180,7 @@ def test_a_table_without_a_marked_header_row_fails(built: Path) -> None:
     assert str(found[0].where) == "s.docx"
 
 
+@pytest.mark.slow
 def test_a_merged_header_cell_fails(built: Path) -> None:
     def merge(root):
         tc = root.find(".//w:tbl/w:tr/w:tc", NS)
@@ -330,6 +339,7 @@ def test_missing_and_non_docx_files_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_json_output_lists_code_file_and_message(built: Path, tmp_path: Path) -> None:
     def unmark(root):
         for el in root.findall(".//w:tblHeader", NS):
@@ -426,6 +436,7 @@ def in_last_table_row(inserted: bytes):
     return edit
 
 
+@pytest.mark.slow
 def test_the_deliverables_are_read_by_the_fast_lane(built: Path, monkeypatch) -> None:
     for deliverable in IDS:
         data = (built / f"{deliverable}.docx").read_bytes()
@@ -433,6 +444,7 @@ def test_the_deliverables_are_read_by_the_fast_lane(built: Path, monkeypatch) ->
         assert both_ways(data, monkeypatch) == [], deliverable
 
 
+@pytest.mark.slow
 def test_plain_paragraphs_that_fail_are_found_and_quoted(built: Path, monkeypatch) -> None:
     data = (built / "slutredovisning-2021.docx").read_bytes()
     cases = [
@@ -474,6 +486,7 @@ def test_plain_paragraphs_that_fail_are_found_and_quoted(built: Path, monkeypatc
         assert [f.message for f in both_ways(bad, monkeypatch)] == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("inserted", [
     b"\xff", b"\xc3(", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"]]>", b"\x01", b"&nbsp;", b"&#0;", b"<",
     b'</w:t></w:r><w:r w:rsidR="1" w:rsidR="2"><w:t>', b"</w:t></w:r></w:p></w:tc></w:x>",
@@ -497,6 +510,7 @@ def test_odd_bytes_in_a_plain_table_row_are_read_as_the_parser_reads_them(
         assert "a11y-unreadable" not in codes(both_ways(data, monkeypatch))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edit", [
     # A plain paragraph inside a comment is no paragraph; inside a CDATA section it is text, of
     # a heading quoted in a message.

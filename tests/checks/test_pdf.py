@@ -18,6 +18,8 @@ from conftest import EXAMPLE_INPUTS, run_cli
 
 from reportgen.checks import pdf as rpdf
 
+pytestmark = pytest.mark.slow  # see README (test tiers)
+
 IDS = ("genomforandeplan-2018", "delrapport-2019", "delrapport-2020", "slutredovisning-2021")
 TODAY = dt.date(2022, 1, 15)
 SOFFICE = rpdf.find_soffice()

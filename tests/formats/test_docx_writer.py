@@ -592,6 +592,7 @@ def test_base_template_layout():
 
 # ----------------------------------------------------------------------------- scale
 
+@pytest.mark.slow
 def test_ten_thousand_rows_is_fast():
     rows = tuple(tuple((Text(f"{i * 7 + j} {'Östergötlands län' if j == 0 else ''}"),)
                        for j in range(6)) for i in range(10_000))
@@ -610,6 +611,7 @@ def test_ten_thousand_rows_is_fast():
 
 # ----------------------------------------------------------------------------- LibreOffice
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_converts_to_pdf(sample, tmp_path):
     src = tmp_path / "rapport.docx"

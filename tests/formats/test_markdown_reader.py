@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -174,6 +175,7 @@ def test_parse_returns_canonical_trees():
 
 # ----------------------------------------------------------------------------- escape
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.text())
 def test_escape_roundtrips_any_text(s):
@@ -190,6 +192,7 @@ def test_escape_roundtrips_any_text(s):
 TRICKY = st.text(alphabet="a1 \t\xa0.-+=:#>*_`~[]()<>{}|\\!&;\"'\x00\x0b\x1c\r\n", max_size=20)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(TRICKY, TRICKY)
 def test_escape_in_table_cells_and_inline(a, b):
@@ -201,6 +204,7 @@ def test_escape_in_table_cells_and_inline(a, b):
     assert plain_text(para.inlines) == f"före {clean_text(a)} efter"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_escape_is_also_valid_in_a_caption(s):

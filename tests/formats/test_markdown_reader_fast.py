@@ -1,7 +1,7 @@
 """The fast Markdown path gives exactly what markdown-it gives.
 
 ``parse`` builds the tree itself for the shapes the templates produce in bulk and hands the rest
-to markdown-it; ``_parse_markdown_it`` runs the whole document through markdown-it, as parse
+to markdown-it; ``parse_with_markdown_it`` runs the whole document through markdown-it, as parse
 always did. The two must agree on every document: tree, findings, and the findings' lines.
 """
 
@@ -30,12 +30,13 @@ from reportgen.document.tree import (
     normalize,
     normalize_blocks,
 )
-from reportgen.formats.markdown import reader as md
+from reportgen.formats.markdown import fast_reader
+from reportgen.formats.markdown.general_reader import MARKDOWN
 from reportgen.formats.markdown.reader import (
-    _parse_markdown_it,
     escape,
     escape_attribute,
     parse,
+    parse_general,
 )
 from reportgen.report.context import deliverable_ids
 from reportgen.report.resources import default_template_dir
@@ -45,9 +46,24 @@ from reportgen.rules.validate import validate_inputs
 GOLDEN = ROOT / "tests" / "golden"
 
 
+@pytest.fixture(autouse=True)
+def fast_paths_on(monkeypatch):
+    # parse takes the fast reader only while the fast paths are on (the default).
+    monkeypatch.delenv("REPORTGEN_FAST_PATHS", raising=False)
+
+
+def test_the_switch_sends_every_document_to_markdown_it(markdown_it_calls, monkeypatch):
+    text = "# Rubrik\n\nEtt stycke.\n\n- a\n- b\n"
+    fast = parse(text)
+    assert markdown_it_calls == []  # all of it taken by the fast reader
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")
+    assert parse(text) == fast
+    assert markdown_it_calls == [text.count("\n") + 1]  # the whole document, at once
+
+
 def assert_same(text: str) -> tuple[Document, list]:
     fast = parse(text, "t.md")
-    reference = _parse_markdown_it(text, "t.md")
+    reference = parse_general(text, "t.md")
     assert fast[0] == reference[0]
     assert fast[1] == reference[1]  # codes, messages, places (lines included), in order
     # and the fast tree is canonical, as normalize would make it
@@ -59,13 +75,13 @@ def assert_same(text: str) -> tuple[Document, list]:
 def markdown_it_calls(monkeypatch):
     """The line counts of the texts parse hands to markdown-it."""
     calls: list[int] = []
-    real = md._MD.parse
+    real = MARKDOWN.parse
 
     def counting(src, env=None):
         calls.append(src.count("\n") + 1)
         return real(src, env)
 
-    monkeypatch.setattr(md._MD, "parse", counting)
+    monkeypatch.setattr(MARKDOWN, "parse", counting)
     return calls
 
 
@@ -233,6 +249,7 @@ def bulk_document(draw):
     return text
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=bulk_document())
@@ -240,6 +257,7 @@ def test_fast_path_agrees_with_markdown_it_on_template_like_documents(text):
     assert_same(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=document())
@@ -277,6 +295,7 @@ def rendered_example(monkeypatch) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_rendered_deliverables_agree(monkeypatch):
     texts = rendered_example(monkeypatch)
     assert len(texts) == 4
@@ -285,6 +304,7 @@ def test_rendered_deliverables_agree(monkeypatch):
         assert any(isinstance(b, Table) for b in doc.blocks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.md")))
 def test_golden_drafts_agree(name):
     text = (GOLDEN / name).read_text(encoding="utf-8")
@@ -355,8 +375,8 @@ def test_escaped_values_stay_plain_text():
 
 def test_a_failing_fast_path_would_be_caught(monkeypatch):
     # The comparison is not vacuous: a fast path that lost escapes would be told apart.
-    monkeypatch.setattr(md, "_INLINE_SPECIAL", re.compile(r"[\n`*_\[<&]"))
-    monkeypatch.setattr(md, "_NOT_PLAIN", re.compile(r"[\n`*_\[<&]"))
+    monkeypatch.setattr(fast_reader, "_INLINE_SPECIAL", re.compile(r"[\n`*_\[<&]"))
+    monkeypatch.setattr(fast_reader, "NOT_PLAIN", re.compile(r"[\n`*_\[<&]"))
     with pytest.raises(AssertionError):
         assert_same("# a\\-b\n\n- a\\-b\n")
 
@@ -373,6 +393,7 @@ def test_normalize_is_free_on_canonical_trees():
     assert normalize(hand) == Document((Paragraph((Text("ab"),)),))
 
 
+@pytest.mark.slow
 def test_the_quick_cleaning_test_misses_nothing():
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     changed = {m.start() for m in _NONCHAR.finditer(everything)} | {m.start() for m in _NEWLINES.finditer(everything)}
@@ -383,7 +404,7 @@ def test_the_quick_cleaning_test_misses_nothing():
 
 def test_plain_content_is_what_markdown_it_leaves_alone():
     # Every character outside the special set, alone in a cell, is one Text of itself.
-    sample = "".join(chr(c) for c in range(0x20, 0x3000) if not md._NOT_PLAIN.match(chr(c)))
+    sample = "".join(chr(c) for c in range(0x20, 0x3000) if not fast_reader.NOT_PLAIN.match(chr(c)))
     sample = sample.replace("|", "")
     assert len(sample) > 10000
     chunks = [sample[i:i + 200] for i in range(0, len(sample), 200)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,7 @@ def blocks(depth: int = 2):
 documents = blocks(2).map(Document)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_roundtrip_generated_trees(doc):
@@ -121,6 +123,7 @@ def test_roundtrip_generated_trees(doc):
     assert back == canonical, text
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_draft_layout_invariants(doc):
@@ -210,6 +213,7 @@ MARKDOWN_BITS = st.sampled_from(
        "1. ", "- ", "    ", "\n\n", "&amp;", "{.totals}\n", "**", "<https://e.se>"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MARKDOWN_BITS, max_size=40).map("".join))
 def test_parse_write_parse_is_a_fixpoint(src):
@@ -233,6 +237,7 @@ plain_inlines = st.lists(st.one_of(RISKY_TEXTS.map(Text), st.just(LineBreak())),
                          max_size=5).map(tuple)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(plain_inlines, inlines(1).map(normalize_inlines)), st.booleans(), st.booleans())
 def test_fast_inline_path_matches_general_path(seq, block, table):
@@ -240,6 +245,7 @@ def test_fast_inline_path_matches_general_path(seq, block, table):
         _inline_lines_general(seq, block=block, table=table)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(RISKY_TEXTS)
 def test_plain_text_is_left_alone_in_every_position(s):

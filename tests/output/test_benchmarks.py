@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+
+pytestmark = pytest.mark.slow  # see README (test tiers)
 
 ROOT = Path(__file__).resolve().parents[2]
 

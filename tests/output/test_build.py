@@ -78,6 +78,7 @@ def test_diarienummer_on_cover_in_header_and_in_text(built: Path, deliverable: s
     assert "Regeringskansliet (Näringsdepartementet)" in cover
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path, built: Path, monkeypatch):
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", "")  # draw the charts again instead of reusing them
     out = tmp_path / "again"
@@ -241,6 +242,7 @@ def test_golden_drafts(built: Path, deliverable: str):
         "REPORTGEN_UPDATE_GOLDEN=1 and review the diff")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_every_deliverable_to_pdf(built: Path, tmp_path: Path):
     profile = tmp_path / "lo-profile"
@@ -296,6 +298,7 @@ def test_up_to_date_check_does_not_skip_the_cleanup_of_a_killed_build(tmp_path: 
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_one_process_and_several_give_the_same_bytes(tmp_path: Path, built: Path):
     # `built` used the default (one process); --jobs 3 renders in forked workers.
     out = tmp_path / "several"
@@ -306,6 +309,7 @@ def test_one_process_and_several_give_the_same_bytes(tmp_path: Path, built: Path
         assert (built / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
+@pytest.mark.slow
 def test_errors_from_several_deliverables_are_the_same_with_one_process_or_several(tmp_path: Path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

@@ -54,6 +54,7 @@ def two_inputs(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
+@pytest.mark.slow
 def test_killed_builds_leave_the_old_or_the_new_complete_set(two_inputs, tmp_path):
     inputs = dict(zip("AB", two_inputs))
     out = tmp_path / "work" / "out"
@@ -113,6 +114,7 @@ def test_killed_builds_leave_the_old_or_the_new_complete_set(two_inputs, tmp_pat
     assert leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_take_turns(two_inputs, tmp_path):
     a, b = two_inputs
     out = tmp_path / "out"

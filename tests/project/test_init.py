@@ -144,6 +144,7 @@ def test_init_into_an_existing_empty_folder(tmp_path):
     assert f"cd {tmp_path}" in result.stdout
 
 
+@pytest.mark.slow
 def test_build_of_the_new_project(project, tmp_path):
     pytest.importorskip("reportgen.output.build", reason="the build (writers) is not importable yet")
     out = tmp_path / "outputs"

@@ -47,6 +47,7 @@ DELIVERABLES = ("genomforandeplan-2018", "delrapport-2019", "delrapport-2020",
 # ----------------------------------------------------------------------------- the reader
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("deliverable", DELIVERABLES)
 def test_reader_gives_back_the_draft_of_every_built_deliverable(deliverable):
     old, _ = example_builds()
@@ -58,6 +59,7 @@ def test_reader_gives_back_the_draft_of_every_built_deliverable(deliverable):
     assert elapsed < 2.0, f"reading {deliverable}.docx took {elapsed:.2f} s"
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_reader_inverts_the_writer_on_generated_documents(doc):
@@ -168,6 +170,7 @@ def _changed_lines(text: str) -> tuple[list[str], list[str]]:
     return minus, plus
 
 
+@pytest.mark.slow
 def test_text_diff_of_the_final_report_shows_exactly_the_edits():
     old, new = example_builds()
     name = "slutredovisning-2021.docx"
@@ -240,6 +243,7 @@ def test_text_diff_exit_codes_and_equal_sides(tmp_path):
     assert bad.exit_code == 2 and "docx-read.unreadable" in bad.stderr
 
 
+@pytest.mark.slow
 def test_folders_compare_like_with_like(tmp_path):
     old, _ = example_builds()
     only_md = tmp_path / "md"
@@ -264,6 +268,7 @@ def test_folders_compare_like_with_like(tmp_path):
     assert run_cli("diff", str(old), str(both)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_stat_one_line_per_deliverable():
     old, new = example_builds()
     result = run_cli("diff", "--stat", str(old), str(new))
@@ -334,6 +339,7 @@ def _reportgen_command() -> str:
     return f'"{sys.executable}" -c "from reportgen.cli import main; main()"'
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_git_diff_shows_docx_changes_as_text(tmp_path):
     repo = tmp_path / "repo"
@@ -429,6 +435,7 @@ def _rich_documents():
     return st.lists(st.one_of(leaf, lists(1), quotes), max_size=5).map(lambda b: Document(tuple(b)))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_rich_documents())
 def test_reading_loses_nothing_the_docx_shows(doc):

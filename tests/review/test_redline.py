@@ -70,6 +70,7 @@ def text_of(el) -> str:
 # ----------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_accepting_gives_new_and_rejecting_gives_old(data):
@@ -82,6 +83,7 @@ def test_accepting_gives_new_and_rejecting_gives_old(data):
         assert changes(body(result.data))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_a_document_against_itself_has_no_changes(doc):
@@ -225,6 +227,7 @@ def test_deleted_content_brings_its_numbering_and_images(tmp_path):
 # ----------------------------------------------------------------------------- the example
 
 
+@pytest.mark.slow
 def test_redline_of_the_final_report(tmp_path):
     old, new = example_builds()
     name = "slutredovisning-2021.docx"
@@ -254,6 +257,7 @@ def test_redline_of_the_final_report(tmp_path):
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_the_redline(tmp_path):
     old, new = example_builds()
@@ -337,6 +341,7 @@ def _python_with_uno() -> str | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None or _python_with_uno() is None,
                     reason="LibreOffice with its Python bridge (uno) not installed")
 def test_libreoffice_accepts_and_rejects_every_change(tmp_path):

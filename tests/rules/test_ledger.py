@@ -147,6 +147,7 @@ QUANTA = [Decimal("0.01"), Decimal(1), Decimal(1000)]
 weights_st = st.lists(st.decimals(min_value=0, max_value=1000, places=3), min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @given(units=st.integers(min_value=-10**13, max_value=10**13), weights=weights_st, quantum=st.sampled_from(QUANTA))
 def test_apportion_sums_to_the_total_and_stays_within_a_quantum(units, weights, quantum):
     total = units * quantum
@@ -246,6 +247,7 @@ def base(shipped):
     return shipped.decision, shipped.programme.agency
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_generated_ledgers_add_up(base, data):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ amounts = st.one_of(
 )
 
 
+@pytest.mark.slow
 @given(units=st.integers(min_value=-10**13, max_value=10**13), weights=st.lists(amounts, min_size=2, max_size=12),
        quantum=st.sampled_from(QUANTA))
 def test_apportion_gives_the_same_decimals_as_the_plain_steps(units, weights, quantum):
@@ -65,6 +67,7 @@ def test_apportion_gives_the_same_decimals_as_the_plain_steps(units, weights, qu
     assert _exactly(_apportion(total, weights, quantum)) == _exactly(_apportion_reference(total, weights, quantum))
 
 
+@pytest.mark.slow
 @given(parts=st.lists(amounts, max_size=15), quantum=st.sampled_from(QUANTA))
 def test_round_parts_gives_the_same_decimals_as_the_plain_steps(parts, quantum):
     expected = _round_parts_reference(parts, quantum)

@@ -80,10 +80,10 @@ def rows_of(book, sheet: str, **match) -> list[tuple[int, tuple]]:
 def test_shipped_inputs_break_no_rule(example_inputs):
     inputs, findings = load_inputs(example_inputs)
     assert findings == []
-    assert rules.check(inputs) == []
+    assert rules.apply_rules(inputs) == []
     ledger = Ledger(inputs)
     for d in inputs.decision.deliverables:
-        assert rules.check_deliverable(inputs, ledger, d.id) == [], d.id
+        assert rules.deliverable_completeness(inputs, ledger, d.id) == [], d.id
 
 
 def test_every_rule_code_is_described_and_documented():
@@ -450,7 +450,7 @@ def test_final_report_needs_the_evaluation(inputs_copy):
     assert text(f) == ("not ready to build: slutredovisning-2021 must include an evaluation of results and effects, "
                        "but programme.yaml has no 'evaluation'")
     inputs, _ = load_inputs(inputs_copy)
-    [err] = rules.check_deliverable(inputs, Ledger(inputs), "slutredovisning-2021")
+    [err] = rules.deliverable_completeness(inputs, Ledger(inputs), "slutredovisning-2021")
     assert err.is_error and err.code == "SI801"
     # Before the last accounting year has ended, the final report is not expected to be complete.
     _, early = rule_findings("--today", "2020-06-01")

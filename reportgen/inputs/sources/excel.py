@@ -39,20 +39,17 @@ class Column:
 class Sheet:
     """What the rows of one sheet share: where they are and which column holds each key.
 
-    ``texts`` holds every distinct text among the rows' values (the reader gives equal texts as
-    one object), so that a caller can judge the texts of a sheet once rather than cell by cell;
-    ``looked_again`` is True when the workbook was read a second time for empty cells (a
-    formula never calculated, an error value), which may have changed some rows.
+    ``texts`` holds every distinct text among the rows' values, so that equal texts are one object
+    (a project id is in many rows).
     """
 
-    __slots__ = ("file", "letters", "looked_again", "name", "texts")
+    __slots__ = ("file", "letters", "name", "texts")
 
     def __init__(self, file: str, name: str, letters: dict[str, str]):
         self.file = file
         self.name = name
         self.letters = letters  # column letter by key, in the order of the header row
         self.texts: dict[str, str] = {}
-        self.looked_again = False
 
 
 class Row:
@@ -338,7 +335,6 @@ class Workbook:
         suspects = [(r, k) for r in rows if len(r.values) < width for k in r.keys if k in required and k not in r.values]
         if not suspects:
             return
-        rows[0].sheet.looked_again = True
         formulas = self._formulas(sheet)
         for row, key in suspects:
             col = _column_number(row.keys[key])

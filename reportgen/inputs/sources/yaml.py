@@ -200,10 +200,9 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 class _Builder:
-    def __init__(self, file: str, root: yaml.Node | None, aliases: bool, streamer: _Streamer | None = None):
+    def __init__(self, file: str, root: yaml.Node | None, aliases: bool):
         self.file = file
         self.root = root
-        self.streamer = streamer
         self.findings: list[Finding] = []
         self.count = 0
         self.too_big = False
@@ -211,7 +210,7 @@ class _Builder:
         # times the distinct nodes, and counting those takes a walk of its own (a third of the
         # build's time). The distinct values met so far give a limit that is never above the real
         # one; the real one is counted only when that lower one is passed.
-        self.seen: set[int] | None = set() if aliases and streamer is None else None
+        self.seen: set[int] | None = set() if aliases else None
         self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
 
     def build(self, node: yaml.Node) -> Any:
@@ -231,12 +230,6 @@ class _Builder:
         return [build(child) for child in node.value]
 
     def _over_limit(self, node: yaml.Node | None) -> bool:
-        if self.streamer is not None:
-            # The nodes parsed so far are the lower limit here; the exact one needs the whole graph.
-            self.limit = ALIAS_ALLOWANCE + 4 * self.streamer.nodes
-            if self.count <= self.limit:
-                return False
-            raise _Fallback
         if self.seen is not None:
             self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
             if self.count <= self.limit:
@@ -336,247 +329,6 @@ def _first_key(node: yaml.MappingNode, key: str) -> yaml.Node | None:
         if key_node.tag != _MERGE and key_node.__class__ is yaml.ScalarNode and key_node.value == key:
             return key_node
     return None
-
-
-_AliasEvent, _ScalarEvent, _StreamEndEvent = yaml.AliasEvent, yaml.ScalarEvent, yaml.StreamEndEvent
-_SequenceStartEvent, _SequenceEndEvent, _MappingEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent, yaml.MappingEndEvent
-_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-
-
-class _Fallback(Exception):
-    """The streaming build met what only the composed node graph decides exactly."""
-
-
-# Deeper documents are built from the node graph: there the depth at which Python's recursion
-# limit is reached is the one it always was.
-MAX_STREAMED_DEPTH = 100
-
-
-class _Streamer:
-    """Builds the values straight from the parser's events, without composing the node graph first.
-
-    The values and findings are those of _Builder on the composed graph (the events come in the
-    order the composer reads them, and the composer's errors are raised at the same events), but
-    the graph, four times the size of the values, is never held: only anchored nodes are composed,
-    as aliases may refer to them. Where the result would depend on the whole graph (an alias
-    expansion past the lower limit) or on the depth of recursion, it raises _Fallback.
-    """
-
-    def __init__(self, file: str, text: str, aliases: bool):
-        self.loader = _CoreSchemaLoader(text)
-        self.next = self.loader.get_event
-        self.builder = _Builder(file, None, aliases, streamer=self)
-        self.anchors: dict[str, yaml.Node] = {}
-        self.nodes = 0  # node events so far: each is a node of the graph composing would make
-        self.depth = 0
-
-    def run(self) -> tuple[Any, Any, list[Finding]]:
-        """As _build_from_graph: the values, the place of the root (None when not usable), the findings."""
-        try:
-            next_event = self.next
-            next_event()  # StreamStartEvent
-            if next_event().__class__ is _StreamEndEvent:
-                return None, None, [error("file-empty", "the file is empty; expected a YAML mapping",
-                                          Location(self.builder.file))]
-            root = next_event()
-            data = self.value(root)
-            next_event()  # DocumentEndEvent
-            after = next_event()
-            if after.__class__ is not _StreamEndEvent:
-                raise yaml.composer.ComposerError("expected a single document in the stream", root.start_mark,
-                                                  "but found another document", after.start_mark)
-            return data, root.start_mark, self.builder.findings
-        finally:
-            self.loader.dispose()
-
-    def value(self, event: Any) -> Any:
-        kind = event.__class__
-        if kind is _AliasEvent or event.anchor is not None:
-            return self.builder.build(self.compose(event))
-        self.nodes += 1
-        builder = self.builder
-        builder.count += 1
-        if builder.count > builder.limit:
-            builder._over_limit(None)
-        if kind is _ScalarEvent:
-            tag, text = event.tag, event.value
-            if tag is None or tag == "!":
-                if not event.implicit[0]:
-                    return text
-                # _resolve, inline: most plain texts start with a character no resolver claims.
-                for resolved, regex in _IMPLICIT.get(text[:1], ()):
-                    if regex.match(text):
-                        tag = resolved
-                        break
-                else:
-                    return text
-            return text if tag == _STR else builder._scalar(tag, text, event.start_mark)
-        if kind is _SequenceStartEvent:
-            return self.sequence(event)
-        return self.mapping(event)
-
-    # Most values are plain scalars that no resolver claims (text) or that are whole numbers of
-    # ASCII digits: sequence() and mapping() take those in their loop instead of calling value()
-    # for each, and count them (each is a node and a value) in local variables, added to the
-    # totals before any call that may look at them. Checking the limit for them is not needed: a
-    # value of its own adds one value and one node, so it never takes the count past a limit that
-    # the values built so far have kept to.
-
-    def sequence(self, event: Any) -> list:
-        tag = event.tag
-        if tag is not None and tag != "!" and tag != _SEQ:
-            self.builder._bad_tag(tag, event.start_mark)
-        self._descend()
-        next_event, value, builder = self.next, self.value, self.builder
-        out = []
-        texts = 0  # plain values taken in the loop and not yet counted
-        item = next_event()
-        while item.__class__ is not _SequenceEndEvent:
-            if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
-                text = item.value
-                if not item.implicit[0] or text[:1] not in _IMPLICIT:
-                    out.append(text)
-                    texts += 1
-                    item = next_event()
-                    continue
-                if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, and read as _scalar reads it
-                    out.append(int(text))
-                    texts += 1
-                    item = next_event()
-                    continue
-            if texts:
-                self.nodes += texts
-                builder.count += texts
-                texts = 0
-            out.append(value(item))
-            item = next_event()
-        self.nodes += texts
-        builder.count += texts
-        self.depth -= 1
-        return out
-
-    def mapping(self, event: Any) -> dict:
-        tag = event.tag
-        if tag is not None and tag != "!" and tag != _MAP:
-            self.builder._bad_tag(tag, event.start_mark)
-        self._descend()
-        next_event, value, builder = self.next, self.value, self.builder
-        out: dict = {}
-        firsts: dict[str, Any] = {}  # the place of each key, for a duplicate's message
-        keys = texts = 0  # plain keys and values taken in the loop and not yet counted
-        key_event = next_event()
-        while key_event.__class__ is not _MappingEndEvent:
-            if key_event.__class__ is _ScalarEvent and key_event.anchor is None and key_event.tag is None:
-                key = key_event.value
-                keys += 1
-                if key not in out:
-                    firsts[key] = key_event.start_mark
-                    item = next_event()
-                    if item.__class__ is _ScalarEvent and item.anchor is None and item.tag is None:
-                        text = item.value
-                        if not item.implicit[0] or text[:1] not in _IMPLICIT:
-                            out[key] = text
-                            texts += 1
-                            key_event = next_event()
-                            continue
-                        if text.isdigit() and text.isascii() and len(text) < 19:  # resolved to int, read as _scalar reads it
-                            out[key] = int(text)
-                            texts += 1
-                            key_event = next_event()
-                            continue
-                    self.nodes += keys + texts
-                    builder.count += texts
-                    keys = texts = 0
-                    out[key] = value(item)
-                    key_event = next_event()
-                    continue
-                key_tag, key_mark, plain = None, key_event.start_mark, True
-            elif key_event.__class__ is _ScalarEvent and key_event.anchor is None:
-                keys += 1
-                key, key_tag, key_mark, plain = key_event.value, key_event.tag, key_event.start_mark, True
-            else:
-                node = self.compose(key_event)
-                key, key_tag, key_mark = node.value, node.tag, node.start_mark
-                plain = node.__class__ is _ScalarNode
-            self.nodes += keys + texts
-            builder.count += texts
-            keys = texts = 0
-            if key_tag == _MERGE:  # only an explicit tag makes a merge key: none is resolved to it
-                builder.findings.append(error(
-                    "yaml-merge-key", "merge keys (<<) are not supported",
-                    _loc(builder.file, key_mark), hint="write the keys out in full"))
-                self.compose(next_event())
-            elif not plain:
-                builder.findings.append(error(
-                    "yaml-key-type", "expected a plain text key, found a list or mapping used as a key",
-                    _loc(builder.file, key_mark)))
-                self.compose(next_event())
-            elif key in out:
-                builder.findings.append(error(
-                    "yaml-duplicate-key", f"duplicate key '{key}' (first defined at line {firsts[key].line + 1})",
-                    _loc(builder.file, key_mark),
-                    hint="a key may appear only once in a mapping; remove or rename one of them",
-                ))
-                self.compose(next_event())
-            else:
-                firsts[key] = key_mark
-                out[key] = value(next_event())
-            key_event = next_event()
-        self.nodes += keys + texts
-        builder.count += texts
-        self.depth -= 1
-        return out
-
-    def compose(self, event: Any) -> yaml.Node:
-        """The node that starts with ``event``, as the composer makes it (CParser._compose_node)."""
-        kind = event.__class__
-        if kind is _AliasEvent:
-            node = self.anchors.get(event.anchor)
-            if node is None:
-                raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
-            return node
-        anchor = event.anchor
-        if anchor is not None and anchor in self.anchors:
-            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence", self.anchors[anchor].start_mark,
-                                              "second occurrence", event.start_mark)
-        self.nodes += 1
-        tag = event.tag
-        if kind is _ScalarEvent:
-            if tag is None or tag == "!":
-                tag = _resolve(None, _ScalarNode, event.value, event.implicit)
-            node = _ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            return node
-        self._descend()
-        next_event = self.next
-        if kind is _SequenceStartEvent:
-            node = _SequenceNode(_SEQ if tag is None or tag == "!" else tag, [], event.start_mark, None,
-                                     event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            item = next_event()
-            while item.__class__ is not _SequenceEndEvent:
-                node.value.append(self.compose(item))
-                item = next_event()
-        else:
-            node = _MappingNode(_MAP if tag is None or tag == "!" else tag, [], event.start_mark, None,
-                                    event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            item = next_event()
-            while item.__class__ is not _MappingEndEvent:
-                key = self.compose(item)
-                node.value.append((key, self.compose(next_event())))
-                item = next_event()
-        node.end_mark = item.end_mark
-        self.depth -= 1
-        return node
-
-    def _descend(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_STREAMED_DEPTH:
-            raise _Fallback
 
 
 def _syntax_finding(file: str, exc: yaml.YAMLError, text: str | None = None) -> Finding:
@@ -709,19 +461,10 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
     # Without an anchor there is no alias to expand.
     aliases = _ANCHOR.search(text) is not None
     try:
-        try:
-            data, root_mark, findings = _Streamer(file, text, aliases).run()
-            streamed = True
-        except yaml.YAMLError:
-            raise  # raised at the same event as the composer raises it
-        except Exception:  # noqa: BLE001 - _Fallback, RecursionError, or a value the builder cannot take
-            # (!!int x): from the graph, the composer's errors further on come first, as they always did.
-            streamed = False
-        if not streamed:
-            # The graph is made and dropped with the collector paused: let in while the graph
-            # lives, it would walk all of it once more for nothing.
-            with _gc_paused():
-                data, root_mark, findings = _build_from_graph(file, text, aliases)
+        # The graph is made and dropped with the collector paused: let in while the graph
+        # lives, it would walk all of it once more for nothing.
+        with _gc_paused():
+            data, root_mark, findings = _build_from_graph(file, text, aliases)
     except yaml.reader.ReaderError as exc:
         finding = _syntax_finding(file, exc)
         where = _reader_error_location(file, text, exc)
