@@ -1,12 +1,14 @@
 """Accessibility check of a Word document (.docx): the EN 301 549 points a document can fail.
 
-``check_docx`` reads any .docx (not only reportgen's) with zipfile and lxml and returns one
+``check_docx`` reads any .docx (not only reportgen's) with the OOXML layer's bounded package
+reader (``reportgen.ooxml.package``) and lxml, and returns one
 finding per failure, each with a stable code:
 
 =======================  ===================================================================
 code                     what fails
 =======================  ===================================================================
-``a11y-unreadable``      not a file, not a zip, or no Word main document in it
+``a11y-unreadable``      not a file, not a zip, no Word main document in it, or past a size
+                         limit of the package reader (see ``reportgen.ooxml.package``)
 ``a11y-lang``            no document language: neither ``w:lang`` in the style defaults
                          (``w:docDefaults`` or the default paragraph style) nor
                          ``w:themeFontLang`` in the settings; or, when a language is
@@ -53,18 +55,21 @@ Decisions, so that the results are predictable:
 from __future__ import annotations
 
 import bisect
-import functools
 import os
-import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
-from io import BytesIO
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from reportgen.checks import a11y_fastlane as fastlane
+from reportgen.document.switches import fast_paths_enabled
 from reportgen.findings import Finding, Location, error
+from reportgen.ooxml.ns import NS, RT, STRICT_W, qn
+from reportgen.ooxml.package import Package, open_package
+from reportgen.ooxml.parser import DocxError, check_elements, parse, pull_parser
+from reportgen.ooxml.styles import StyleSheet, role_of_name
 
 __all__ = ["CODES", "check_docx"]
 
@@ -72,32 +77,12 @@ CODES = ("a11y-unreadable", "a11y-lang", "a11y-title", "a11y-heading-order", "a1
          "a11y-merged-header", "a11y-alt-text", "a11y-chart-caption", "a11y-fake-list",
          "a11y-empty-paragraph")
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NS = {
-    "w": _W,
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
-}
-_STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-_DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_W = NS["w"]
+_NS = NS
+_STRICT_W = STRICT_W
+_DECORATIVE = NS["adec"]
 # Graphic content that needs alternative text; text boxes and plain shapes do not.
 _NEEDS_ALT_URIS = ("/picture", "/chart", "/diagram", "/chartex", "/lockedCanvas")
-_MAIN_TYPES = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
-)
-
-
 def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
@@ -109,19 +94,8 @@ _SKIP_SUBTREES = {f"{{{_NS['mc']}}}Fallback", _w("txbxContent"), _w("del"), _w("
 _CONTENT = {_w("drawing"), _w("pict"), _w("object"), _w("fldSimple"), _w("fldChar"), _w("sym"),
             _w("noBreakHyphen"),
             f"{{{_NS['mc']}}}AlternateContent",
-            "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath",
-            "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara"}
+            qn("m:oMath"), qn("m:oMathPara")}
 
-# "heading N" in the languages Word is localized to (names as LibreOffice and older Word
-# versions save them; current Word saves the built-in English name whatever its language).
-_HEADING_NAME = re.compile(
-    r"^(?:heading|rubrik|überschrift|uberschrift|titre|otsikko|overskrift|kop|título|titulo|"
-    r"titolo|encabezado|nagłówek|nadpis|címsor|заголовок|başlık|fyrirsögn|pealkiri|antraštė|"
-    r"virsraksts|naslov)\s*([1-9])$", re.IGNORECASE)
-_TOC_NAME = re.compile(r"^(?:toc|innehåll|verzeichnis|inhaltsverzeichnis|table des matières|"
-                       r"sisällys|indholdsfortegnelse)\s*\d", re.IGNORECASE)
-_CAPTION_NAME = re.compile(r"^(?:caption|beskrivning|beschriftung|légende|kuvaotsikko|"
-                           r"billedtekst|bijschrift)$", re.IGNORECASE)
 # A list typed by hand: a bullet sign, or a number or letter with a full stop or parenthesis,
 # followed by white space and text.
 _FAKE_LIST = re.compile(
@@ -130,8 +104,6 @@ _FAKE_LIST = re.compile(
 _FALSE = {"0", "false", "off"}
 
 
-class _Unreadable(Exception):
-    pass
 
 
 def _on(el) -> bool:
@@ -154,175 +126,6 @@ def _q(text: str) -> str:
 
 
 # ============================================================================ the package
-
-
-@dataclass
-class _Package:
-    zf: zipfile.ZipFile
-    main: str  # part name of the main document, e.g. "word/document.xml"
-    rels: dict[str, list[str]] = field(default_factory=dict)  # rel type suffix → part names
-
-    def xml(self, name: str | None):
-        if not name:
-            return None
-        try:
-            data = self.zf.read(name)
-        except KeyError:
-            return None
-        return _parse(data, name)
-
-
-def _parse(data: bytes, name: str):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_blank_text=False)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _Unreadable(f"{name} is not well-formed XML: {exc}") from None
-
-
-def _rels_of(zf: zipfile.ZipFile, part: str) -> dict[str, list[str]]:
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    try:
-        root = _parse(zf.read(rels_name), rels_name)
-    except KeyError:
-        return {}
-    out: dict[str, list[str]] = {}
-    for rel in root.findall("rel:Relationship", _NS):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target") or ""
-        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-        out.setdefault(kind, []).append(name)
-    return out
-
-
-def _open(data: bytes) -> _Package:
-    try:
-        zf = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
-        raise _Unreadable("not a .docx: not a zip file") from None
-    names = set(zf.namelist())
-    main = None
-    if "[Content_Types].xml" in names:
-        ct = _parse(zf.read("[Content_Types].xml"), "[Content_Types].xml")
-        for o in ct.findall("ct:Override", _NS):
-            if o.get("ContentType") in _MAIN_TYPES:
-                main = (o.get("PartName") or "").lstrip("/")
-                break
-    if main is None:
-        main = next(iter(_rels_of(zf, "").get("officeDocument", [])), None)
-    if not main or main not in names:
-        raise _Unreadable("not a .docx: no Word main document (word/document.xml) in the package")
-    return _Package(zf, main, _rels_of(zf, main))
-
-
-# ============================================================================ styles
-
-
-@dataclass
-class _Style:
-    sid: str
-    name: str
-    based_on: str | None
-    outline: int | None  # w:outlineLvl of the style itself
-    numbered: bool | None  # w:numPr of the style itself: True, False (numId 0), None (absent)
-    lang: str | None
-
-
-class _Styles:
-    def __init__(self, root) -> None:
-        self.by_id: dict[str, _Style] = {}
-        self.default_para: str | None = None
-        self.defaults_lang: str | None = None
-        self._levels: dict[str | None, int | None] = {}
-        self._numbered: dict[str | None, bool] = {}
-        self._toc: dict[str | None, bool] = {}
-        if root is None:
-            return
-        lang = root.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", _NS)
-        self.defaults_lang = (lang.get(_VAL) or None) if lang is not None else None
-        for st in root.findall("w:style", _NS):
-            sid = st.get(_w("styleId")) or ""
-            name_el = st.find("w:name", _NS)
-            based = st.find("w:basedOn", _NS)
-            outline = st.find("w:pPr/w:outlineLvl", _NS)
-            num_id = st.find("w:pPr/w:numPr/w:numId", _NS)
-            lang = st.find("w:rPr/w:lang", _NS)
-            style = _Style(
-                sid,
-                (name_el.get(_VAL) if name_el is not None else None) or sid,
-                based.get(_VAL) if based is not None else None,
-                _int(outline.get(_VAL)) if outline is not None else None,
-                None if num_id is None else num_id.get(_VAL) not in (None, "0"),
-                (lang.get(_VAL) or None) if lang is not None else None,
-            )
-            self.by_id[sid] = style
-            if st.get(_w("type")) == "paragraph" and (st.get(_w("default")) or "").lower() in (
-                    "1", "true", "on") and self.default_para is None:
-                self.default_para = sid
-
-    def chain(self, sid: str | None):
-        seen = set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            st = self.by_id[sid]
-            yield st
-            sid = st.based_on
-
-    def heading_level(self, sid: str | None) -> int | None:
-        """1-9 for a heading style, None for body text."""
-        # Asked once per paragraph, answered once per style.
-        try:
-            return self._levels[sid]
-        except KeyError:
-            level = self._levels[sid] = self._heading_level(sid)
-            return level
-
-    def _heading_level(self, sid: str | None) -> int | None:
-        for st in self.chain(sid):
-            if st.outline is not None:
-                return st.outline + 1 if 0 <= st.outline <= 8 else None
-            m = _HEADING_NAME.match(st.name.strip()) or _HEADING_NAME.match(st.sid)
-            if m:
-                return int(m.group(1))
-        return None
-
-    def numbered(self, sid: str | None) -> bool:
-        try:
-            return self._numbered[sid]
-        except KeyError:
-            pass
-        numbered = False
-        for st in self.chain(sid):
-            if st.numbered is not None:
-                numbered = st.numbered
-                break
-        self._numbered[sid] = numbered
-        return numbered
-
-    def is_toc(self, sid: str | None) -> bool:
-        """A table of contents style ("toc 1", "Innehåll 2"...), by name."""
-        try:
-            return self._toc[sid]
-        except KeyError:
-            toc = self._toc[sid] = _TOC_NAME.match(self.name(sid)) is not None
-            return toc
-
-    def name(self, sid: str | None) -> str:
-        st = self.by_id.get(sid or "")
-        return st.name if st else (sid or "")
-
-    def default_lang(self) -> str | None:
-        if self.defaults_lang:
-            return self.defaults_lang
-        for st in self.chain(self.default_para):
-            if st.lang:
-                return st.lang
-        return None
 
 
 def _int(v: str | None) -> int | None:
@@ -663,26 +466,26 @@ class _BodyReader:
                     self._misplaced = True
 
     def complete(self) -> bool:
-        """Every marker was found where it was put (see _skeleton)."""
+        """Every marker was found where it was put (see a11y_fastlane.skeleton)."""
         return (not self._misplaced and len(self._run_at) == len(self._runs)
                 and self._cuts_seen == self._cuts)
 
-    def resolve(self, styles: _Styles) -> None:
+    def resolve(self, styles: StyleSheet) -> None:
         """Reads the paragraphs of the runs that a check may take up: headings, and those whose
-        text may be empty or typed as a list (see _CANDIDATE_RUNS). Every other paragraph of a
+        text may be empty or typed as a list (see fastlane.CANDIDATE_RUNS). Every other paragraph of a
         run has text that is neither, so a check only counts it, or quotes it in a message."""
         if not self._runs:
             return
-        headings = _headings(styles)
+        headings = fastlane.headings(styles)
         data = self._data
         for (start, end), (first, block, _) in zip(self._runs, self._run_at):
             found: dict[int, re.Match | None] = {}
             if headings is not None:
                 for m in headings.finditer(data, start, end):
                     found[m.start()] = m
-            for m in _CANDIDATE_RUNS.finditer(data, start, end):
+            for m in fastlane.CANDIDATE_RUNS.finditer(data, start, end):
                 found.setdefault(data.rfind(b"<w:p>", start, m.start()), None)
-            for empty in _NO_RUNS:
+            for empty in fastlane.NO_RUNS:
                 at = data.find(empty, start, end)
                 while at >= 0:  # the paragraph's "<w:p>" is the last one up to its end
                     found.setdefault(data.rfind(b"<w:p>", start, at + len(empty)), None)
@@ -705,7 +508,9 @@ class _BodyReader:
     def _read_simple(self, index: int, at: int, block: int, m: re.Match | None = None) -> _Para:
         p = self.paras[index - 1]
         if p.__class__ is int:
-            p = self.paras[index - 1] = _simple_para(m or _PARA.match(self._data, at), index)
+            text, style, num_id = fastlane.simple_para(m or fastlane.PARA.match(self._data, at))
+            p = self.paras[index - 1] = _Para(index, text, style, None, num_id,
+                                              num_id is not None, False, False, False)
         self.blocks[block] = p
         self._where[index] = at
         return p
@@ -742,24 +547,22 @@ class _BodyReader:
 # tree but cost more: each round frees many small nodes and then makes one large allocation,
 # and glibc's malloc merges all the freed chunks on it (malloc_consolidate in a profile).
 _FEED = 1 << 20
-# Off in tests that compare the two ways of reading.
-_FAST_LANE = True
 
 
 def _read_body(data: bytes, name: str) -> _BodyReader:
-    """The facts of the main document's body, from its bytes; raises _Unreadable as parsing
+    """The facts of the main document's body, from its bytes; raises DocxError as parsing
     the whole part would.
 
     The skeleton of the part (see "the fast lane") is read when it has one, the part itself
     otherwise, or when the skeleton turns out not to stand for the part.
     """
-    if _FAST_LANE:
-        skeleton = _skeleton(data)
+    if fast_paths_enabled():
+        skeleton = fastlane.skeleton(data)
         if skeleton is not None:
             xml, runs, cuts, target = skeleton
             try:
                 reader = _stream(xml, name, lambda: _BodyReader(data, runs, cuts, target))
-            except _Unreadable:
+            except DocxError:
                 pass  # reading the part itself says why, or shows the skeleton was wrong
             else:
                 if reader.complete():
@@ -774,8 +577,7 @@ def _stream(data: bytes, name: str, new_reader) -> _BodyReader:
     start of the body, so lxml does no per-element work beyond building the tree.
     """
     reader = new_reader()
-    parser = etree.XMLPullParser(events=("start",), tag=_BODY, resolve_entities=False,
-                                 no_network=True, huge_tree=True, remove_blank_text=False)
+    parser = pull_parser(events=("start",), tag=_BODY, remove_blank_text=False)
     body = None
     try:
         for start in range(0, len(data), _FEED):
@@ -802,262 +604,20 @@ def _stream(data: bytes, name: str, new_reader) -> _BodyReader:
     except etree.XMLSyntaxError:
         # The message of the whole-part parser, which words some errors differently; should
         # that parser read the part after all, read its tree instead.
-        root = _parse(data, name)
+        root = parse(data, name)
         reader, body = new_reader(), None
+    if root.getroottree().docinfo.doctype:
+        raise DocxError(f"{name} declares a DOCTYPE, which no .docx part has", name)
     if root.tag == f"{{{_STRICT_W}}}document":
-        raise _Unreadable("Strict Open XML documents are not supported; save the file as "
+        raise DocxError("Strict Open XML documents are not supported; save the file as "
                           "a Word Document (.docx)")
     if body is None:
         body = root.find("w:body", _NS)
         if body is None:
-            raise _Unreadable("not a .docx: the main document has no w:body")
+            raise DocxError("not a .docx: the main document has no w:body")
     for child in body:
         reader.unit(child)
     return reader
-
-
-# ============================================================================ the fast lane
-
-# Most of a large report is plain: body paragraphs of a style and a few runs of text, and table
-# rows below the header row. Building lxml elements for them costs far more than the checks
-# need (a third of a second per 10 MB of XML), so they are recognized in the bytes instead, by
-# a grammar that matches only well-formed markup whose tree reads the same however it is read:
-#
-# * element names are spelled out, with the prefix w:; attributes too, each at most once (in a
-#   fixed order); their values are printable ASCII without " & <, so nothing in them is decoded
-#   or normalized;
-# * text is UTF-8 of XML characters, without < or ]]> or a carriage return (which the parser
-#   would turn into a line feed), and refers to nothing but the five predefined entities;
-# * none of its elements is one that a check or a count looks at in a table row below the
-#   header (tables, pictures), nor, in a body paragraph, any that _read_para acts on besides
-#   w:pPr, w:pStyle, w:numPr, w:numId and w:t.
-#
-# What the grammar matches is cut out and a marker, a processing instruction with a random
-# target, put in its place. The rest, the skeleton, is read by lxml as before. The part is
-# well-formed, and its tree the skeleton's with each marker replaced by what was cut, when the
-# skeleton is well-formed and every marker is where it was put: a child of the body, or of a
-# table that is a child of the body. Those elements were written "<w:body>" and "<w:tbl>" and
-# are WordprocessingML's, so w: means WordprocessingML where the markers are. Otherwise (a
-# marker inside a comment, CDATA section or other element, after a wrong guess of where an
-# element ends) the part itself is read, which also words any parse error.
-
-# An attribute value that reads as it is written.
-_VALUE = rb'[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*+'
-# Character data: runs of ASCII, "]" unless it starts "]]>", a predefined entity, or one UTF-8
-# sequence of a character XML allows (no surrogates, U+FFFE or U+FFFF).
-_TEXT = (rb'(?:[\t\n\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\x7e]++|\](?!\]>)|&(?:amp|lt|gt|quot|apos);'
-         rb'|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee][\x80-\xbf]{2}'
-         rb'|\xed[\x80-\x9f][\x80-\xbf]|\xef[\x80-\xbe][\x80-\xbf]|\xef\xbf[\x80-\xbd]'
-         rb'|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}'
-         rb')*+')
-
-
-def _empty_element(names: bytes, *attrs: bytes) -> bytes:
-    """<w:NAME .../> for any of ``names``, with any of ``attrs`` in this order."""
-    return (rb'<w:(?:' + names + rb')'
-            + b"".join(rb'(?: w:' + a + rb'="' + _VALUE + rb'")?' for a in attrs) + rb'/>')
-
-
-_RPR_ITEM = (_empty_element(rb'b|bCs|i|iCs|caps|smallCaps|strike|dstrike|noProof|vanish|webHidden'
-                            rb'|u|rStyle|color|sz|szCs|vertAlign|highlight', b"val")
-             + b"|" + _empty_element(b"lang", b"val", b"eastAsia", b"bidi"))
-_PPR_ITEM = (_empty_element(rb'keepNext|keepLines|widowControl|contextualSpacing'
-                            rb'|suppressAutoHyphens|jc', b"val")
-             + b"|" + _empty_element(b"spacing", b"before", b"beforeLines", b"beforeAutospacing",
-                                     b"after", b"afterLines", b"afterAutospacing", b"line",
-                                     b"lineRule")
-             + b"|" + _empty_element(b"ind", b"start", b"left", b"end", b"right", b"hanging",
-                                     b"firstLine"))
-_RPR = rb'(?:<w:rPr>(?:' + _RPR_ITEM + rb')*+</w:rPr>)?'
-_RUN_START = rb'<w:r>' + _RPR + rb'<w:t(?: xml:space="preserve")?>'
-
-
-def _para_source(group, styles: bytes | None = None) -> bytes:
-    """A plain paragraph, "<w:p>...</w:p>". ``group`` wraps the parts _simple_para reads: the
-    style, the list numbering and its w:numId, the first run's text and the other runs.
-    With ``styles`` (an alternation), only a paragraph of one of those styles."""
-    style = rb'<w:pStyle w:val="' + group(styles or _VALUE) + rb'"/>'
-    props = (rb'<w:pPr>' + (style if styles else rb'(?:' + style + rb')?')
-             + rb'(?:' + _PPR_ITEM + rb')*+'
-             + group(rb'<w:numPr>(?:<w:ilvl w:val="' + _VALUE + rb'"/>)?<w:numId w:val="'
-                     + group(_VALUE) + rb'"/></w:numPr>') + rb'?'
-             rb'(?:' + _PPR_ITEM + rb')*+' + _RPR + rb'</w:pPr>')
-    return (rb'<w:p>' + (props if styles else rb'(?:' + props + rb')?')
-            + rb'(?:' + _RUN_START + group(_TEXT) + rb'</w:t></w:r>)?'
-            + group(rb'(?:' + _RUN_START + _TEXT + rb'</w:t></w:r>)*+') + rb'</w:p>')
-
-
-def _capture(source: bytes) -> bytes:
-    return b"(" + source + b")"
-
-
-def _group(source: bytes) -> bytes:
-    return b"(?:" + source + b")"
-
-
-_PARA = re.compile(_para_source(_capture))
-# Runs of plain body paragraphs. An empty "<w:p/>" is left to lxml, so that every paragraph of
-# a run starts "<w:p>" and counting those counts the paragraphs.
-_PARAS = re.compile(_group(_para_source(_group)) + b"++")
-_RUN_TEXT = re.compile(rb'<w:t(?: xml:space="preserve")?>([^<]*)</w:t>')
-# A table row of plain cells.
-_ROW_SOURCE = (
-    rb'<w:tr>(?:<w:trPr>(?:' + _empty_element(b"cantSplit|tblHeader|hidden|jc", b"val") + b"|"
-    + _empty_element(b"trHeight", b"val", b"hRule") + rb')*+</w:trPr>)?'
-    rb'(?:<w:tc>(?:<w:tcPr>(?:<w:tcW(?: w:w="' + _VALUE + rb'"(?: w:type="' + _VALUE + rb'")?'
-    rb'| w:type="' + _VALUE + rb'"(?: w:w="' + _VALUE + rb'")?)?/>|'
-    + _empty_element(b"gridSpan|vAlign|vMerge|hMerge|noWrap|hideMark", b"val")
-    + rb')*+</w:tcPr>)?(?:<w:p/>|' + _para_source(_group) + rb')++</w:tc>)++</w:tr>')
-_ROW = re.compile(_ROW_SOURCE)
-_ROWS = re.compile(_group(_ROW_SOURCE) + b"*+")
-# The XML declaration, which must leave the part in UTF-8 as the grammar reads it.
-_PROLOG = re.compile(rb'<\?xml version=(["\'])1\.0\1(?: encoding=(["\'])[Uu][Tt][Ff]-8\2)?'
-                     rb'(?: standalone=(["\'])(?:yes|no)\3)? ?\?>')
-_UNIT = re.compile(rb'<((?:[A-Za-z_][\w.\-]*:)?[A-Za-z_][\w.\-]*)(?=[\s/>])')
-_SPACE = re.compile(rb'[ \t\r\n]+')
-_TAG_REST = re.compile(rb'(?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+>')
-
-
-def _skeleton(data: bytes) -> tuple[bytes, list[tuple[int, int]], int, str] | None:
-    """The part with its runs of plain body paragraphs and the plain rows of its tables (those
-    after the first row without w:tblHeader) cut out and marked: (the skeleton, where the runs
-    were, how many tables were cut, the markers' target). None when there is nothing to cut or
-    the part is not laid out as the fast lane expects."""
-    prolog = _PROLOG.match(data)
-    if prolog is None:
-        return None
-    start = data.find(b"<w:body>", prolog.end())
-    end = data.rfind(b"</w:body>")
-    # A document type declaration could declare entities, or default attributes for what is
-    # cut out, namespace declarations among them.
-    if start < 0 or end < start or data.find(b"<!", prolog.end(), start) >= 0:
-        return None
-    start += len(b"<w:body>")
-    target = "a11y-" + os.urandom(8).hex()
-    pieces, runs, cuts = [data[:start]], [], 0
-    pos = start
-    while pos < end:
-        run = _PARAS.match(data, pos, end)
-        if run is not None:
-            pieces.append(f"<?{target} p{len(runs)}?>".encode())
-            runs.append((pos, run.end()))
-            pos = run.end()
-            continue
-        unit = _UNIT.match(data, pos, end) or _SPACE.match(data, pos, end)
-        if unit is None:
-            return None
-        unit_end = unit.end() if unit.re is _SPACE else _element_end(data, pos, end, unit[1])
-        if unit_end is None:
-            return None
-        cut = _plain_rows(data, pos, unit_end) if unit.re is _UNIT and unit[1] == b"w:tbl" \
-            else None
-        if cut is None:
-            pieces.append(data[pos:unit_end])
-        else:
-            pieces += (data[pos:cut[0]], f"<?{target} t?>".encode(), data[cut[1]:unit_end])
-            cuts += 1
-        pos = unit_end
-    if not runs and not cuts:
-        return None
-    pieces.append(data[end:])
-    return b"".join(pieces), runs, cuts, target
-
-
-@functools.lru_cache(maxsize=64)
-def _tag_finders(name: bytes) -> tuple[re.Pattern, re.Pattern]:
-    return (re.compile(b"<" + re.escape(name) + rb"(?=[\s/>])"),
-            re.compile(b"</" + re.escape(name) + rb"\s*+>"))
-
-
-def _element_end(data: bytes, start: int, limit: int, name: bytes) -> int | None:
-    """Where the element ``name`` that starts at ``start`` ends, by counting the start and end
-    tags of that name; a guess that the markers check."""
-    opens, closes = _tag_finders(name)
-    depth, pos = 0, start
-    close = closes.search(data, start, limit)
-    while True:
-        tag = opens.search(data, pos, close.start() if close is not None else limit)
-        if tag is not None:
-            rest = _TAG_REST.match(data, tag.end(), limit)
-            if rest is None:
-                return None
-            pos = rest.end()
-            if data[pos - 2] != 0x2F:  # not "/>": an element with content
-                depth += 1
-            elif depth == 0:
-                return pos
-        elif close is not None:
-            depth -= 1
-            pos = close.end()
-            if depth <= 0:
-                return pos
-            close = closes.search(data, pos, limit)
-        else:
-            return None
-
-
-def _plain_rows(data: bytes, start: int, end: int) -> tuple[int, int] | None:
-    """The plain rows of the table data[start:end] that follow its first row without
-    w:tblHeader, as (from, to); _table reads no further than that row."""
-    close = end - len(b"</w:tbl>")
-    if data[close:end] != b"</w:tbl>":
-        return None
-    pos = data.find(b"<w:tr>", start, close)
-    if pos < 0:
-        return None
-    while True:
-        row = _ROW.match(data, pos, close)
-        if row is None:
-            return None
-        pos = row.end()
-        if data.find(b"tblHeader", row.start(), pos) < 0:
-            break
-    cut = _ROWS.match(data, pos, close).end()
-    return (pos, cut) if cut > pos else None
-
-
-def _decode(text: bytes) -> str:
-    out = text.decode("utf-8")
-    if "&" in out:
-        out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace(
-            "&apos;", "'").replace("&amp;", "&")
-    return out
-
-
-def _simple_para(m: re.Match, index: int) -> _Para:
-    """What _read_para gives for a paragraph that _PARA matched."""
-    style, num_pr, num_id, first, more = m.groups()
-    text = _decode(first) if first else ""
-    if more:
-        text += "".join(map(_decode, _RUN_TEXT.findall(more)))
-    return _Para(index, text, style.decode("ascii") if style is not None else None, None,
-                 (num_id.decode("ascii"),) if num_pr is not None else None, num_pr is not None,
-                 False, False, False)
-
-
-def _headings(styles: _Styles) -> re.Pattern | None:
-    """Plain paragraphs of a heading style, matched as _PARA matches them."""
-    ids = tuple(sorted(sid.encode("ascii") for sid in styles.by_id
-                       if _STYLE_ID.fullmatch(sid) and styles.heading_level(sid) is not None))
-    return _heading_finder(ids) if ids else None
-
-
-_STYLE_ID = re.compile(r'[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*')
-
-
-@functools.lru_cache(maxsize=16)
-def _heading_finder(ids: tuple[bytes, ...]) -> re.Pattern:
-    return re.compile(_para_source(_capture, b"|".join(map(re.escape, ids))))
-
-
-# The other paragraphs a check may take up have a run whose text, after ASCII white space, is
-# empty, or starts as _FAKE_LIST may match ("*", "-", a digit, a letter followed by ")" or a
-# tab, maybe in the next run) or with a character beyond ASCII (another kind of white space,
-# bullet or digit); or they have no run at all. The text lstrip() removes is white space of
-# either kind, so the paragraphs whose text is empty or typed as a list are among these.
-_CANDIDATE_RUNS = re.compile(
-    rb'<w:t(?: xml:space="preserve")?>[\t\n ]*+(?:</w:t>|[*\-0-9\x80-\xff]|[A-Za-z](?:[)\t]|</w:t>))')
-_NO_RUNS = (b"<w:p></w:p>", b"</w:pPr></w:p>")
 
 
 # ============================================================================ the check
@@ -1087,15 +647,15 @@ def check_docx(source: str | os.PathLike | bytes, *, name: str | None = None,
                           Location(shown))]
     where = Location(shown)
     try:
-        return _Checker(_open(data), where, language).run()
-    except _Unreadable as exc:
+        return _Checker(open_package(data), where, language).run()
+    except DocxError as exc:
         return [error("a11y-unreadable", str(exc), where)]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         return [error("a11y-unreadable", f"not a readable .docx: {exc}", where)]
 
 
 class _Checker:
-    def __init__(self, pkg: _Package, where: Location, language: str | None) -> None:
+    def __init__(self, pkg: Package, where: Location, language: str | None) -> None:
         self.pkg = pkg
         self.where = where
         self.language = language
@@ -1106,16 +666,14 @@ class _Checker:
 
     def run(self) -> list[Finding]:
         pkg = self.pkg
-        try:
-            data = pkg.zf.read(pkg.main)
-        except KeyError:
-            raise _Unreadable("not a .docx: the main document cannot be read") from None
+        data = pkg.read(pkg.main)  # within the package reader's limits
+        check_elements(data, pkg.main, pkg.limits.elements)
         body = self.body = _read_body(data, pkg.main)
         del data  # the reader keeps it while paragraphs in it may still be read
-        self.styles = _Styles(pkg.xml(next(iter(pkg.rels.get("styles", [])), None)))
+        self.styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT.STYLES)))
         body.resolve(self.styles)
-        settings = pkg.xml(next(iter(pkg.rels.get("settings", [])), None))
-        core = pkg.xml(next(iter(_rels_of(pkg.zf, "").get("core-properties", [])), None))
+        settings = pkg.xml(pkg.related(pkg.main, RT.SETTINGS))
+        core = pkg.xml(pkg.related("", RT.CORE_PROPERTIES))
 
         self.check_language(settings)
         self.check_title(core)
@@ -1123,8 +681,8 @@ class _Checker:
         self.check_tables(body.tables)
         self.check_body_pictures(body.pictures)
         self.check_chart_captions(body.charts)
-        for kind in ("header", "footer"):
-            for part in sorted(pkg.rels.get(kind, [])):
+        for kind in (RT.HEADER, RT.FOOTER):
+            for part in sorted(pkg.related_all(pkg.main, kind)):
                 root = pkg.xml(part)
                 if root is not None:
                     self.check_pictures(root, part)
@@ -1199,7 +757,7 @@ class _Checker:
         text = t.caption
         before = t.before
         if not text and before is not None and (
-                _CAPTION_NAME.match(self.styles.name(before.style))
+                role_of_name(self.styles.name(before.style)) == "caption"
                 or re.match(r"^(Tabell|Table|Tab\.)\s", before.text.strip())):
             text = before.text
         if not text:
@@ -1250,7 +808,7 @@ class _Checker:
         for chart in found:
             para = chart.para
             following = body.para(para.index + 1) if para is not None and para.index < len(body.paras) else None
-            if (following is not None and _CAPTION_NAME.match(self.styles.name(following.style))
+            if (following is not None and role_of_name(self.styles.name(following.style)) == "caption"
                     and self._NUMBERED_CAPTION.match(following.text.strip())):
                 continue
             place = f"chart {chart.number}{_quote(chart.label)}"
@@ -1321,17 +879,35 @@ class _Checker:
             if b is not None and (i + 2 == len(blocks) or blocks[i + 2] is None):
                 allowed.add(b if b.__class__ is int else b.index)  # keeps two tables apart
         run: list[_Para] = []
+        # The context of a message: the nearest paragraph with text before the run, else after
+        # it. Both are kept track of as the blocks go by, never searched for from each run: a
+        # document of empty paragraphs and page breaks has as many runs as paragraphs.
+        last_text: list[int] = []  # the latest paragraph with text so far, when there is one
+        following = {"from": 0, "found": None}
 
         def text(index: int) -> str:
             return body.para(index).text
+
+        def text_after(index: int) -> int | None:
+            # Runs are flushed in document order, so the search resumes where it stopped.
+            found = following["found"]
+            if found is not None and found > index:
+                return found
+            j = max(following["from"], index) + 1
+            while j <= count and not text(j).strip():
+                j += 1
+            following["from"] = j
+            following["found"] = j if j <= count else None
+            return following["found"]
 
         def flush() -> None:
             if not run:
                 return
             first, last = run[0], run[-1]
-            before = next((t for t in map(text, range(first.index - 1, 0, -1)) if t.strip()), "")
-            after = next((t for t in map(text, range(last.index + 1, count + 1)) if t.strip()), "")
-            context = f" after {_q(before)}" if before else (
+            before = text(last_text[0]) if last_text else ""
+            after_at = text_after(last.index) if not before.strip() else None
+            after = text(after_at) if after_at is not None else ""
+            context = f" after {_q(before)}" if before.strip() else (
                 f" before {_q(after)}" if after else "")
             if len(run) == 1:
                 msg = f"paragraph {first.index}{context}: an empty paragraph used for spacing"
@@ -1348,8 +924,13 @@ class _Checker:
             if p.__class__ is _Para and self._empty(p) and not self._carrier(p) \
                     and p.index not in allowed:
                 run.append(p)
-            elif run:
+                continue
+            if run:
                 flush()
+            if p.__class__ is int:
+                last_text[:] = [p]
+            elif p is not None and p.text.strip():
+                last_text[:] = [p.index]
         flush()
 
 

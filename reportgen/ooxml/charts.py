@@ -37,6 +37,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from reportgen.ooxml.package import Package
+
 __all__ = [
     "CHART_NS", "CT_CHART", "CT_XLSX", "DRAWING_NS", "RT_CHART", "RT_PACKAGE", "URI_CHART",
     "ChartData", "ChartError", "ChartStyle", "chart_xml", "inline_xml", "read_chart",
@@ -559,11 +561,13 @@ def _workbook_a1(data: bytes) -> str:
     """Cell A1 of the first sheet of an .xlsx (an inline or shared string), or "" when unreadable."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
-            names = set(z.namelist())
+            # An embedded workbook is a zip inside the .docx: read within the same limits.
+            pkg = Package(z, {i.filename: i for i in z.infolist() if not i.is_dir()})
+            names = set(pkg.infos)
             sheet = "xl/worksheets/sheet1.xml"
             if sheet not in names:
                 return ""
-            root = etree.fromstring(z.read(sheet), _PARSER)
+            root = etree.fromstring(pkg.read(sheet), _PARSER)
             s = f"{{{_SML_NS}}}"
             cell = next((c for c in root.iter(f"{s}c") if c.get("r") == "A1"), None)
             if cell is None:
@@ -573,7 +577,8 @@ def _workbook_a1(data: bytes) -> str:
             if cell.get("t") == "s" and "xl/sharedStrings.xml" in names:
                 v = cell.find(f"{s}v")
                 index = int(v.text) if v is not None and (v.text or "").isdecimal() else -1
-                strings = etree.fromstring(z.read("xl/sharedStrings.xml"), _PARSER).findall(f"{s}si")
+                strings = etree.fromstring(pkg.read("xl/sharedStrings.xml"), _PARSER).findall(
+                    f"{s}si")
                 if 0 <= index < len(strings):
                     return "".join(t.text or "" for t in strings[index].iter(f"{s}t"))
             return ""

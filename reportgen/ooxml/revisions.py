@@ -10,24 +10,28 @@ would for the revisions reportgen's redline writes and the common ones Word writ
   the paragraph joins the next paragraph; an empty paragraph simply goes;
 * tracked table rows (``w:trPr/w:ins|w:del``): the row stays or goes; a table left without rows
   goes, a cell left without a paragraph gets an empty one;
-* property changes (``w:rPrChange``, ``w:pPrChange``, ``w:trPrChange``...): accepting drops the
-  record, rejecting restores the old properties.
+* tracked table cells (``w:cellIns``, ``w:cellDel``, ``w:cellMerge``): the marks are dropped
+  (the cells stay as they are);
+* property changes (``w:rPrChange``, ``w:pPrChange``, ``w:trPrChange``, ``w:tblPrExChange``,
+  ``w:numberingChange``...): accepting drops the record, rejecting restores the old properties;
+* move and custom XML ranges (``w:moveFromRangeStart``...): the marks are dropped.
 
-``accept_docx(data)`` / ``reject_docx(data)`` do the same to every story of a .docx and return
-the new bytes (reproducible, see ``writers.docx.reproducible_zip``).
+``REVISIONS`` is the complete list of WordprocessingML's revision elements; ``has_revisions``
+looks for any of them (the .docx reader warns when it finds one). ``accept_docx(data)`` /
+``reject_docx(data)`` do the same to every story of a .docx and return the new bytes
+(reproducible, see ``ooxml.package.reproducible_zip``); the .docx is opened with the bounded
+package reader.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-__all__ = ["accept_all", "accept_docx", "has_revisions", "reject_all", "reject_docx"]
+from reportgen.ooxml.ns import w
+from reportgen.ooxml.package import open_package, reproducible_zip
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
+__all__ = ["REVISIONS", "accept_all", "accept_docx", "has_revisions", "reject_all",
+           "reject_docx"]
 
 
 _RUN_INS = (w("ins"), w("moveTo"))
@@ -43,11 +47,15 @@ _CONTENT = {w(t) for t in ("t", "delText", "tab", "br", "cr", "drawing", "pict",
                            "fldChar", "instrText", "delInstrText", "sym", "noBreakHyphen",
                            "softHyphen", "footnoteReference", "endnoteReference",
                            "commentReference", "ptab", "fldSimple")}
-_ALL_REVISIONS = (*_RUN_INS, *_RUN_DEL, *_CHANGES, w("cellIns"), w("cellDel"), w("cellMerge"))
+_CELL_MARKS = (w("cellIns"), w("cellDel"), w("cellMerge"))
+#: Every revision element of WordprocessingML (ISO/IEC 29500-1, 17.13.5): inserted, deleted and
+#: moved content, cell revisions, property changes and the move and custom XML ranges.
+REVISIONS = frozenset((*_RUN_INS, *_RUN_DEL, *_CHANGES, *_CELL_MARKS, *_RANGE_MARKS))
 
 
 def has_revisions(el) -> bool:
-    return any(True for _ in el.iter(*_ALL_REVISIONS))
+    """Whether ``el`` holds any tracked change (any element of ``REVISIONS``)."""
+    return any(True for _ in el.iter(*REVISIONS))
 
 
 def accept_all(el):
@@ -94,9 +102,8 @@ def _resolve(root, *, accept: bool):
             _restore(parent, el)
         if el.getparent() is not None:
             el.getparent().remove(el)
-    for tag in ("cellIns", "cellDel", "cellMerge"):
-        for el in list(root.iter(w(tag))):
-            el.getparent().remove(el)
+    for el in list(root.iter(*_CELL_MARKS)):
+        el.getparent().remove(el)
     for tr in drop_rows:
         if tr.getparent() is not None:
             tr.getparent().remove(tr)
@@ -193,22 +200,16 @@ _STORY_PREFIXES = ("word/document", "word/header", "word/footer", "word/footnote
 
 
 def _rewrite(data: bytes, *, accept: bool) -> bytes:
-    import zipfile
-    from io import BytesIO
-
-    from reportgen.formats.docx.reader import safe_fromstring
-    from reportgen.formats.docx.writer import reproducible_zip
-
+    pkg = open_package(data)
     replace: dict[str, bytes] = {}
-    with zipfile.ZipFile(BytesIO(data)) as z:
-        for name in z.namelist():
-            if name.startswith(_STORY_PREFIXES) and name.endswith(".xml"):
-                root = safe_fromstring(z.read(name), name)
-                if has_revisions(root):
-                    _resolve(root, accept=accept)
-                    replace[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                   standalone=True)
-    return reproducible_zip(data, replace=replace)
+    for name in pkg.infos:
+        if name.startswith(_STORY_PREFIXES) and name.endswith(".xml"):
+            root = pkg.xml(name)
+            if has_revisions(root):
+                _resolve(root, accept=accept)
+                replace[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                               standalone=True)
+    return reproducible_zip(pkg, replace=replace)
 
 
 def accept_docx(data: bytes) -> bytes:

@@ -45,21 +45,11 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from reportgen.formats.docx.reader import (
-    NS,
-    PKG_REL_NS,
-    R_NS,
-    RT_NUMBERING,
-    RT_STYLES,
-    W_NS,
-    Numbering,
-    Package,
-    StyleSheet,
-    load_package,
-    w,
-)
-from reportgen.formats.docx.writer import reproducible_zip
 from reportgen.ooxml import charts
+from reportgen.ooxml.ns import CT, NS, RT, W_NS, qn, w
+from reportgen.ooxml.numbering import Numbering
+from reportgen.ooxml.package import Package, open_package, reproducible_zip
+from reportgen.ooxml.parser import DocxError
 from reportgen.ooxml.provenance import unwrap_sources
 from reportgen.ooxml.revisions import (
     accept_all,
@@ -68,6 +58,7 @@ from reportgen.ooxml.revisions import (
     reject_all,
     reject_docx,
 )
+from reportgen.ooxml.styles import StyleSheet
 from reportgen.review.diff import align, ratio, row_similarity, words
 
 __all__ = ["AUTHOR", "RedlineResult", "RedlineStats", "accept_all", "accept_docx",
@@ -76,14 +67,16 @@ __all__ = ["AUTHOR", "RedlineResult", "RedlineStats", "accept_all", "accept_docx
 AUTHOR = "reportgen"
 FALLBACK_DATE = "2000-01-01T00:00:00Z"
 
-_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_RT_CORE = ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-            "core-properties")
-_RT_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_CT_NUMBERING = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
-                 "numbering+xml")
+_W14 = NS["w14"]
+_XML_SPACE = qn("xml:space")
+_RT_CORE = RT.CORE_PROPERTIES
+_RT_IMAGE = RT.IMAGE
+_CT_NS = NS["ct"]
+_CT_NUMBERING = CT.NUMBERING
+R_NS = NS["r"]
+PKG_REL_NS = NS["rel"]
+RT_NUMBERING = RT.NUMBERING
+RT_STYLES = RT.STYLES
 
 # A token: a number with its group separators (no-break spaces) and decimals, a word, a run of
 # whitespace, or one other character.
@@ -131,7 +124,7 @@ def revision_date(new: Package) -> str:
     core_name = new.related("", _RT_CORE) if "_rels/.rels" in new.entries else None
     core = new.xml(core_name or "docProps/core.xml")
     if core is not None:
-        el = core.find("{http://purl.org/dc/terms/}modified")
+        el = core.find(qn("dcterms:modified"))
         if el is not None and el.text:
             text = el.text.strip()
             try:
@@ -147,13 +140,14 @@ def revision_date(new: Package) -> str:
 def redline(old: str | Path | bytes, new: str | Path | bytes, *, author: str = AUTHOR,
             date: str | None = None) -> RedlineResult:
     """NEW with tracked changes against OLD (paths or .docx bytes). Raises
-    ``docx_reader.DocxError`` for a file that is not a readable .docx."""
+    ``reportgen.ooxml.parser.DocxError`` for a file that is not a readable .docx (or that
+    passes the package reader's limits)."""
     new_bytes = new if isinstance(new, (bytes, bytearray)) else Path(new).read_bytes()
-    old_pkg = load_package(old)
-    new_pkg = load_package(bytes(new_bytes))
+    old_pkg = open_package(old)
+    new_pkg = open_package(bytes(new_bytes))
     builder = _Redline(old_pkg, new_pkg, author, date or revision_date(new_pkg))
     replace = builder.run()
-    return RedlineResult(reproducible_zip(bytes(new_bytes), replace=replace), builder.stats)
+    return RedlineResult(reproducible_zip(new_pkg, replace=replace), builder.stats)
 
 
 # ============================================================================ one document
@@ -165,8 +159,6 @@ class _Doc:
         self.root = pkg.xml(pkg.main)
         body = self.root.find(w("body")) if self.root is not None else None
         if body is None:
-            from reportgen.formats.docx.reader import DocxError
-
             raise DocxError(f"{pkg.main} has no w:body")
         if has_revisions(body):
             accept_all(body)

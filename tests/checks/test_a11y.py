@@ -287,7 +287,7 @@ def test_findings_do_not_depend_on_how_the_document_is_read(monkeypatch) -> None
     whole = check_docx(data)
     assert read_by(data, monkeypatch) == "fast lane"
     for fast_lane in (True, False):
-        monkeypatch.setattr(a11y, "_FAST_LANE", fast_lane)
+        monkeypatch.setenv("REPORTGEN_FAST_PATHS", "1" if fast_lane else "0")
         for feed in (512, 4096):
             monkeypatch.setattr(a11y, "_FEED", feed)
             assert check_docx(data) == whole
@@ -373,7 +373,7 @@ def test_build_fails_and_writes_nothing_on_an_accessibility_failure(tmp_path: Pa
 
 # ---------------------------------------------------------------------------- the fast lane
 # Plain paragraphs and table rows in the layout reportgen writes are read from the bytes
-# (reportgen.checks.a11y, "the fast lane"); everything else by lxml. The findings must not depend on it.
+# (reportgen.checks.a11y_fastlane, "the fast lane", off with REPORTGEN_FAST_PATHS=0); everything else by lxml. The findings must not depend on it.
 
 
 def edit_xml(data: bytes, edit) -> bytes:
@@ -395,7 +395,7 @@ def both_ways(data: bytes, monkeypatch) -> list:
     """The findings, which must be the same with the fast lane as with lxml alone."""
     fast = check_docx(data, language="sv-SE")
     with monkeypatch.context() as mp:
-        mp.setattr(a11y, "_FAST_LANE", False)
+        mp.setenv("REPORTGEN_FAST_PATHS", "0")
         assert check_docx(data, language="sv-SE") == fast
     return fast
 

@@ -27,7 +27,6 @@ from reportgen.document.tree import (
     Table,
     Text,
 )
-from reportgen.formats.docx import writer as docx_writer
 from reportgen.formats.docx.writer import CoreProperties, reproducible_zip, write_docx
 from reportgen.formats.markdown.reader import parse
 
@@ -523,7 +522,8 @@ def base_without_styles(tmp_path: Path) -> Path:
 
 
 def test_body_text_is_what_lxml_would_write(images, tmp_path, monkeypatch):
-    """The body is written as XML text and spliced into the serialized main document. Parsed
+    """The body is written as XML text and spliced into the serialized main document (the fast
+    path, formats/docx/_fast_body.py). Parsed
     into elements instead and serialized by lxml, the same text must give the same bytes:
     escaping, empty elements as <x/>, prefixes."""
     doc, _ = parse(ESCAPES)
@@ -531,7 +531,7 @@ def test_body_text_is_what_lxml_would_write(images, tmp_path, monkeypatch):
     for base in (BASE, base_without_styles(tmp_path)):
         spliced = write_docx(doc, base, fields, CORE, images)
         with monkeypatch.context() as mp:
-            mp.setattr(docx_writer, "_can_splice", lambda anchor: False)
+            mp.setenv("REPORTGEN_FAST_PATHS", "0")  # the general way: parsed into elements
             parsed = write_docx(doc, base, fields, CORE, images)
         assert spliced == parsed
     body = xml(spliced[0], "word/document.xml")
@@ -639,6 +639,16 @@ CHART_DOC = '''# Diagram
 | Skåne län | 5,2\u00a0mnkr |
 | Gotlands län | 1\u00a0234,5 mnkr |
 '''
+
+
+def test_a_chart_gives_the_same_bytes_with_the_fast_path_off(monkeypatch) -> None:
+    # The chart's wp:inline is written as text too: the general way (parsed into elements) must
+    # know its prefix and give the spliced bytes.
+    doc, _ = parse(CHART_DOC)
+    spliced, findings = write_docx(doc, BASE, FIELDS, CORE)
+    assert findings == []
+    monkeypatch.setenv("REPORTGEN_FAST_PATHS", "0")
+    assert write_docx(doc, BASE, FIELDS, CORE) == (spliced, [])
 
 
 def test_a_figure_with_data_is_a_native_chart_with_its_workbook() -> None:

@@ -42,15 +42,10 @@ that declares a DOCTYPE is refused.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from io import BytesIO
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
-
-from lxml import etree
 
 from reportgen.document.tree import (
     Block,
@@ -75,326 +70,35 @@ from reportgen.document.tree import (
 )
 from reportgen.findings import Finding, Location, error, warning
 from reportgen.ooxml import charts
+from reportgen.ooxml.ns import NS, RT, qn, w
+from reportgen.ooxml.numbering import Numbering
+from reportgen.ooxml.package import Package, open_package
+from reportgen.ooxml.parser import DocxError, parse
+from reportgen.ooxml.revisions import accept_all, has_revisions
+from reportgen.ooxml.styles import StyleSheet, numpr
 
 __all__ = ["NS", "DocxError", "Numbering", "Package", "StyleSheet", "load_package",
            "read_docx", "read_docx_text", "safe_fromstring"]
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = {
-    "w": W_NS,
-    "r": R_NS,
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-}
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                      "officeDocument")
-RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
-
-
-def w(tag: str) -> str:
-    """Clark notation of a WordprocessingML name: ``w("p")`` → ``{...main}p``."""
-    return f"{{{W_NS}}}{tag}"
-
-
-R_ID = f"{{{R_NS}}}id"
-R_EMBED = f"{{{R_NS}}}embed"
+R_ID = qn("r:id")
+R_EMBED = qn("r:embed")
 W_VAL = w("val")
-
-# Parts bigger than this are refused (a zip bomb, not a report).
-MAX_PART_BYTES = 512 * 1024 * 1024
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=True, remove_comments=True,
-                          remove_pis=True)
-
-
-class DocxError(ValueError):
-    """The file is not a readable .docx."""
-
-
-def safe_fromstring(data: bytes, name: str = "part"):
-    """Parse one XML part: no entities, no DTD, no network; a DOCTYPE is refused."""
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise DocxError(f"{name} is not well-formed XML: {exc}") from None
-    if root.getroottree().docinfo.doctype:
-        raise DocxError(f"{name} declares a DOCTYPE, which no .docx part has")
-    return root
-
-
-# ============================================================================ the package
-
-
-@dataclass
-class Package:
-    """The parts of a .docx (zip entries by name) and where its main document is."""
-
-    entries: dict[str, bytes]
-    main: str  # e.g. "word/document.xml"
-    _xml: dict[str, object] = field(default_factory=dict, repr=False)
-
-    def xml(self, name: str):
-        """The parsed part (cached); None when the package has no such part."""
-        if name not in self._xml:
-            data = self.entries.get(name)
-            self._xml[name] = None if data is None else safe_fromstring(data, name)
-        return self._xml[name]
-
-    def rels_name(self, part: str) -> str:
-        p = PurePosixPath(part)
-        return str(p.parent / "_rels" / (p.name + ".rels"))
-
-    def rels(self, part: str) -> dict[str, tuple[str, str, str]]:
-        """Relationship id → (type, target, target mode) of a part; internal targets are
-        resolved to part names (``media/image1.png`` → ``word/media/image1.png``)."""
-        root = self.xml(self.rels_name(part))
-        out: dict[str, tuple[str, str, str]] = {}
-        if root is None:
-            return out
-        base = PurePosixPath(part).parent
-        for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
-            mode = rel.get("TargetMode") or "Internal"
-            target = rel.get("Target") or ""
-            if mode != "External":
-                target = _resolve(base, target)
-            out[rel.get("Id") or ""] = (rel.get("Type") or "", target, mode)
-        return out
-
-    def related(self, part: str, rel_type: str) -> str | None:
-        for typ, target, mode in self.rels(part).values():
-            if typ == rel_type and mode != "External":
-                return target
-        return None
-
-
-def _resolve(base: PurePosixPath, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = []
-    for piece in (base / target).parts:
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def load_package(source: str | Path | bytes | BinaryIO) -> Package:
-    """Open a .docx from a path, bytes or a binary file object. Raises DocxError."""
-    try:
-        if isinstance(source, (bytes, bytearray)):
-            zf = zipfile.ZipFile(BytesIO(bytes(source)))
-        elif isinstance(source, (str, Path)):
-            zf = zipfile.ZipFile(str(source))
-        else:
-            zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DocxError(f"not a .docx (zip) file: {exc}") from None
-    entries: dict[str, bytes] = {}
-    with zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            if info.file_size > MAX_PART_BYTES:
-                raise DocxError(f"part {info.filename} is too large ({info.file_size} bytes)")
-            try:
-                entries[info.filename] = zf.read(info)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                raise DocxError(f"cannot read part {info.filename}: {exc}") from None
-    pkg = Package(entries, "")
-    main = pkg.related("", RT_OFFICE_DOCUMENT) if "_rels/.rels" in entries else None
-    if main is None and "word/document.xml" in entries:
-        main = "word/document.xml"
-    if main is None or main not in entries:
-        raise DocxError("no main document part (word/document.xml)")
-    pkg.main = main
-    return pkg
-
-
-# ============================================================================ styles, numbering
-
-_HEADING_NAME = re.compile(r"^(?:heading|rubrik|überschrift|titre|otsikko|overskrift)\s*([1-9])$")
-_HEADING_ID = re.compile(r"^(?:Heading|Rubrik)([1-9])$")
-_CONTINUE_NAME = re.compile(r"^(?:list continue|listfortsättning|fortsättning på lista)"
-                            r"(?:\s*([2-9]))?$")
-_LIST_N_NAME = re.compile(r"^(?:list bullet|list number|punktlista|numrerad lista)\s+([2-9])$")
-CAPTION_NAMES = {"caption", "beskrivning", "bildtext"}
-QUOTE_NAMES = {"quote", "citat", "intense quote", "starkt citat"}
-TOC_HEADING_NAMES = {"toc heading", "innehållsförteckningsrubrik"}
-TITLE_NAMES = {"title", "subtitle", "rubrik", "underrubrik"}
-CODE_STYLE_NAMES = {"html code", "html-kod", "code", "kod", "source code", "verbatim char"}
-STRONG_STYLE_NAMES = {"strong", "stark"}
-EMPHASIS_STYLE_NAMES = {"emphasis", "betoning"}
 MONO_FONTS = {"courier new", "courier", "consolas", "menlo", "monaco", "liberation mono",
               "dejavu sans mono", "lucida console", "source code pro"}
 
 
-@dataclass
-class _Style:
-    type: str
-    name: str  # lower case
-    based_on: str | None
-    outline: int | None
-    num: tuple[str | None, int | None] | None  # (numId, ilvl) from the style's numPr
+def safe_fromstring(data: bytes, name: str = "part"):
+    """Parse one XML part (see ``reportgen.ooxml.parser.parse``)."""
+    return parse(data, name)
 
 
-class StyleSheet:
-    """Styles by id, with what the reader needs resolved along ``basedOn``."""
-
-    def __init__(self, root) -> None:
-        self.styles: dict[str, _Style] = {}
-        self.default_paragraph: str | None = None
-        if root is None:
-            return
-        for st in root.iter(w("style")):
-            sid = st.get(w("styleId")) or ""
-            name_el = st.find(w("name"))
-            name = (name_el.get(W_VAL) if name_el is not None else None) or sid
-            based = st.find(w("basedOn"))
-            ppr = st.find(w("pPr"))
-            outline = None
-            num = None
-            if ppr is not None:
-                o = ppr.find(w("outlineLvl"))
-                if o is not None and (o.get(W_VAL) or "").isdecimal():
-                    outline = int(o.get(W_VAL))
-                num = _numpr(ppr.find(w("numPr")))
-            typ = st.get(w("type")) or "paragraph"
-            self.styles[sid] = _Style(typ, name.strip().lower(),
-                                      based.get(W_VAL) if based is not None else None, outline, num)
-            if typ == "paragraph" and st.get(w("default")) in ("1", "true", "on"):
-                self.default_paragraph = sid
-
-    def name(self, sid: str | None) -> str:
-        if sid is None:
-            sid = self.default_paragraph
-        st = self.styles.get(sid or "")
-        return st.name if st else (sid or "").lower()
-
-    def _chain(self, sid: str | None):
-        seen = set()
-        while sid and sid not in seen and sid in self.styles:
-            seen.add(sid)
-            yield sid, self.styles[sid]
-            sid = self.styles[sid].based_on
-
-    def heading_level(self, sid: str | None) -> int | None:
-        """1-9 for a heading style (by built-in or localized name, or outline level)."""
-        if sid is None:
-            return None
-        if sid not in self.styles:
-            m = _HEADING_ID.match(sid)
-            return int(m.group(1)) if m else None
-        for _, st in self._chain(sid):
-            if st.name in TOC_HEADING_NAMES or st.name in TITLE_NAMES:
-                return None
-            if st.outline is not None:
-                return st.outline + 1 if st.outline < 9 else None
-            n = _HEADING_NAME.match(st.name)
-            if n:
-                return int(n.group(1))
-        return None
-
-    def role(self, sid: str | None) -> str | None:
-        """caption, quote, toc_heading, title or continueN for the paragraph style's name."""
-        name = self.name(sid)
-        if name in CAPTION_NAMES:
-            return "caption"
-        if name in QUOTE_NAMES:
-            return "quote"
-        if name in TOC_HEADING_NAMES:
-            return "toc_heading"
-        if name in TITLE_NAMES:
-            return "title"
-        m = _CONTINUE_NAME.match(name)
-        if m:
-            return f"continue{m.group(1) or 1}"
-        return None
-
-    def num(self, sid: str | None) -> tuple[str | None, int | None] | None:
-        for _, st in self._chain(sid):
-            if st.num is not None:
-                return st.num
-        return None
-
-    def char_role(self, sid: str | None) -> str | None:
-        name = self.name(sid) if sid else ""
-        if name in CODE_STYLE_NAMES:
-            return "code"
-        if name in STRONG_STYLE_NAMES:
-            return "b"
-        if name in EMPHASIS_STYLE_NAMES:
-            return "i"
-        return None
+def load_package(source: str | Path | bytes | BinaryIO) -> Package:
+    """Open a .docx from a path, bytes or a binary file object, with the limits of the bounded
+    package reader (``reportgen.ooxml.package``). Raises DocxError."""
+    return open_package(source)
 
 
-def _numpr(numpr) -> tuple[str | None, int | None] | None:
-    if numpr is None:
-        return None
-    nid = numpr.find(w("numId"))
-    lvl = numpr.find(w("ilvl"))
-    return (nid.get(W_VAL) if nid is not None else None,
-            int(lvl.get(W_VAL)) if lvl is not None and (lvl.get(W_VAL) or "").isdecimal() else None)
-
-
-class Numbering:
-    """numId → per level: whether it is a bullet and where it starts."""
-
-    def __init__(self, root) -> None:
-        self.abstract: dict[str, dict[int, tuple[str, int]]] = {}
-        self.nums: dict[str, tuple[str | None, dict[int, int]]] = {}
-        if root is None:
-            return
-        for a in root.iter(w("abstractNum")):
-            self.abstract[a.get(w("abstractNumId")) or ""] = _levels(a)
-        for n in root.iter(w("num")):
-            aid = n.find(w("abstractNumId"))
-            overrides: dict[int, int] = {}
-            for o in n.findall(w("lvlOverride")):
-                ilvl = int(o.get(w("ilvl")) or 0)
-                so = o.find(w("startOverride"))
-                if so is not None and (so.get(W_VAL) or "").lstrip("-").isdecimal():
-                    overrides[ilvl] = int(so.get(W_VAL))
-                lvl = o.find(w("lvl"))
-                if lvl is not None and ilvl not in overrides:
-                    start = lvl.find(w("start"))
-                    if start is not None and (start.get(W_VAL) or "").isdecimal():
-                        overrides[ilvl] = int(start.get(W_VAL))
-            self.nums[n.get(w("numId")) or ""] = (aid.get(W_VAL) if aid is not None else None,
-                                                  overrides)
-
-    def abstract_of(self, num_id: str) -> str | None:
-        return self.nums.get(num_id, (None, {}))[0]
-
-    def restarts(self, num_id: str, ilvl: int) -> bool:
-        """Whether the w:num restarts the level (a startOverride), rather than continuing
-        the count of other w:num that share its abstract numbering, as Word does."""
-        return ilvl in self.nums.get(num_id, (None, {}))[1]
-
-    def level(self, num_id: str, ilvl: int) -> tuple[bool, int]:
-        """(is_bullet, start) of a list level."""
-        aid, overrides = self.nums.get(num_id, (None, {}))
-        fmt, start = self.abstract.get(aid or "", {}).get(ilvl, ("decimal", 1))
-        return fmt in ("bullet", "none"), overrides.get(ilvl, start)
-
-
-def _levels(a) -> dict[int, tuple[str, int]]:
-    out = {}
-    for lvl in a.findall(w("lvl")):
-        ilvl = int(lvl.get(w("ilvl")) or 0)
-        fmt = lvl.find(w("numFmt"))
-        start = lvl.find(w("start"))
-        out[ilvl] = ((fmt.get(W_VAL) if fmt is not None else "decimal") or "decimal",
-                     int(start.get(W_VAL)) if start is not None
-                     and (start.get(W_VAL) or "").lstrip("-").isdecimal() else 1)
-    return out
+_numpr = numpr
 
 
 # ============================================================================ reading
@@ -419,16 +123,14 @@ def read_docx(source: str | Path | bytes | BinaryIO, *, skip_cover: bool = True,
     body = root.find(w("body")) if root is not None else None
     if body is None:
         return Document(()), [error("docx-read.unreadable", "the document has no w:body", where)]
-    if _has_revisions(body):
-        from reportgen.ooxml.revisions import accept_all
-
+    if has_revisions(body):
         body = accept_all(_copy(body))
         findings.append(warning("docx-read.tracked-changes",
                                 "the document has tracked changes; it is read as if all were "
                                 "accepted", where))
     try:
-        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))
-        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
+        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT.STYLES)))
+        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT.NUMBERING)))
     except DocxError as exc:
         return Document(()), [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
     reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
@@ -457,7 +159,7 @@ def read_docx_parts(source: str | Path | bytes | BinaryIO, *, bookmarks: Mapping
     body, so the blocks of all parts together are what ``read_docx`` gives.
     """
     from reportgen.ooxml.provenance import source_place
-    from reportgen.ooxml.revisions import accept_all, reject_all
+    from reportgen.ooxml.revisions import reject_all
 
     where = Location(name or (str(source) if isinstance(source, (str, Path)) else "<docx>"))
     try:
@@ -466,12 +168,12 @@ def read_docx_parts(source: str | Path | bytes | BinaryIO, *, bookmarks: Mapping
         body = root.find(w("body")) if root is not None else None
         if body is None:
             raise DocxError("the document has no w:body")
-        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT_STYLES) or ""))
-        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT_NUMBERING) or ""))
+        styles = StyleSheet(pkg.xml(pkg.related(pkg.main, RT.STYLES)))
+        numbering = Numbering(pkg.xml(pkg.related(pkg.main, RT.NUMBERING)))
     except DocxError as exc:
         return [], [error("docx-read.unreadable", f"cannot read the .docx: {exc}", where)]
     findings: list[Finding] = []
-    if _has_revisions(body):
+    if has_revisions(body):
         body = (accept_all if tracked == "accept" else reject_all)(_copy(body))
     reader = _Reader(styles, numbering, pkg.rels(pkg.main), where, findings, pkg)
     controls = any(source_place(sdt) is not None for sdt in body.iter(w("sdt")))
@@ -548,15 +250,6 @@ def _copy(el):
     import copy
 
     return copy.deepcopy(el)
-
-
-_REVISION_TAGS = {w(t) for t in ("ins", "del", "moveFrom", "moveTo", "pPrChange", "rPrChange",
-                                 "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange",
-                                 "tblGridChange", "numberingChange")}
-
-
-def _has_revisions(body) -> bool:
-    return any(True for _ in body.iter(*_REVISION_TAGS))
 
 
 @dataclass
@@ -687,8 +380,7 @@ class _Reader:
             if level is None:
                 # Word's "List Bullet 2", "List Number 3"... number one level deeper each,
                 # often with a list of their own at level 0.
-                m = _LIST_N_NAME.match(self.styles.name(sid))
-                level = int(m.group(1)) - 1 if m else 0
+                level = self.styles.list_level(sid) or 0
             return _Para(p, "list", level=level, num=(num[0], num[1] or 0))
         role = self.styles.role(sid)
         if role and role.startswith("continue"):

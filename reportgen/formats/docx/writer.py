@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 from lxml import etree
 
+from reportgen.document.switches import fast_paths_enabled
 from reportgen.document.tree import (
     Block,
     BlockQuote,
@@ -71,7 +71,14 @@ from reportgen.document.tree import (
     plain_text,
 )
 from reportgen.findings import Finding, Location, error
+from reportgen.formats.docx._fast_body import Splicer, can_splice
 from reportgen.ooxml import charts, provenance
+from reportgen.ooxml.ns import NS
+from reportgen.ooxml.package import (  # reproducible_zip: the OOXML layer's, still exported
+    open_package,
+    reproducible_zip,
+)
+from reportgen.ooxml.styles import WRITER_STYLES, aliases
 
 __all__ = ["STYLE_NAMES", "CoreProperties", "chart_data", "reproducible_zip", "write_docx"]
 
@@ -90,31 +97,9 @@ class CoreProperties:
     modified: datetime
 
 
-#: The styles the writer uses, by role → the style's name in styles.xml (compared without
-#: regard to case). Built-in names, so Word in any language and LibreOffice recognise them.
-#: The second value says whether a missing style is an error (else a fallback is used).
-STYLE_NAMES: dict[str, tuple[str, bool]] = {
-    "normal": ("Normal", True),
-    "h1": ("heading 1", True),
-    "h2": ("heading 2", True),
-    "h3": ("heading 3", True),
-    "h4": ("heading 4", True),
-    "bullet": ("List Bullet", True),
-    "number": ("List Number", True),
-    "continue1": ("List Continue", False),
-    "continue2": ("List Continue 2", False),
-    "continue3": ("List Continue 3", False),
-    "caption": ("caption", True),
-    "table": ("Rapporttabell", True),
-    "cell": ("Tabelltext", False),
-    "quote": ("Quote", False),
-    "toc_heading": ("TOC Heading", False),
-    "toc1": ("toc 1", False),
-    "toc2": ("toc 2", False),
-    "toc3": ("toc 3", False),
-    "hyperlink": ("Hyperlink", False),
-    "code": ("HTML Code", False),
-}
+#: The styles the writer uses, by role → the style's name in styles.xml (one table with the
+#: readers': ``reportgen.ooxml.styles``).
+STYLE_NAMES = WRITER_STYLES
 _STYLE_TYPES = {"table": "table", "hyperlink": "character", "code": "character"}
 
 DEFAULT_TOC_TITLE = "Innehåll"
@@ -186,19 +171,16 @@ def _el(tag: str, inner: str, attrs: str = "") -> str:
     return f"<{tag}{attrs}>{inner}</{tag}>" if inner else f"<{tag}{attrs}/>"
 
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_WRAP_OPEN = f'<w:body xmlns:w="{_W_NS}" xmlns:r="{_R_NS}">'.encode()
+_W_NS = NS["w"]
+_R_NS = NS["r"]
+# The prefixes the body text is written with (charts' wp:inline uses wp).
+_WRAP_OPEN = f'<w:body xmlns:w="{_W_NS}" xmlns:r="{_R_NS}" xmlns:wp="{NS["wp"]}">'.encode()
 _WRAP_CLOSE = b"</w:body>"
 
 
 def _can_splice(anchor) -> bool:
-    """Whether text written with the prefixes w and r means, where ``anchor`` is, what it
-    would mean as elements."""
-    scope = anchor.nsmap
-    uris = list(scope.values())
-    return (scope.get("w") == _W_NS and scope.get("r") == _R_NS
-            and uris.count(_W_NS) == 1 and uris.count(_R_NS) == 1)
+    """Whether the fast path may splice the body in as text (see _fast_body)."""
+    return fast_paths_enabled() and can_splice(anchor)
 
 
 class _Sink:
@@ -206,12 +188,12 @@ class _Sink:
 
     Blocks arrive as XML text (``parts``, written with the prefixes ``w`` and ``r``) or, rarely,
     as elements (``element``). Text is gathered and encoded in batches; each run of it between
-    elements becomes one chunk that stands in the tree as a marker comment and is spliced into
-    the serialized main document (``splice``). That needs the document to know the two
-    namespaces by exactly those prefixes where the body goes, as every Word or LibreOffice file
-    does; otherwise each chunk is parsed and its elements moved into the tree, slower (lxml
-    moves a large detached subtree into a document node by node) but right whatever the
-    prefixes.
+    elements becomes one chunk. The general way: each chunk is parsed and its elements moved
+    into the tree (lxml moves a large detached subtree into a document node by node). The fast
+    path (``_fast_body``, off with REPORTGEN_FAST_PATHS=0): the chunk stands in the tree as a
+    marker comment and is spliced into the serialized main document, which needs the document
+    to know the two namespaces by exactly the prefixes w and r where the body goes, as every
+    Word or LibreOffice file does.
     """
 
     _BATCH = 4096  # parts per encoded batch: bounds the number of small strings alive at once
@@ -220,12 +202,10 @@ class _Sink:
         self.anchor = anchor
         self.parts: list[str] = []
         self._batches: list[bytes] = []
-        self.chunks: list[bytes] = []
         self.empty = True  # nothing written yet
         self.last_tbl = False  # the last block written is a table
-        self.splice = _can_splice(anchor)
+        self.splicer = Splicer() if _can_splice(anchor) else None
         self.batch = self._BATCH
-        self._token = secrets.token_hex(8)
 
     def add(self, xml: str, *, table: bool = False) -> None:
         parts = self.parts
@@ -250,26 +230,16 @@ class _Sink:
             return
         chunk = b"".join(self._batches)
         self._batches.clear()
-        if self.splice:
-            self.anchor.addprevious(etree.Comment(self._marker(len(self.chunks))))
-            self.chunks.append(chunk)
+        if self.splicer is not None:
+            self.splicer.add(self.anchor, chunk)
         else:
             parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
             for el in etree.fromstring(_WRAP_OPEN + chunk + _WRAP_CLOSE, parser):
                 self.anchor.addprevious(el)
 
-    def _marker(self, i: int) -> str:
-        return f"reportgen-body-{self._token}-{i}"
-
     def spliced(self, xml: bytes) -> bytes:
-        """The serialized main document with every marker comment replaced by its chunk."""
-        if not self.chunks:
-            return xml
-        pieces = re.split(rb"<!--reportgen-body-" + self._token.encode() + rb"-(\d+)-->", xml)
-        if [int(n) for n in pieces[1::2]] != list(range(len(self.chunks))):
-            raise AssertionError("the body markers did not survive serialization intact")
-        pieces[1::2] = self.chunks
-        return b"".join(pieces)
+        """The serialized main document with the body in it (see _fast_body)."""
+        return xml if self.splicer is None else self.splicer.spliced(xml)
 
 
 # ============================================================================ entry point
@@ -298,6 +268,9 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
     findings: list[Finding] = []
     base_loc = Location(str(base))
     try:
+        # The base may come from a project's folder: inflated within the package reader's
+        # limits first, so that python-docx (which reads every part whole) never meets a bomb.
+        _check_package(base)
         document = docx.Document(str(base))
     except Exception as exc:  # noqa: BLE001  # a missing or corrupt file is for the user to fix
         return None, [error("docx.base-unreadable",
@@ -335,6 +308,12 @@ def write_docx(doc: Document, base: Path, fields: Mapping[str, str], core: CoreP
                 replace[name] = z.read(name)
         provenance.add_custom_properties(replace, props)
     return reproducible_zip(buf.getvalue(), replace=replace), findings
+
+
+def _check_package(path: Path) -> None:
+    pkg = open_package(path)
+    for name in pkg.infos:
+        pkg.read(name)
 
 
 # ============================================================================ placeholders
@@ -476,17 +455,17 @@ def _set_update_fields(settings) -> None:
     settings.append(el)
 
 
-_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-_DC = "http://purl.org/dc/elements/1.1/"
-_DCTERMS = "http://purl.org/dc/terms/"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_CP = NS["cp"]
+_DC = NS["dc"]
+_DCTERMS = NS["dcterms"]
+_XSI = NS["xsi"]
 
 
 def core_xml(core: CoreProperties) -> bytes:
     """docProps/core.xml, written whole: nothing of the base's own properties (its title,
     author, print date...) can leak into a report, and no clock is read."""
     root = etree.Element(f"{{{_CP}}}coreProperties", nsmap={
-        "cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "dcmitype": "http://purl.org/dc/dcmitype/",
+        "cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "dcmitype": NS["dcmitype"],
         "xsi": _XSI})
 
     def add(ns: str, tag: str, text: str, w3cdtf: bool = False) -> None:
@@ -510,32 +489,6 @@ def core_xml(core: CoreProperties) -> bytes:
     add(_DCTERMS, "created", utc(core.created), w3cdtf=True)
     add(_DCTERMS, "modified", utc(core.modified), w3cdtf=True)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-# ============================================================================ zip
-
-
-FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def reproducible_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
-    """Rewrite a zip so that equal content gives equal bytes: ``[Content_Types].xml`` first
-    (the OPC convention), the other entries sorted by name, a fixed date, DEFLATE at a fixed
-    level, fixed "made by" system and file attributes. ``replace`` swaps entry contents."""
-    with zipfile.ZipFile(BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
-    entries.update(replace or {})
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            # Unix "made by" and rw-r--r--: a zero attribute would be replaced by Python's
-            # default, and the platform default for create_system differs on Windows.
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            z.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
 
 
 # ============================================================================ the body
@@ -584,7 +537,10 @@ class _Builder:
             by_name.setdefault(key, st.get(qn("w:styleId")))
         resolved: dict[str, str | None] = {}
         for role, (name, required) in STYLE_NAMES.items():
-            sid = by_name.get((_STYLE_TYPES.get(role, "paragraph"), name.lower()))
+            # The built-in name, else a localized alias of it ("Rubrik 1" in a Swedish base).
+            kind = _STYLE_TYPES.get(role, "paragraph")
+            sid = next((by_name[(kind, alias)] for alias in aliases(name)
+                        if (kind, alias) in by_name), None)
             resolved[role] = sid
             if sid is None and required:
                 self.findings.append(error(
