@@ -361,3 +361,29 @@ def test_marks_agree_with_diff_stat_with_figures_ordered_lists_and_quotes(old_bl
     assert stat == textdiff.stat(old, new)
     assert marks_of(page) == [as_units(stat)]
     preview_page(new, "t", images)
+
+
+def test_a_pictures_bytes_come_from_the_docx(tmp_path):
+    import struct
+    import zlib
+
+    from diffkit import BASE, CORE, FIELDS
+
+    from reportgen.formats.docx.writer import write_docx
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    # A 2×1 RGB picture, written by hand.
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00\x00\x00\xff")) + chunk(b"IEND", b""))
+    (tmp_path / "bild.png").write_bytes(png)
+    doc = normalize(Document((Paragraph((Text("Före bilden."),)), Figure("bild.png", "Två staplar", "Figur 1. Bild"))))
+    data, findings = write_docx(doc, BASE, FIELDS, CORE, image_root=tmp_path)
+    assert data is not None, findings
+    (tmp_path / "d.docx").write_bytes(data)
+    read, _ = textdiff.document_of(textdiff.Side(tmp_path / "d.docx"))
+    page = preview_page(read, "t", images_of(tmp_path / "d.docx"))
+    img = lxml.html.fromstring(page).xpath("//figure/img")
+    assert len(img) == 1 and img[0].get("alt") == "Två staplar"
+    assert base64.b64decode(img[0].get("src").split(",", 1)[1]) == png
