@@ -16,6 +16,7 @@ import click
 from reportgen import findings as fnd
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
 
 inputs_option = click.option(
     "--inputs", "inputs_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"),
@@ -379,7 +380,7 @@ def init(printer: Printer, directory: Path, force: bool) -> None:
     Example:
       reportgen init smart-industri && cd smart-industri && reportgen validate
     """
-    from reportgen.project.newproject import init_project, is_empty
+    from reportgen.project.newproject import UnsafeTarget, init_project, is_empty
 
     if directory.exists() and not directory.is_dir():
         click.echo(f"reportgen init: {directory} is a file, not a folder", err=True)
@@ -388,7 +389,15 @@ def init(printer: Printer, directory: Path, force: bool) -> None:
         click.echo(f"reportgen init: {directory} is not empty; choose a new folder, or use --force to write "
                    "reportgen's files into it (files of the same name are replaced)", err=True)
         sys.exit(EXIT_USAGE)
-    written = init_project(directory)
+    try:
+        written = init_project(directory)
+    except UnsafeTarget as exc:
+        click.echo(f"reportgen init: {exc.path} {exc.reason}; nothing was written. Remove it, or choose "
+                   "a new folder", err=True)
+        sys.exit(EXIT_INVALID)
+    except OSError as exc:
+        click.echo(f"reportgen init: cannot write {exc.filename or directory}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
     if not printer.quiet:
         if printer.verbose:
             for path in written:
@@ -686,10 +695,19 @@ def tune_gc() -> None:
 def main(argv: list[str] | None = None) -> None:
     tune_gc()
     try:
-        cli.main(args=argv, prog_name="reportgen", standalone_mode=True)
+        # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit 1, the code of
+        # invalid input; an interrupted run exits 130 (128 + SIGINT), as shells expect.
+        rv = cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except KeyboardInterrupt:
-        click.echo("reportgen: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            _interrupted()
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, not bad input
@@ -702,6 +720,12 @@ def main(argv: list[str] | None = None) -> None:
                    "This is a bug in reportgen, not a problem with your inputs. Run again with --verbose "
                    "and report the output.", err=True)
         sys.exit(EXIT_INTERNAL)
+    sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+def _interrupted() -> None:
+    click.echo("reportgen: interrupted; the previous outputs are as they were", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+#: The most characters of a found value a message quotes. Messages go to CI logs and to
+#: ``--format github`` annotations, which are public on a pull request: a value found in the
+#: inputs (or in a file an input links to) is shown as a short excerpt, never whole.
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``value`` quoted for a message: at most ``limit`` characters (cut with "..."), control,
+    format (bidi) and line-breaking characters written as escapes, so a message stays one line
+    that shows what it says. Every message that quotes a found value uses this."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit and text.isprintable():
+        return f"'{text}'"
+    pieces = [c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[: limit + 1]]
+    if sum(map(len, pieces)) <= limit and len(text) <= limit:
+        return f"'{''.join(pieces)}'"
+    shown, used = [], 0
+    for piece in pieces:  # whole escapes only, and at most ``limit`` characters with the "..."
+        if used + len(piece) > limit - 3:
+            break
+        shown.append(piece)
+        used += len(piece)
+    return f"'{''.join(shown)}...'"
+
 
 class Severity(str, Enum):
     """An error makes validate exit 1 and stops a build; a warning is reported and allowed."""
@@ -224,6 +248,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ("file-unreadable", "input", "file unreadable", "the operating system refused to read an input file"),
     ("file-encoding", "input", "not UTF-8", "a YAML file is not UTF-8 text"),
     ("file-too-large", "input", "file too large", "an input file is larger than reportgen reads"),
+    ("file-outside", "input", "file links outside its folder", "an input (or base.docx) is a symbolic link to a file outside its folder; it is not read"),
     # inputs: YAML
     ("yaml-syntax", "input", "YAML syntax error", "the YAML parser could not read the file at this place"),
     ("yaml-character", "input", "control character in YAML", "a control character that YAML does not allow is in the text"),
@@ -280,6 +305,8 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ("SI301", "rule", "grants beyond the funds", "grants beyond the funds requisitioned so far"),
     ("SI302", "rule", "payments beyond the funds", "disbursements and costs beyond the funds requisitioned so far"),
     ("SI303", "rule", "disbursements beyond the grant", "disbursements to a project beyond its grants"),
+    ("SI304", "rule", "recoveries beyond what was paid", "recoveries from a project beyond what was paid to it"),
+    ("SI305", "rule", "recovery before any payment", "a recovery dated before any payment to its project"),
     ("SI401", "rule", "no focus area", "a project with no focus area"),
     ("SI402", "rule", "unknown focus area", "a project focus area outside the decision's four"),
     ("SI501", "rule", "owner not anchored", "an owner that is not a regional development actor, with no anchoring stated"),
@@ -287,7 +314,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ("SI601", "rule", "repayment late", "a repayment after the deadline (1 March 2021)"),
     ("SI602", "rule", "repayment to another bankgiro", "a repayment to another bankgiro than the decision's"),
     ("SI603", "rule", "repayment without the diarienummer", "a repayment that does not cite the decision's diarienummer"),
-    ("SI604", "rule", "repayments not the unspent funds", "repayments that do not equal the unspent funds"),
+    ("SI604", "rule", "repayments not the unspent funds", "repayments that do not equal the unspent funds (recoveries included)"),
     ("SI605", "rule", "unspent funds not repaid", "unspent funds not (yet) repaid"),
     ("SI701", "rule", "disbursement outside the project", "a disbursement outside its project's period"),
     ("SI801", "rule", "deliverable incomplete", "a deliverable whose data is incomplete"),
@@ -298,6 +325,8 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ("template-unsafe", "template", "forbidden in the sandbox", "the template tried something the sandbox forbids (private attributes, methods)"),
     ("template-value", "template", "value not for the template", "a filter was given a value it cannot format"),
     ("template-error", "template", "template failed", "the template raised an error while rendering"),
+    ("template-outside", "template", "template links outside its folder", "a template is a symbolic link to a file outside the templates folder, or not a regular file; it is not read"),
+    ("template-budget", "template", "render budget exceeded", "the template ran past its time budget (REPORTGEN_RENDER_SECONDS), nested macros too deeply, recursed or ran out of memory"),
     ("chart-style", "template", "chart style invalid", "diagram.yaml beside the templates has a key or value the chart style does not take"),
     ("template-context", "template", "no context to check against", "`templates check` could not build the contexts: the inputs have errors"),
     ("template-unknown-variable", "template", "unknown variable", "`templates check`: a variable path the context does not provide"),
@@ -362,9 +391,11 @@ CATALOGUE: dict[str, Code] = _catalogue(
     ("unknown-deliverable", "output", "unknown deliverable", "`build ID`: the id is not a deliverable of decision.yaml"),
     ("figure-path", "output", "image outside the figures", "a template shows an image that is not one of the charts reportgen draws"),
     ("figure-missing", "output", "chart not drawn", "a template shows a chart that is not drawn for this deliverable"),
+    ("link-target", "output", "link target refused", "a link goes somewhere other than http(s) with a host, mailto or a #bookmark (a path, file:, smb:, javascript:...)"),
     ("output-folder", "output", "output folder misplaced", "the output folder is, or holds, the inputs or templates folder"),
     ("output-locked", "output", "output folder busy", "another build held the output folder's lock for too long"),
     ("output-write", "output", "cannot write the outputs", "the outputs could not be written (disk full, permissions)"),
+    ("output-special-file", "output", "pipe, socket or device in the output folder", "the output folder holds something the build cannot carry into the new folder"),
     ("build-worker", "output", "worker process died", "a process rendering deliverables stopped unexpectedly"),
 )
 

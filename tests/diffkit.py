@@ -61,7 +61,7 @@ atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 def edit_inputs(inputs: Path) -> None:
     """Rename SI-2018-01, remove SI-2019-03 (programme.yaml and its rows in Beviljat,
     Utbetalningar and Medfinansiering) and change one disbursement; the repayment follows, so
-    that it still equals requisitioned − disbursed − programme costs (rule SI604)."""
+    that it still equals requisitioned − disbursed − programme costs + recovered (rule SI604)."""
     programme = inputs / "programme.yaml"
     text = programme.read_text(encoding="utf-8")
     assert text.count(f"title: {RENAMED[1]}") == 1

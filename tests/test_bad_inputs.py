@@ -5,16 +5,20 @@ and says which finding the build must report. For every case the build must exit
 expected code, report the finding at its exact place, print no traceback, finish within
 MAX_SECONDS and leave the output folder exactly as it was (bytes and modification times of
 sentinel files, and the folder itself). Bombs, pipes and devices run as a subprocess under a
-1 GiB address-space limit and a timeout; the rest run in-process, which is much faster.
+1 GiB address-space limit and a timeout; the rest run in-process, which is much faster, with
+their address space bounded to MEMORY_HEADROOM more than the test process had before the case.
+No case may end in exit 3 (an internal error) or print a traceback (issue #20).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import resource
 import shutil
+import socket
 import stat
 import subprocess
 import sys
@@ -35,6 +39,7 @@ from reportgen.cli import cli
 CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yaml").read_text(encoding="utf-8"))
 MAX_SECONDS = 5.0
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the subprocess cases
+MEMORY_HEADROOM = 1536 << 20  # bytes of address space an in-process case may add
 DEFAULT_IDS = ["genomforandeplan-2018"]
 OLD = 1_500_000_000 * 10**9  # the sentinel files' modification time (2017), in ns
 SENTINELS = {
@@ -48,7 +53,8 @@ SENTINELS = {
 def test_the_corpus_is_large_and_well_formed():
     ids = [c["id"] for c in CASES]
     assert len(ids) >= 40 and len(set(ids)) == len(ids)
-    known = {"id", "steps", "code", "where", "message", "severity", "exit", "ids", "args", "contains", "limits", "out"}
+    known = {"id", "steps", "code", "where", "message", "severity", "exit", "ids", "args", "contains", "limits", "out",
+             "env", "absent"}
     for case in CASES:
         assert set(case) <= known, f"{case['id']}: unknown keys {set(case) - known}"
         assert case.get("exit", 1) in (0, 1)
@@ -74,16 +80,20 @@ def test_bad_input(case: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     args = ["build", *case.get("ids", DEFAULT_IDS), "--inputs", "inputs", "--out", out_name, "--format", "json",
             *case.get("args", [])]
     monkeypatch.chdir(root)
+    for name, value in case.get("env", {}).items():
+        monkeypatch.setenv(name, str(value))
     start = time.monotonic()
     if case.get("limits"):
         code, stdout, stderr = run_limited(args, root)
     else:
-        result = CliRunner().invoke(cli, args, catch_exceptions=True)
+        with memory_bound():
+            result = CliRunner().invoke(cli, args, catch_exceptions=True)
         assert result.exception is None or isinstance(result.exception, SystemExit), \
             f"{type(result.exception).__name__}: {result.exception}"
         code, stdout, stderr = result.exit_code, result.stdout, result.stderr
     elapsed = time.monotonic() - start
 
+    assert code != 3 and "internal error" not in stderr, f"an internal error:\n{stdout}\n{stderr}"
     assert "Traceback" not in stdout + stderr, stdout + stderr
     expected_exit = case.get("exit", 1)
     assert code == expected_exit, f"exit {code}, expected {expected_exit}:\n{stdout}\n{stderr}"
@@ -107,8 +117,11 @@ def test_bad_input(case: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         assert after[1][rel] == before[1][rel]
     for deliverable in case.get("ids", DEFAULT_IDS):
         docx.Document(str(out / f"{deliverable}.docx"))
+        draft = (out / f"{deliverable}.md").read_text(encoding="utf-8")
         if "contains" in case:
-            assert case["contains"] in (out / f"{deliverable}.md").read_text(encoding="utf-8")
+            assert case["contains"] in draft
+        for text in case.get("absent", []):  # e.g. a heading or a link the data must not make
+            assert text not in draft, f"{text!r} is in the draft"
 
 
 # --- the steps -------------------------------------------------------------------------------------
@@ -134,6 +147,10 @@ def apply_step(root: Path, step: dict) -> None:
         (root / arg).mkdir()
     elif kind == "mkfifo":
         os.mkfifo(root / arg)
+    elif kind == "socket":  # a Unix socket's file, left behind by a process that bound it
+        (root / arg).parent.mkdir(parents=True, exist_ok=True)
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(root / arg))
     elif kind == "symlink":
         os.symlink(arg["to"] if arg["to"].startswith("/") else root / arg["to"], root / arg["file"])
     elif kind == "move":
@@ -226,9 +243,27 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+@contextlib.contextmanager
+def memory_bound():
+    """This process's address space bounded to what it uses now plus MEMORY_HEADROOM: a case
+    that allocated without bound would fail with MemoryError (and the case with it) instead of
+    taking the machine's memory."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/status", encoding="ascii") as fh:
+        size = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+    limit = size + MEMORY_HEADROOM
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def run_limited(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """``reportgen ARGS`` in a subprocess with at most 1 GiB of address space and a timeout."""
     proc = subprocess.run([sys.executable, "-c", "import sys; from reportgen.cli import main; main(sys.argv[1:])",
                            *args], cwd=cwd, capture_output=True, text=True, timeout=3 * MAX_SECONDS,
-                          preexec_fn=_limit_memory, check=False)
+                          preexec_fn=_limit_memory, check=False, env=os.environ.copy())
     return proc.returncode, proc.stdout, proc.stderr

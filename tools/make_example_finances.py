@@ -12,6 +12,11 @@ checked to convert back exactly), dates are real date cells formatted ``yyyy-mm-
 The repayment (``Återbetalningar``) is computed, not typed in::
 
     repayment = total requisitioned - total disbursed - total programme-related costs
+                + total recovered from projects (Återkrav)
+
+The example uses what the format holds beyond the basics: recoveries (``Återkrav``), co-financing
+by year and kind (``Medfinansiering`` with ``År`` and ``Typ``), the owner's own funds (``Egen
+finansiering``) and a cost label of the agency's own (``Resor och logi``).
 
 Before writing, the script checks the money against the decision's terms (requisition
 deadline and frames, the five per cent cap, grants within requisitioned funds,
@@ -68,7 +73,9 @@ FIXED_TIMESTAMP = dt.datetime(2021, 2, 15, 12, 0, 0)  # workbook properties and 
 # --------------------------------------------------------------------------------------
 REQUISITIONS = [
     (2018, date(2018, 4, 16), D("20000000")),
-    (2019, date(2019, 2, 4), D("30000000")),
+    # After the 2019 interim report's due date (and before 30 May): `reportgen status --today
+    # 2019-04-15` shows it not yet done.
+    (2019, date(2019, 5, 13), D("30000000")),
     (2020, date(2020, 2, 3), D("24000000")),
 ]
 
@@ -151,13 +158,13 @@ INTERIM_DATES = [date(2019, 4, 15), date(2019, 10, 15), date(2020, 4, 15), date(
 PROGRAMME_COSTS = [
     (2018, date(2018, 6, 15), "Kommunikation", "48 500", "Informationsmöten och webbinarium om utlysningen"),
     (2018, date(2018, 6, 29), "Personal", "240 000", "Programledning och handläggning april–juni"),
-    (2018, date(2018, 10, 31), "Övrigt", "27 800", "Resor i samband med regionbesök"),
+    (2018, date(2018, 10, 31), "Resor och logi", "27 800", "Resor i samband med regionbesök"),
     (2018, date(2018, 11, 16), "Administration", "96 000", "Externa bedömare, utlysning 2018"),
     (2018, date(2018, 12, 28), "Personal", "330 000", "Programledning och handläggning juli–december"),
     (2019, date(2019, 5, 31), "Utvärdering", "150 000", "Oxford Research, uppstart och spår 1 (projektportföljen)"),
     (2019, date(2019, 6, 20), "Administration", "38 000", "Externa bedömare, utlysning 2019"),
     (2019, date(2019, 6, 28), "Personal", "340 000", "Programledning och handläggning januari–juni"),
-    (2019, date(2019, 9, 30), "Övrigt", "31 200", "Resor och lokalhyra för nätverksträffar"),
+    (2019, date(2019, 9, 30), "Resor och logi", "31 200", "Resor och lokalhyra för nätverksträffar"),
     (2019, date(2019, 10, 10), "Kommunikation", "72 500", "Nationell konferens Smart industri i regionerna"),
     (2019, date(2019, 11, 29), "Utvärdering", "180 000", "Oxford Research, spår 2 (genomförandet)"),
     (2019, date(2019, 12, 20), "Personal", "360 000", "Programledning och handläggning juli–december"),
@@ -169,12 +176,19 @@ PROGRAMME_COSTS = [
     (2020, date(2020, 12, 18), "Personal", "300 000", "Programledning och handläggning juli–december"),
     (2020, date(2020, 12, 18), "Övrigt", "9 800", "Digitala mötesverktyg"),
 ]
-COST_KINDS = {"Personal", "Utvärdering", "Kommunikation", "Administration", "Övrigt"}
+# The common kinds, and the agency's own label for travel (Kostnadsslag is free text).
+COST_KINDS = {"Personal", "Utvärdering", "Kommunikation", "Administration", "Övrigt", "Resor och logi"}
 
-# Co-financing (Medfinansiering): project, source, amount.
+# Co-financing (Medfinansiering): project, source, amount, year (None: the whole project), kind
+# (None: Budget). A few projects also report the actual (Utfall), some by year.
+B, U = "Budget", "Utfall"
 COFINANCING = [
-    ("SI-2018-01", "Regionalfonden", "3 500 000"),
+    ("SI-2018-01", "Regionalfonden", "1 500 000", 2019, B),
+    ("SI-2018-01", "Regionalfonden", "2 000 000", 2020, B),
+    ("SI-2018-01", "Regionalfonden", "1 420 000", 2019, U),
+    ("SI-2018-01", "Regionalfonden", "1 910 000", 2020, U),
     ("SI-2018-01", "Region", "500 000"),
+    ("SI-2018-01", "Region", "480 000", 2020, U),
     ("SI-2018-02", "Regionalfonden", "2 800 000"),
     ("SI-2018-02", "Näringsliv", "700 000"),
     ("SI-2018-03", "Regionalfonden", "3 900 000"),
@@ -185,19 +199,30 @@ COFINANCING = [
     ("SI-2018-07", "Kommun", "400 000"),
     ("SI-2018-10", "Statlig", "1 500 000"),
     ("SI-2018-10", "Näringsliv", "1 100 000"),
-    ("SI-2018-11", "Regionalfonden", "4 200 000"),
+    ("SI-2018-11", "Regionalfonden", "4 200 000", None, B),
+    ("SI-2018-11", "Regionalfonden", "1 800 000", 2019, U),
+    ("SI-2018-11", "Regionalfonden", "2 250 000", 2020, U),
     ("SI-2018-11", "Region", "600 000"),
     ("SI-2018-12", "Region", "400 000"),
-    ("SI-2018-12", "Övrigt", "250 000"),
+    ("SI-2018-12", "Egen finansiering", "250 000"),
+    ("SI-2018-12", "Egen finansiering", "230 000", 2020, U),
     ("SI-2018-14", "Regionalfonden", "4 500 000"),
     ("SI-2018-14", "Kommun", "600 000"),
     ("SI-2018-14", "Näringsliv", "1 300 000"),
     ("SI-2018-16", "Näringsliv", "2 000 000"),
     ("SI-2018-16", "Statlig", "800 000"),
+    ("SI-2018-16", "Egen finansiering", "300 000"),
     ("SI-2019-01", "Region", "500 000"),
     ("SI-2019-01", "Kommun", "300 000"),
 ]
-COFIN_SOURCES = {"Regionalfonden", "Region", "Kommun", "Näringsliv", "Statlig", "Övrigt"}
+COFIN_SOURCES = {"Regionalfonden", "Region", "Kommun", "Näringsliv", "Statlig", "Egen finansiering", "Övrigt"}
+
+# Recoveries (Återkrav): money projects paid back to the agency: project, date, amount, comment.
+RECOVERIES = [
+    ("SI-2018-09", date(2019, 9, 16), "62 436,80",
+     "Återkrav efter avbrutet projekt: kostnader som inte var stödberättigande"),
+    ("SI-2018-05", date(2020, 12, 10), "35 000", "Ej stödberättigande kostnad enligt slutrapporten"),
+]
 
 REPAYMENT_DATE = date(2021, 2, 15)
 
@@ -263,7 +288,7 @@ def check(cond: bool, msg: str) -> None:
         raise CheckError(msg)
 
 
-def check_money(projects, requisitions, costs, repayment) -> None:
+def check_money(projects, requisitions, costs, repayment, recoveries=()) -> None:
     years = sorted(FRAMES)
     req_by_year = {y: a for y, _, a in requisitions}
     for y, d, a in requisitions:
@@ -314,6 +339,12 @@ def check_money(projects, requisitions, costs, repayment) -> None:
         paid = sum((a for p in projects for d, a in p.disbursements if d <= when), D(0))
         check(paid <= r - c, f"disbursed {paid} > requisitioned {r} - costs {c} on {when}")
 
+    by_id = {p.id: p for p in projects}
+    for pid, d, a, _ in recoveries:
+        p = by_id[pid]
+        check(d > min(x for x, _ in p.disbursements), f"recovery from {pid} before its first payment")
+        check(a <= p.used, f"recovery from {pid} beyond what was paid")
+
     check(repayment > 0, "repayment must be positive")
     check(REPAYMENT_DATE <= REPAYMENT_DEADLINE, "repayment date")
 
@@ -335,7 +366,7 @@ def check_against_programme(projects, cofinancing, path: Path) -> None:
         check(as_date(y["start"]) == p.start and as_date(y["end"]) == p.end,
               f"{p.id}: period differs from {path.name}")
         check(y["status"] == p.status, f"{p.id}: status differs from {path.name}")
-    for pid, _, _ in cofinancing:
+    for pid, *_ in cofinancing:
         check(pid in by_id, f"co-financing for unknown project {pid}")
 
 
@@ -368,12 +399,16 @@ def add_sheet(wb, title, columns, rows):
         ws.column_dimensions[get_column_letter(c)].width = width
     for r, row in enumerate(rows, start=2):
         for c, ((_, _, kind), value) in enumerate(zip(columns, row), start=1):
+            if value is None:
+                continue  # an optional cell left empty
             if kind in ("kr", "kr_ore"):
                 cell = ws.cell(row=r, column=c, value=cell_amount(value))
                 cell.number_format = FMT_KR if kind == "kr" else FMT_KR_ORE
             elif kind == "date":
                 cell = ws.cell(row=r, column=c, value=value)
                 cell.number_format = FMT_DATE
+            elif value is None:
+                continue  # an optional cell left empty
             elif kind == "year":
                 cell = ws.cell(row=r, column=c, value=int(value))
                 cell.number_format = FMT_YEAR
@@ -383,7 +418,7 @@ def add_sheet(wb, title, columns, rows):
     return ws
 
 
-def build_workbook(projects, requisitions, costs, cofinancing, repayment) -> Workbook:
+def build_workbook(projects, requisitions, costs, cofinancing, repayment, recoveries) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "reportgen – exempeldata"
@@ -423,13 +458,18 @@ def build_workbook(projects, requisitions, costs, cofinancing, repayment) -> Wor
               costs)
 
     add_sheet(wb, "Medfinansiering",
-              [("Projekt", 13, "text"), ("Källa", 18, "text"), ("Belopp", 16, "kr")],
+              [("Projekt", 13, "text"), ("Källa", 18, "text"), ("Belopp", 16, "kr"), ("År", 8, "year"),
+               ("Typ", 10, "text")],
               cofinancing)
 
     add_sheet(wb, "Återbetalningar",
               [("Datum", 12, "date"), ("Belopp", 16, "kr_ore"), ("Bankgiro", 12, "text"), ("Referens", 60, "text")],
               [(REPAYMENT_DATE, repayment, BANKGIRO,
                 f"Återbetalning av ej förbrukade medel till Kammarkollegiet, {DNR}")])
+
+    add_sheet(wb, "Återkrav",
+              [("Projekt", 13, "text"), ("Datum", 12, "date"), ("Belopp", 16, "kr_ore"), ("Kommentar", 60, "text")],
+              recoveries)
     return wb
 
 
@@ -479,13 +519,14 @@ def read_back(path: Path) -> dict[str, list[dict]]:
 
 def report(path: Path) -> None:
     s = read_back(path)
-    expected = ["Rekvisitioner", "Beviljat", "Utbetalningar", "Programkostnader", "Medfinansiering", "Återbetalningar"]
+    expected = ["Rekvisitioner", "Beviljat", "Utbetalningar", "Programkostnader", "Medfinansiering", "Återbetalningar",
+                "Återkrav"]
     check(list(s) == expected, f"sheets {list(s)}")
 
     def year_of(v):
         return v.year if isinstance(v, (dt.date, dt.datetime)) else int(v)
 
-    for name in ("Rekvisitioner", "Utbetalningar", "Programkostnader", "Återbetalningar"):
+    for name in ("Rekvisitioner", "Utbetalningar", "Programkostnader", "Återbetalningar", "Återkrav"):
         for r in s[name]:
             check(isinstance(r["Datum"], dt.datetime), f"{name}: Datum is not a date cell")
 
@@ -501,7 +542,9 @@ def report(path: Path) -> None:
     cost = defaultdict(D)
     for r in s["Programkostnader"]:
         cost[int(r["År"])] += dec(r["Belopp"])
-    cofin = sum((dec(r["Belopp"]) for r in s["Medfinansiering"]), D(0))
+    cofin = sum((dec(r["Belopp"]) for r in s["Medfinansiering"] if r["Typ"] in (None, "Budget")), D(0))
+    cofin_actual = sum((dec(r["Belopp"]) for r in s["Medfinansiering"] if r["Typ"] == "Utfall"), D(0))
+    recovered = sum((dec(r["Belopp"]) for r in s["Återkrav"]), D(0))
     (rep,) = s["Återbetalningar"]
 
     def kr(x: Decimal) -> str:
@@ -515,12 +558,14 @@ def report(path: Path) -> None:
         print(f"{y:<6}{kr(req[y]):>16}{kr(grant[y]):>16}{kr(disb[y]):>16}{kr(cost[y]):>15}{pct:>7.2f}%")
     tr, tg, td, tc = (sum(x.values(), D(0)) for x in (req, grant, disb, cost))
     print(f"{'summa':<6}{kr(tr):>16}{kr(tg):>16}{kr(td):>16}{kr(tc):>15}{tc / tr * 100:>7.2f}%")
-    print(f"medfinansiering: {kr(cofin)} kr på {len({r['Projekt'] for r in s['Medfinansiering']})} projekt")
-    expected_rep = tr - td - tc
+    print(f"medfinansiering: {kr(cofin)} kr budget, {kr(cofin_actual)} kr utfall, "
+          f"på {len({r['Projekt'] for r in s['Medfinansiering']})} projekt")
+    print(f"återkrav: {kr(recovered)} kr från {len(s['Återkrav'])} projekt")
+    expected_rep = tr - td - tc + recovered
     got = dec(rep["Belopp"])
-    print(f"återbetalning {rep['Datum']:%Y-%m-%d}: {kr(got)} kr (rekvirerat - utbetalt - programkostnader "
+    print(f"återbetalning {rep['Datum']:%Y-%m-%d}: {kr(got)} kr (rekvirerat - utbetalt - programkostnader + återkrav "
           f"= {kr(expected_rep)} kr) -> {'OK' if got == expected_rep else 'FEL'}")
-    check(got == expected_rep, "repayment does not equal requisitioned - disbursed - costs")
+    check(got == expected_rep, "repayment does not equal requisitioned - disbursed - costs + recovered")
     check(DNR in rep["Referens"] and rep["Bankgiro"] == BANKGIRO, "repayment reference/bankgiro")
 
 
@@ -534,20 +579,24 @@ def main(argv=None) -> int:
     for p in PROJECTS:
         p.disbursements = schedule(p)
     costs = [(y, d, kind, k(a), text) for y, d, kind, a, text in PROGRAMME_COSTS]
-    cofinancing = [(pid, src, k(a)) for pid, src, a in COFINANCING]
-    for _, src, _ in cofinancing:
+    cofinancing = [(row[0], row[1], k(row[2]), *(row[3:] + (None, None))[:2]) for row in COFINANCING]
+    for _, src, _, year, kind in cofinancing:
         check(src in COFIN_SOURCES, f"co-financing source {src}")
+        check(year is None or year in FRAMES, f"co-financing year {year}")
+        check(kind in (None, "Budget", "Utfall"), f"co-financing kind {kind}")
+    recoveries = [(pid, d, k(a), text) for pid, d, a, text in RECOVERIES]
 
     total_req = sum((a for _, _, a in REQUISITIONS), D(0))
     total_disb = sum((a for p in PROJECTS for _, a in p.disbursements), D(0))
     total_cost = sum((a for _, _, _, a, _ in costs), D(0))
-    repayment = total_req - total_disb - total_cost
+    total_recovered = sum((a for _, _, a, _ in recoveries), D(0))
+    repayment = total_req - total_disb - total_cost + total_recovered
 
-    check_money(PROJECTS, REQUISITIONS, costs, repayment)
+    check_money(PROJECTS, REQUISITIONS, costs, repayment, recoveries)
     if not args.no_check_programme and PROGRAMME_YAML.exists():
         check_against_programme(PROJECTS, cofinancing, PROGRAMME_YAML)
 
-    wb = build_workbook(PROJECTS, REQUISITIONS, costs, cofinancing, repayment)
+    wb = build_workbook(PROJECTS, REQUISITIONS, costs, cofinancing, repayment, recoveries)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_reproducibly(wb, args.out)
     print(f"wrote {args.out}")

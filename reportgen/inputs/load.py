@@ -11,6 +11,7 @@ import datetime as dt
 import operator
 import os
 import re
+import stat
 import types
 import typing
 import unicodedata
@@ -30,6 +31,7 @@ from reportgen.inputs.model import (
     Programme,
     ProgrammeCost,
     Project,
+    Recovery,
     Repayment,
     Requisition,
     _found,
@@ -70,10 +72,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("year", "År"), Column("date", "Datum"), Column("kind", "Kostnadsslag"), Column("amount", "Belopp"),
         Column("description", "Beskrivning", required=False))),
     SheetSpec("cofinancing", "Medfinansiering", CoFinancing, (
-        Column("project", "Projekt"), Column("source", "Källa"), Column("amount", "Belopp")), required=False),
+        Column("project", "Projekt"), Column("source", "Källa"), Column("amount", "Belopp"),
+        Column("year", "År", required=False), Column("kind", "Typ", required=False)), required=False),
     SheetSpec("repayments", "Återbetalningar", Repayment, (
         Column("date", "Datum"), Column("amount", "Belopp"), Column("bankgiro", "Bankgiro"),
         Column("reference", "Referens")), required=False),
+    SheetSpec("recoveries", "Återkrav", Recovery, (
+        Column("project", "Projekt"), Column("date", "Datum"), Column("amount", "Belopp"),
+        Column("comment", "Kommentar", required=False)), required=False),
 )
 DATE_COLUMNS = {"date", "decided"}
 # Excel serial day numbers for 1955..2120: a number in that range in a date column is a date
@@ -126,6 +132,33 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
+def leaves_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path``, its links followed, lies outside ``folder`` (its links followed too).
+
+    Inputs and templates are read only from inside their folder: a file there that is a symbolic
+    link to a file elsewhere (a key, another project's data) would otherwise be read, and its
+    content shown in the report or quoted in messages, which CI publishes."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        return os.path.commonpath([real, base]) != base
+    except ValueError:  # different drives (Windows)
+        return True
+
+
+def outside_finding(path: Path, folder: Path, what: str) -> Finding | None:
+    """A finding when the regular file ``path`` leaves ``folder`` (see :func:`leaves_folder`).
+    Anything that is not a regular file is left to the readers, which refuse it by its kind."""
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+    if not regular or not leaves_folder(path, folder):
+        return None
+    return error("file-outside", f"the file is a link to a file outside the {what} folder; it is not read",
+                 Location(display_path(path)),
+                 hint=f"copy the file into the {what} folder instead of linking to it")
+
+
 def load_inputs(folder: Path) -> tuple[Inputs | None, list[Finding]]:
     folder = Path(folder)
     findings: list[Finding] = []
@@ -147,6 +180,9 @@ def load_inputs(folder: Path) -> tuple[Inputs | None, list[Finding]]:
 
 def _load_yaml_model(path: Path, model: type[BaseModel]):
     file = display_path(path)
+    outside = outside_finding(path, path.parent, "inputs")
+    if outside is not None:
+        return None, None, [outside]
     doc, findings = load_yaml(path, file)
     if doc is None or any(f.is_error for f in findings) or not isinstance(doc.data, dict):
         return doc, None, findings
@@ -323,6 +359,9 @@ def clean_text(data: Any, where) -> list[Finding]:
 
 def _load_finances(path: Path) -> tuple[Finances | None, str, list[Finding]]:
     file = display_path(path)
+    outside = outside_finding(path, path.parent, "inputs")
+    if outside is not None:
+        return None, file, [outside]
     book, findings = Workbook.open(path, file)
     if book is None:
         return None, file, findings
@@ -456,6 +495,13 @@ def check_references(inputs: Inputs) -> list[Finding]:
             if key not in deliverable_ids:
                 findings.append(error("unknown-reference", f"unknown deliverable '{key}'{did_you_mean(key, deliverable_ids)}",
                                       inputs.where_decision("amendments", i, "deliverable_due", key)))
+    for key in p.submitted:
+        if key not in deliverable_ids:
+            findings.append(error("unknown-reference",
+                                  f"a submission date for '{key}', which is not a deliverable"
+                                  f"{did_you_mean(key, deliverable_ids)}",
+                                  inputs.programme_doc.where_key(("submitted", key)),
+                                  hint=f"the deliverables are: {', '.join(deliverable_ids)}"))
     for key in p.texts:
         if key not in deliverable_ids:
             findings.append(warning("unknown-reference",
@@ -472,7 +518,8 @@ def check_references(inputs: Inputs) -> list[Finding]:
     project_ids = [x.id for x in p.projects]
     known = set(project_ids)
     # Each sheet is gone through row by row only when a set of its values says a row is wrong.
-    for name, rows in (("grants", fin.grants), ("disbursements", fin.disbursements), ("cofinancing", fin.cofinancing)):
+    for name, rows in (("grants", fin.grants), ("disbursements", fin.disbursements), ("cofinancing", fin.cofinancing),
+                       ("recoveries", fin.recoveries)):
         if known.issuperset(map(_PROJECT, rows)):
             continue
         for record in rows:
@@ -488,6 +535,14 @@ def check_references(inputs: Inputs) -> list[Finding]:
                 findings.append(error("year-outside-period",
                                       f"the year {record.year} is outside the decision's period "
                                       f"{d.period.start}–{d.period.end}", record.where("year")))
+    # A co-financing year may lie in an amended (longer) period, not outside it.
+    last = max([d.period.end] + [a.period_end for a in d.amendments if a.period_end is not None])
+    for record in fin.cofinancing:
+        if record.year is not None and not d.period.start <= record.year <= last:
+            findings.append(error("year-outside-period",
+                                  f"the co-financing year {record.year} is outside the decision's period "
+                                  f"{d.period.start}–{last}", record.where("year"),
+                                  hint="leave År empty for an amount that belongs to the whole project"))
     return findings
 
 

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reportgen.findings import excerpt
+
 OERE = Decimal("0.01")
 MAX_MONEY = Decimal(10) ** 12  # a thousand billion kronor: more than any programme, far within Decimal's precision
 _MAX_MONEY_INT = 10**12
@@ -39,8 +41,14 @@ ORGANISATION_KINDS = ("regional", "other")
 PROJECT_STATUSES = ("granted", "ongoing", "completed", "cancelled")
 DELIVERABLE_KINDS = ("genomforandeplan", "delrapport", "slutredovisning")
 FRAME_STATUSES = ("decided", "estimated")
+# The common kinds of programme-related cost: the Excel template offers them in a drop-down, but
+# Kostnadsslag is the agency's own text (its accounting's names) and any label is accepted as written.
 COST_KINDS = ("Personal", "Utvärdering", "Kommunikation", "Administration", "Övrigt")
-COFINANCING_SOURCES = ("Regionalfonden", "Region", "Kommun", "Näringsliv", "Statlig", "Övrigt")
+# "Egen finansiering" is the project owner's own funds: distinct from a region's funds ("Region",
+# when the owner is not the region) and from companies' funds ("Näringsliv").
+COFINANCING_SOURCES = ("Regionalfonden", "Region", "Kommun", "Näringsliv", "Statlig", "Egen finansiering", "Övrigt")
+# Co-financing rows are planned (Budget) or actual (Utfall); a row without Typ is planned.
+COFINANCING_KINDS = ("Budget", "Utfall")
 
 MAX_TITLE = 300
 MAX_TEXT = 50_000
@@ -48,8 +56,7 @@ MAX_TEXT = 50_000
 
 def _found(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"'{shown}'"
+        return excerpt(value)
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -205,6 +212,21 @@ def bounded_text(limit: int):
         if len(text) > limit:
             raise PydanticCustomError("text_too_long", "expected at most {limit} characters, found {n}",
                                       {"limit": limit, "n": len(text)})
+        return text
+    return check
+
+
+def _label(limit: int):
+    """A free label (text or a number typed in a cell), kept as written apart from surrounding spaces."""
+    bounded = bounded_text(limit)
+
+    def check(value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # An account number typed as a number cell (4010, which a sheet may hand over as 4010.0).
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        text = bounded(value)
+        if not text:
+            raise PydanticCustomError("text", "expected a label, found only spaces", {})
         return text
     return check
 
@@ -366,10 +388,13 @@ DeliverableKind = Annotated[str, BeforeValidator(choice(DELIVERABLE_KINDS, "a ki
     _choice_schema(DELIVERABLE_KINDS, "the kind of deliverable"))]
 FrameStatus = Annotated[str, BeforeValidator(choice(FRAME_STATUSES, "a frame status")), _schema(
     _choice_schema(FRAME_STATUSES, "the frame's status"))]
-CostKind = Annotated[str, BeforeValidator(choice(COST_KINDS, "a kind of programme-related cost")), _schema(
-    _choice_schema(COST_KINDS, "the kind of programme-related cost"))]
+CostKind = Annotated[str, BeforeValidator(_label(MAX_TITLE)), _schema(
+    {"description": "The agency's own name for the kind of cost, shown as written; common ones: "
+                    + ", ".join(COST_KINDS) + ".", "type": "string", "minLength": 1, "maxLength": MAX_TITLE})]
 CofinancingSource = Annotated[str, BeforeValidator(choice(COFINANCING_SOURCES, "a co-financing source")), _schema(
     _choice_schema(COFINANCING_SOURCES, "the co-financing source"))]
+CofinancingKind = Annotated[str, BeforeValidator(choice(COFINANCING_KINDS, "Budget (planned) or Utfall (actual)")),
+                            _schema(_choice_schema(COFINANCING_KINDS, "planned (Budget) or actual (Utfall)"))]
 
 
 class Strict(BaseModel):
@@ -527,7 +552,8 @@ class Call(Strict):
     title: Text = Field(description="The call's title.")
     opens: Date = Field(description="The day the call opens.")
     closes: Date = Field(description="The day the call closes.")
-    budget: Money = Field(description="The funds the call offers, in kronor.")
+    budget: Money | None = Field(
+        None, description="The funds the call offers, in kronor; leave out for an open-ended call.")
     focus_areas: list[Identifier] = Field([], description="The focus area ids the call is open to.")
     eligible: MarkdownText | None = Field(None, description="Who may apply (Markdown).")
 
@@ -644,6 +670,9 @@ class Project(Strict):
     summary: MarkdownText | None = Field(None, description="What the project does (Markdown).")
     continues: Text | None = Field(None, description="The earlier effort (förstudie) the project continues.")
     indicators: Indicators | None = Field(None, description="The project's result indicators, as whole numbers.")
+    targets: Indicators | None = Field(
+        None, description="The project's targets for the same indicators, as whole numbers; the final report "
+                          "compares the outcome (indicators) with them. Absent: no target stated.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Project:
@@ -695,6 +724,9 @@ class Programme(Strict):
     projects: list[Project] = Field(description="The projects granted funds.")
     evaluation: Evaluation | None = Field(
         None, description="The evaluation of results and effects (required before the final report).")
+    submitted: dict[str, Date] = Field(
+        {}, description="The day each deliverable was submitted, by deliverable id, e.g. "
+                        "{delrapport-2019: 2019-03-29}; `reportgen status` counts a deliverable as done only then.")
 
 
 # --- money records (finances.xlsx) ---------------------------------------------------------
@@ -740,7 +772,7 @@ class Disbursement(Record):
 class ProgrammeCost(Record):
     year: Year = Field(description="The year the cost is charged to.")
     date: Date = Field(description="The day of the cost.")
-    kind: CostKind = Field(description="The kind of cost.")
+    kind: CostKind = Field(description="The kind of cost: the agency's own label, shown as written.")
     amount: Money = Field(description="The cost, in kronor.")
     description: Text | None = Field(None, description="What the cost was for.")
 
@@ -749,6 +781,22 @@ class CoFinancing(Record):
     project: Identifier = Field(description="The project id.")
     source: CofinancingSource = Field(description="Where the co-financing comes from.")
     amount: Money = Field(description="The co-financing, in kronor.")
+    year: Year | None = Field(
+        None, description="The year the amount belongs to; empty: the whole project. An interim report shows "
+                          "only the amounts of its own years (and those of the whole project).")
+    kind: CofinancingKind | None = Field(
+        None, description="Budget (planned) or Utfall (actual); empty: Budget.")
+
+    @property
+    def actual(self) -> bool:
+        return self.kind == "Utfall"
+
+
+class Recovery(Record):
+    project: Identifier = Field(description="The project id.")
+    date: Date = Field(description="The day the project paid the money back.")
+    amount: Money = Field(description="The amount paid back to the agency (återkrav), in kronor.")
+    comment: Text | None = Field(None, description="Why, e.g. a cancelled project or an ineligible cost.")
 
 
 class Repayment(Record):
@@ -767,3 +815,4 @@ class Finances(BaseModel):
     programme_costs: list[ProgrammeCost] = []
     cofinancing: list[CoFinancing] = []
     repayments: list[Repayment] = []
+    recoveries: list[Recovery] = []

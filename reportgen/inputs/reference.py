@@ -25,7 +25,7 @@ VALUE_TYPES: dict[str, Any] = {
     "Diarienummer": m.Diarienummer, "Bankgiro": m.Bankgiro, "CountyCode": m.CountyCode,
     "CountyShare": m.CountyShare, "AreaShare": m.AreaShare, "OrganisationKind": m.OrganisationKind,
     "ProjectStatus": m.ProjectStatus, "DeliverableKind": m.DeliverableKind, "FrameStatus": m.FrameStatus,
-    "CostKind": m.CostKind, "CofinancingSource": m.CofinancingSource,
+    "CostKind": m.CostKind, "CofinancingSource": m.CofinancingSource, "CofinancingKind": m.CofinancingKind,
 }
 _PLAIN = {"str": "text", "int": "whole number", "bool": "true or false"}
 HIDDEN_FIELDS = {"places", "row"}  # set by the Excel loader, not input

@@ -19,24 +19,33 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from reportgen.document.links import LINK_HINT, iter_links, link_problem
 from reportgen.document.tree import (
     BlockQuote,
     BulletList,
     Document,
     Figure,
+    Heading,
     OrderedList,
     Source,
     _mark_canonical,
     iter_blocks,
     normalize,
     normalize_blocks,
+    plain_text,
 )
-from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
 from reportgen.inputs.fingerprint import inputs_hash, value_hash
-from reportgen.inputs.load import DECISION_FILE, PROGRAMME_FILE, Inputs, display_path
+from reportgen.inputs.load import (
+    DECISION_FILE,
+    PROGRAMME_FILE,
+    Inputs,
+    display_path,
+    outside_finding,
+)
 from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.output import manifest, outfolder
 from reportgen.report import charts
@@ -147,6 +156,8 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     doc, parse_findings = parse(text, display_path(template_dir / d.template))
     findings += parse_findings
     findings += check_figures(doc, drawn, inputs, template_dir)
+    findings += check_links(doc, inputs, template_dir)
+    findings += check_headings(doc, inputs, template_dir)
     style, style_findings = charts.load_style(template_dir)
     findings += style_findings
     if has_errors(findings):
@@ -166,6 +177,9 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         "diarienummer": dec.diarienummer,
         "addressee": dec.report_to,
     }
+    outside = outside_finding(template_dir / "base.docx", template_dir, "templates")
+    if outside is not None:
+        return None, findings + [outside]
     stamp = source_date(inputs, d.due)
     core = CoreProperties(
         title=f"{d.title} – {dec.title}",
@@ -234,25 +248,79 @@ def check_figures(doc: Document, figures: dict[str, object], inputs: Inputs, tem
         norm = posixpath.normpath(src.replace("\\", "/")) if src else ""
         if norm in figures:
             continue
-        where = _place_of(src, inputs, template_dir)
+        where = _place_of(src, inputs, template_dir,
+                          lambda d, src=src: any(isinstance(b, Figure) and b.src == src for b in iter_blocks(d.blocks)))
         drawn = ", ".join(sorted(figures)) or "none for this deliverable"
         if not src or posixpath.isabs(norm) or norm == ".." or norm.startswith("../") or _URL.match(src):
             findings.append(error(
-                "figure-path", f"the image '{src}' lies outside the figures folder; a figure may show only "
+                "figure-path", f"the image {excerpt(src)} lies outside the figures folder; a figure may show only "
                 f"the charts reportgen draws ({charts.PREFIX}/...)", where,
                 hint=f"remove the image, or link to the file instead; the charts are: {drawn}"))
         else:
-            findings.append(error("figure-missing", f"no chart '{src}' is drawn for this deliverable", where,
+            findings.append(error("figure-missing", f"no chart {excerpt(src)} is drawn for this deliverable", where,
                                   hint=f"the charts are: {drawn}"))
+    return findings
+
+
+def check_links(doc: Document, inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """The one link policy (reportgen.document.links) on every link of the document, each refused
+    link located where it is written (a text of the inputs, else a template)."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for link in iter_links(doc.blocks):
+        problem = link_problem(link.url)
+        if problem is None or link.url in seen:
+            continue
+        seen.add(link.url)
+        findings.append(error("link-target", f"the link to {excerpt(link.url.strip())} is refused: {problem}",
+                              _place_of(link.url.strip(), inputs, template_dir,
+                                        lambda d, url=link.url: any(x.url == url for x in iter_links(d.blocks))),
+                              hint=LINK_HINT))
+    return findings
+
+
+def check_headings(doc: Document, inputs: Inputs, template_dir: Path) -> list[Finding]:
+    """No heading more than one level below the one before it (EN 301 549 / WCAG 1.3.1): the
+    accessibility check's a11y-heading-order, on the tree.
+
+    The accessibility check finds the same in the .docx, but there it can only name a paragraph
+    of a document that is never written. Checked on the tree, a heading that comes from a text of
+    the inputs is reported at that text."""
+    findings: list[Finding] = []
+    previous: int | None = None
+    for block in iter_blocks(doc.blocks):
+        if not isinstance(block, Heading):
+            continue
+        text = plain_text(block.inlines).strip()
+        if not text:
+            continue
+        if previous is not None and block.level > previous + 1:
+            where = _place_of(text, inputs, template_dir,
+                              lambda d, text=text: any(isinstance(b, Heading) and plain_text(b.inlines).strip() == text
+                                                       for b in iter_blocks(d.blocks)))
+            findings.append(error(
+                "a11y-heading-order", f"the heading {excerpt(text)} is level {block.level} but follows a level "
+                f"{previous} heading; a heading may go at most one level deeper than the one before it", where,
+                hint="in a text of the inputs, '#' is the level of the section it is placed in: start with '#' "
+                     "or '##' and go one level deeper at a time"))
+        previous = block.level
     return findings
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, C: ...
 
 
-def _place_of(text: str, inputs: Inputs, template_dir: Path) -> Location:
-    """Where ``text`` (an image path) is written: a text of programme.yaml or decision.yaml, else a template."""
-    for doc, name in ((inputs.programme_doc, PROGRAMME_FILE), (inputs.decision_doc, DECISION_FILE)):
+def _place_of(text: str, inputs: Inputs, template_dir: Path, shown_by=None) -> Location:
+    """Where ``text`` (an image path, a link target, a heading's text) is written: a text of
+    programme.yaml or decision.yaml, else a template.
+
+    First as written (the exact line and column); else, when ``shown_by(document)`` is given, the
+    text of the inputs whose own Markdown shows it (written with escapes or character
+    references, as a reference-style link...: the field's place); else the template line that
+    holds it; else the deliverable's templates folder.
+    """
+    docs = ((inputs.programme_doc, PROGRAMME_FILE), (inputs.decision_doc, DECISION_FILE))
+    for doc, name in docs:
         for path, value in _strings(doc.data, ()):
             if text and text in value:
                 start = doc.where(path)
@@ -263,6 +331,11 @@ def _place_of(text: str, inputs: Inputs, template_dir: Path) -> Location:
                         if column >= 0:
                             return Location(doc.file, number + 1, column + 1)
                 return start
+    if shown_by is not None:
+        for doc, _ in docs:
+            for path, value in _strings(doc.data, ()):
+                if any(c in value for c in "[]<#&\\") and shown_by(parse(value)[0]):
+                    return doc.where(path)
     for template in sorted(Path(template_dir).glob("*.j2")):
         with contextlib.suppress(OSError, UnicodeDecodeError):
             for number, line in enumerate(template.read_text(encoding="utf-8").split("\n"), start=1):
@@ -392,6 +465,12 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
             add_previews(rendered, inputs)
         try:
             result.written = write_outputs(out_dir, rendered, key)
+        except outfolder.SpecialFile as exc:
+            result.findings.append(error(
+                "output-special-file", f"the output folder holds {exc.kind} ({display_path(exc.path)}); "
+                "the build replaces the folder as a whole and cannot carry it over",
+                Location(display_path(exc.path)),
+                hint="remove it from the output folder, or build into a folder of its own"))
         except OSError as exc:
             result.findings.append(_write_failure(out_dir, exc))
     return result

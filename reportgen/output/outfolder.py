@@ -14,8 +14,11 @@ does not replace, so building one deliverable keeps the others. Only a complete 
 
 So a reader never sees a truncated file or a mix of two builds' deliverables. The swap gives the
 output folder a new inode: a shell or file manager open inside it keeps showing the old (deleted)
-folder until it is reopened. An output folder that is a mount point cannot be renamed; its files
-are replaced one by one (each atomically) instead.
+folder until it is reopened. An output folder that is a mount point (or a bind mount, whose
+rename fails with EBUSY) cannot be renamed; its files are replaced one by one (each atomically)
+instead. A file that fails to be written (a full disk) is removed, whichever way. Named pipes,
+sockets and devices in the output folder cannot be carried into a new tree: the build refuses
+them (SpecialFile) rather than dropping them.
 
 Two builds into the same folder serialize on ``.<name>.lock`` beside it (``fcntl.flock``; the
 kernel releases it when a build dies); the second waits, up to a timeout.
@@ -44,6 +47,22 @@ except ImportError:  # pragma: no cover - not POSIX: builds are not serialized
 #: Seconds a build waits for another build into the same output folder.
 LOCK_TIMEOUT = 120.0
 _KINDS = ("staging", "ready", "old")  # leftovers: being filled, complete new tree, previous tree
+
+
+class SpecialFile(OSError):
+    """The output folder holds a named pipe, a socket or a device: a new tree cannot carry it over,
+    and dropping it silently would lose something another program put there."""
+
+    def __init__(self, path: Path, kind: str):
+        super().__init__(errno.EINVAL, f"the output folder holds {kind}", str(path))
+        self.path = path
+        self.kind = kind
+
+
+#: Errors of a rename that cannot move the output folder itself (a bind mount on the same
+#: filesystem, which os.path.ismount does not see, gives EBUSY; some overlay setups EXDEV):
+#: the files are then replaced one by one in place, as for a mount point.
+_CANNOT_MOVE_FOLDER = (errno.EBUSY, errno.EXDEV)
 
 
 class LockTimeout(Exception):
@@ -153,7 +172,15 @@ def replace(out_dir: Path, files: Mapping[str, bytes]) -> None:
     except BaseException:
         _remove(staging)
         raise
-    old = _swap(ready, target)
+    try:
+        old = _swap(ready, target)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_MOVE_FOLDER:
+            raise
+        # Nothing was moved: the folder cannot be renamed. Write its files in place instead.
+        _remove(ready)
+        _write_in_place(target, files)
+        return
     _fsync_dir(target.parent)
     if old is not None:
         _remove(old)
@@ -256,7 +283,16 @@ def _link_tree(src: Path, dst: Path, replaced: Mapping[str, bytes]) -> None:
                     os.link(source, copy, follow_symlinks=False)
                 except OSError:  # no hard links here (some filesystems, Windows shares)
                     shutil.copy2(source, copy)
-            # Pipes, sockets and devices in an output folder are not carried over.
+            else:  # a pipe, a socket or a device: refused rather than dropped (see SpecialFile)
+                raise SpecialFile(source, _special_kind(st.st_mode))
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def _raise(exc: OSError) -> None:
@@ -264,11 +300,18 @@ def _raise(exc: OSError) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    """Write a new file; on any failure (a full disk, Ctrl-C) the partial file is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    fh = open(path, "xb")  # noqa: SIM115 - closed below, before the partial file is removed
+    try:
+        with fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
 
 
 def _write_in_place(target: Path, files: Mapping[str, bytes]) -> None:
@@ -278,13 +321,13 @@ def _write_in_place(target: Path, files: Mapping[str, bytes]) -> None:
         for rel, data in files.items():
             final = target / rel
             tmp = final.parent / f".{final.name}.{secrets.token_hex(4)}.tmp"
+            staged.append((tmp, final))  # before writing: a failed write is cleaned up too
             _write_file(tmp, data)
-            staged.append((tmp, final))
         for tmp, final in staged:
             os.replace(tmp, final)
     finally:
         for tmp, _ in staged:
-            if tmp.exists():
+            with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
 

@@ -9,15 +9,19 @@ that validates, builds and keeps the deliverables as artifacts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import shutil
+import os
+import stat
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from reportgen.inputs.model import Decision, Programme
-from reportgen.inputs.schema import modeline, write_schemas
-from reportgen.inputs.sources.yaml import load_yaml
-from reportgen.project.scaffold import write_finances_template
+from reportgen.inputs.schema import FILES as SCHEMA_FILES
+from reportgen.inputs.schema import modeline, schema_file_name, schema_text
+from reportgen.inputs.sources.yaml import _compose_and_build
+from reportgen.project.scaffold import finances_workbook, workbook_bytes
 from reportgen.report.resources import example_inputs, package_templates
 
 D = Decimal
@@ -33,7 +37,12 @@ outputs/
 WORKFLOW = """\
 # Validate the inputs (with annotations on the changed files), build the deliverables and keep
 # them as artifacts; on a pull request, also build its base and keep a review page of what the
-# pull request changes in the documents (review.html). See docs/ci.md in reportgen.
+# pull request changes in the documents (review.html). See docs/ci.md and docs/security.md in
+# reportgen.
+#
+# Safe for pull requests from people you do not trust: the job runs their inputs and templates,
+# so it gets no secrets and a read-only token, and it only uploads artifacts. Use pull_request,
+# never pull_request_target (which runs with the base repository's secrets and write token).
 name: reports
 
 on:
@@ -41,15 +50,21 @@ on:
   pull_request:
   workflow_dispatch:
 
+permissions:
+  contents: read
+
 jobs:
   reports:
     runs-on: ubuntu-latest
+    timeout-minutes: 20
     env:
       # Where reportgen is installed from: a package index name, a wheel or a git URL, e.g.
       # "reportgen @ git+https://github.com/<org>/reportgen@v0.1.0".
       REPORTGEN: reportgen
     steps:
       - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
@@ -189,6 +204,7 @@ projects:
     summary: Små och medelstora industriföretag får stöd att införa digitala verktyg i produktionen.
     indicators: {{companies: 40, smes: 34, companies_non_financial: 12, new_companies: 1,
                  participants_women: 30, participants_men: 45, activities: 12}}
+    targets: {{companies: 35, smes: 30, activities: 12}}   # valfritt: mål; slutredovisningen jämför utfall med mål
 
   - id: SI-2018-02
     title: Kompetenslyft för hållbar produktion i Mittnorrland
@@ -216,6 +232,10 @@ evaluation:                            # krävs i slutredovisningen
   effects: Företagen rapporterar ökad kunskap om digitalisering och hållbar produktion.
   recommendations:
     - Tydliggör förändringsteorin redan i utlysningen.
+
+# Dagen då varje rapport lämnades; `reportgen status` räknar en rapport som klar först då.
+# submitted:
+#   genomforandeplan-2018: 2018-03-28
 """
 
 
@@ -282,56 +302,103 @@ def is_empty(folder: Path) -> bool:
     return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
 
 
-def _load(path: Path, model):
-    doc, findings = load_yaml(path, str(path))
+def _load(file: str, text: str, model):
+    doc, findings = _compose_and_build(file, text)
     if doc is None or any(f.is_error for f in findings):
-        raise ValueError(f"cannot read {path}: " + "; ".join(f.message for f in findings))
+        raise ValueError(f"cannot read {file}: " + "; ".join(f.message for f in findings))
     return model.model_validate(doc.data)
 
 
-def init_project(folder: Path) -> list[Path]:
-    """Create (or overwrite the files of) a reports project in ``folder``; returns the files written."""
-    folder = Path(folder)
-    inputs = folder / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+class UnsafeTarget(Exception):
+    """A file ``init`` would write is reached through a symbolic link, or is no regular file."""
 
-    decision_path = inputs / "decision.yaml"
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def project_files(folder: Path) -> dict[Path, bytes]:
+    """Every file of a new project in ``folder`` (path -> bytes), made in memory."""
+    folder = Path(folder)
+    files: dict[Path, bytes] = {}
     source = (example_inputs() / "decision.yaml").read_text(encoding="utf-8")
     if not source.startswith("# yaml-language-server:"):
         source = modeline("decision") + "\n" + source
-    decision_path.write_text(source, encoding="utf-8")
-    written.append(decision_path)
-
-    programme_path = inputs / "programme.yaml"
-    programme_path.write_text(PROGRAMME.format(modeline=modeline("programme")), encoding="utf-8")
-    written.append(programme_path)
-
-    decision = _load(decision_path, Decision)
-    programme = _load(programme_path, Programme)
-    written.append(write_finances_template(inputs / "finances.xlsx", decision, programme, finances_rows(decision)))
-
-    written += write_schemas(folder / "schemas")
-    written += _copy_templates(folder / "templates")
-
+    programme_text = PROGRAMME.format(modeline=modeline("programme"))
+    decision = _load("inputs/decision.yaml", source, Decision)
+    programme = _load("inputs/programme.yaml", programme_text, Programme)
+    files[folder / "inputs" / "decision.yaml"] = source.encode("utf-8")
+    files[folder / "inputs" / "programme.yaml"] = programme_text.encode("utf-8")
+    files[folder / "inputs" / "finances.xlsx"] = workbook_bytes(
+        finances_workbook(decision, programme, finances_rows(decision)))
+    for kind in SCHEMA_FILES:
+        files[folder / "schemas" / schema_file_name(kind)] = schema_text(kind).encode("utf-8")
+    templates = package_templates()
+    for path in sorted(templates.rglob("*")):
+        if path.is_dir() or "__pycache__" in path.parts or path.name.startswith("."):
+            continue
+        files[folder / "templates" / path.relative_to(templates)] = path.read_bytes()
     for path, text in ((folder / ".gitignore", GITIGNORE),
                        (folder / ".github" / "workflows" / "reports.yml", WORKFLOW),
                        (folder / "README.md", README)):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        files[path] = text.encode("utf-8")
+    return files
 
 
-def _copy_templates(target: Path) -> list[Path]:
-    source = package_templates()
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(source.rglob("*")):
-        if path.is_dir() or "__pycache__" in path.parts or path.name.startswith("."):
-            continue
-        destination = target / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
-        written.append(destination)
-    return written
+def check_targets(folder: Path, paths) -> None:
+    """Raise UnsafeTarget when writing ``paths`` could leave ``folder``: a folder on the way or
+    the file itself is a symbolic link (``DIR/inputs`` linked to another project's inputs, or
+    ``DIR/README.md`` to ``~/.bashrc``), or the file is a named pipe, a device or a folder.
+    ``folder`` itself may be a link: the user named it."""
+    folder = Path(folder)
+    for path in paths:
+        current = folder
+        for part in path.relative_to(folder).parts:
+            current = current / part
+            try:
+                st = os.lstat(current)
+            except FileNotFoundError:
+                break
+            if stat.S_ISLNK(st.st_mode):
+                raise UnsafeTarget(current, "is a symbolic link; init does not write through links")
+            if current != path and not stat.S_ISDIR(st.st_mode):
+                raise UnsafeTarget(current, "is not a folder")
+            if current == path and not stat.S_ISREG(st.st_mode):
+                raise UnsafeTarget(current, "is not a regular file")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file renamed over it: a rename replaces whatever is at
+    ``path`` itself and never writes into where a link there points (checked again here, in
+    case something changed since check_targets)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it: mkstemp makes it private
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def init_project(folder: Path) -> list[Path]:
+    """Create (or overwrite the files of) a reports project in ``folder``; returns the files written.
+
+    Raises UnsafeTarget, before writing anything, when a file would be written through a link."""
+    folder = Path(folder)
+    files = project_files(folder)
+    check_targets(folder, files)
+    for path, data in files.items():
+        check_targets(folder, [path])
+        _write_new(path, data)
+    return list(files)

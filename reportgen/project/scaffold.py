@@ -1,9 +1,10 @@
 """The Excel template for finances.xlsx: the sheets reportgen reads, ready to fill in.
 
-The workbook has the six sheets of :data:`reportgen.inputs.load.SHEETS` with their exact headers (bold,
+The workbook has the sheets of :data:`reportgen.inputs.load.SHEETS` with their exact headers (bold,
 filled, frozen), column widths, number formats (kronor ``#,##0`` / ``#,##0.00``, dates
 ``yyyy-mm-dd``, years ``0``) and drop-down lists (Excel data validation) for the columns that take
-one of a known set of values: project ids, Kostnadsslag, Källa, År. The lists live on a hidden sheet
+one of a known set of values: project ids, Källa, Typ, År. Kostnadsslag offers the common kinds
+in a drop-down that also takes any other text (the agency's own labels). The lists live on a hidden sheet
 ``Listor``, which also lists county codes, organisation kinds and focus areas (used in the YAML
 files) for reference. A first sheet ``Instruktioner`` says in Swedish how to fill in each sheet.
 
@@ -31,6 +32,7 @@ from openpyxl.xml.functions import tostring
 
 from reportgen.inputs.load import DATE_COLUMNS, SHEETS, SheetSpec
 from reportgen.inputs.model import (
+    COFINANCING_KINDS,
     COFINANCING_SOURCES,
     COST_KINDS,
     COUNTIES,
@@ -53,7 +55,7 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="
 HEADER_BORDER = Border(bottom=Side(style="thin", color="FF8EA9DB"))
 
 # Amounts with öre are normal in these sheets; whole kronor in the others.
-ORE_SHEETS = {"disbursements", "programme_costs", "repayments"}
+ORE_SHEETS = {"disbursements", "programme_costs", "repayments", "recoveries"}
 WIDTHS = {"year": 8, "date": 13, "decided": 14, "amount": 16, "project": 16, "kind": 18, "source": 18,
           "bankgiro": 12, "reference": 48, "comment": 48, "voucher": 16, "description": 48}
 
@@ -91,6 +93,7 @@ def _lists(decision: Decision | None, programme: Programme | None) -> list[_List
         _List("project", "Projekt", tuple(p.id for p in projects), "Projekttitel", tuple(p.title for p in projects)),
         _List("kind", "Kostnadsslag", COST_KINDS),
         _List("source", "Källa", COFINANCING_SOURCES),
+        _List("cofinancing_kind", "Typ", COFINANCING_KINDS),
         _List("year", "År", tuple(years)),
         _List("county", "Länskod", tuple(COUNTIES), "Län", tuple(COUNTIES.values())),
         _List("organisation", "Organisationstyp", ORGANISATION_KINDS, "Beskrivning",
@@ -145,7 +148,8 @@ def _number_format(spec: SheetSpec, key: str) -> str | None:
 
 _LIST_PROMPTS = {
     "project": ("Projekt", "Välj projektets id (från programme.yaml)."),
-    "kind": ("Kostnadsslag", "Välj ett kostnadsslag i listan."),
+    "kind": ("Kostnadsslag", "Välj ett kostnadsslag i listan eller skriv myndighetens eget."),
+    "cofinancing_kind": ("Typ", "Budget (planerat) eller Utfall; tom cell betyder Budget."),
     "source": ("Källa", "Välj medfinansieringens källa i listan."),
     "year": ("År", "Välj ett av uppdragets år."),
 }
@@ -153,6 +157,11 @@ _LIST_PROMPTS = {
 
 def _list_validation(key: str, formula: str) -> DataValidation:
     title, prompt = _LIST_PROMPTS[key]
+    if key == "kind":
+        # Kostnadsslag is the agency's own text: the list offers the common kinds, and any other
+        # value is taken without an error box (an information style that is not shown).
+        return DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False,
+                              errorStyle="information", showInputMessage=True, promptTitle=title, prompt=prompt)
     return DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                           errorTitle=f"Ogiltigt värde: {title}", error=f"{prompt} Värdet finns inte i listan.",
                           showInputMessage=True, promptTitle=title, prompt=prompt)
@@ -164,8 +173,10 @@ def _validations(spec: SheetSpec, ranges: dict[str, str], decision: Decision | N
         letter = get_column_letter(index)
         whole_column = f"{letter}2:{letter}{LAST_ROW}"
         dv = None
-        if column.key in ("project", "kind", "source", "year") and column.key in ranges:
-            dv = _list_validation(column.key, ranges[column.key])
+        # Typ in Medfinansiering is the co-financing kind (Kostnadsslag's key is also "kind").
+        key = "cofinancing_kind" if (spec.field, column.key) == ("cofinancing", "kind") else column.key
+        if key in ("project", "kind", "source", "year", "cofinancing_kind") and key in ranges:
+            dv = _list_validation(key, ranges[key])
         elif column.key == "amount":
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 showErrorMessage=True, errorTitle="Ogiltigt belopp",
@@ -243,13 +254,21 @@ def _instructions(decision: Decision | None) -> dict[str, str]:
                          "(start och end i programme.yaml), och utbetalningarna till ett projekt får inte "
                          "överstiga det som beviljats projektet. Verifikation är valfri.",
         "programme_costs": f"Programanknutna kostnader: högst {cap} av de rekvirerade medlen, varje år och "
-                           f"totalt. Kostnadsslag väljs i listan: {', '.join(COST_KINDS)}. Beskrivning är "
-                           "valfri.",
+                           f"totalt. Kostnadsslag är myndighetens egen benämning och visas som den skrivs; listan "
+                           f"föreslår de vanliga: {', '.join(COST_KINDS)}. Beskrivning är valfri.",
         "cofinancing": "Valfritt blad: medfinansiering av projekten från andra källor, en rad per projekt och "
-                       f"källa. Källa väljs i listan: {', '.join(COFINANCING_SOURCES)}.",
+                       f"källa. Källa väljs i listan: {', '.join(COFINANCING_SOURCES)}; Egen finansiering är "
+                       "projektägarens egna medel. År (valfri) är det år beloppet avser; tom cell betyder hela "
+                       "projektet, och en delrapport visar bara sina egna års belopp. Typ (valfri) är Budget "
+                       "(planerat) eller Utfall; tom cell betyder Budget.",
         "repayments": f"Valfritt blad: återbetalning av ej förbrukade medel till {repay_to} senast {repay_by} på "
                       f"bankgiro {bankgiro}. Beloppet ska vara rekvirerat minus utbetalt minus programanknutna "
-                      f"kostnader. Referens ska innehålla beslutets diarienummer ({dnr}).",
+                      f"kostnader plus återkrav. Referens ska innehålla beslutets diarienummer ({dnr}).",
+        "recoveries": "Valfritt blad: återkrav, en rad per belopp som ett projekt har betalat tillbaka till "
+                      "myndigheten (t.ex. efter ett avbrutet projekt eller en kostnad som inte var "
+                      "stödberättigande). Återkravet minskar nettoutbetalningen till projektet och ingår i de ej "
+                      "förbrukade medel som återbetalas. Datum ska ligga efter den första utbetalningen till "
+                      "projektet, och beloppet får inte överstiga det som betalats ut. Kommentar är valfri.",
     }
 
 
@@ -260,7 +279,8 @@ GENERAL_INSTRUCTIONS = (
     "som tal (2019)."),
     ("Skriv värden, inte formler: en formel vars resultat inte sparats kan inte läsas. Spara filen i Excel "
     "eller LibreOffice om du ändå använder formler."),
-    ("Kolumner med listor (Projekt, År, Kostnadsslag, Källa) tar bara värden ur listan. Listorna finns på "
+    ("Kolumner med listor (Projekt, År, Källa, Typ) tar bara värden ur listan; Kostnadsslag föreslår värden "
+    "men tar också myndighetens egna. Listorna finns på "
     "det dolda bladet Listor, som också visar länskoder, organisationstyper och fokusområden för "
     "programme.yaml. Visa det i Excel med högerklick på en bladflik > Ta fram, i LibreOffice med "
     "Blad > Visa blad."),

@@ -15,7 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.inputs.load import Inputs
-from reportgen.inputs.model import COUNTIES, Deliverable, Project
+from reportgen.inputs.model import (
+    COFINANCING_SOURCES,
+    COST_KINDS,
+    COUNTIES,
+    Deliverable,
+    Project,
+)
 from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.render import Markdown, Sourced
 from reportgen.rules.ledger import (
@@ -202,7 +208,7 @@ def _texts(inputs: Inputs, d: Deliverable) -> dict[str, Markdown]:
     return out
 
 
-def _call(c, areas: dict[str, str], index: int) -> dict:
+def _call(c, areas: dict[str, str], index: int) -> dict:  # budget None: an open-ended call
     return {"id": c.id, "title": c.title, "opens": c.opens, "closes": c.closes, "budget": c.budget,
             "focus_areas": [areas.get(a, a) for a in c.focus_areas],
             "eligible": Sourced(c.eligible, f"calls[{index}].eligible") if c.eligible else None}
@@ -295,7 +301,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], position: int | None 
         "continues": p.continues,
         "granted": f.granted, "disbursed": f.disbursed, "remaining": f.remaining,
         "cofinancing": f.cofinancing_total, "cofinancing_share": f.cofinancing_share,
-        "total_budget": f.total_budget,
+        "total_budget": f.total_budget, "recovered": f.recovered,
     }
 
 
@@ -309,9 +315,9 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRo
             "requisitioned": fig.requisitioned, "requisition_dates": list(fig.requisition_dates),
             "granted": fig.granted, "disbursed": fig.disbursed, "programme_costs": fig.programme_costs,
             "cost_share": fig.programme_cost_share, "opening_balance": fig.opening_balance,
-            "unspent": fig.unspent, "net": fig.net,
+            "unspent": fig.unspent, "net": fig.net, "recovered": fig.recovered,
         })
-    money = ["frame", "requisitioned", "granted", "disbursed", "programme_costs", "net"]
+    money = ["frame", "requisitioned", "granted", "disbursed", "programme_costs", "net", "recovered"]
     table = money_table(year_rows, money)
     totals = ledger.totals_for(years)
     table["total"]["cost_share"] = totals.programme_cost_share
@@ -322,6 +328,10 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRo
     table["total"]["opening_balance"] = year_rows[0]["opening_balance"].quantize(KRONA) if year_rows else Decimal(0)
     table["total"]["unspent"] = year_rows[-1]["unspent"].quantize(KRONA) if year_rows else Decimal(0)
     table["total"]["not_granted"] = (totals.requisitioned - totals.granted).quantize(KRONA)
+    # The recovery row (Återkrav) is printed only when there is something to print: inputs without
+    # recoveries give the same report as before the sheet existed.
+    table["has_recoveries"] = totals.recovered != 0
+    table["cost_kinds"] = _cost_kinds(ledger, years)
 
     # Projects granted in the period the report covers (for interim reports: charged to the year
     # of the accounting, and projects active in the year of activity).
@@ -336,13 +346,7 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRo
     projects = _round_table(proj_rows, ["granted_in_period", "disbursed_in_period", "granted", "disbursed",
                                         "cofinancing", "total_budget"])
 
-    cofin_rows = [{"source": s, "amount": a} for s, a in ledger.cofinancing_by_source(granted_projects).items()]
-    cofinancing = money_table(cofin_rows, ["amount"])
-    cofinanced = [r for r in projects["rows"] if r["cofinancing"]]
-    total_cofin = sum((f.cofinancing_total for f in granted_projects), Decimal(0))
-    total_budget = sum((f.total_budget for f in granted_projects), Decimal(0))
-    cofinancing["projects"] = len(cofinanced)
-    cofinancing["share"] = (total_cofin / total_budget) if total_budget else None
+    cofinancing = _cofinancing(ledger, granted_projects, None if d.kind == "slutredovisning" else project_years)
 
     return {
         "accounting": table,
@@ -355,10 +359,45 @@ def _accounting(inputs: Inputs, ledger: Ledger, d: Deliverable, rows: _ProjectRo
     }
 
 
+def _cofinancing(ledger: Ledger, granted_projects: list[ProjectFigures], years: list[int] | None) -> dict:
+    """Co-financing per source of the projects listed: planned (Budget) as "amount", actual (Utfall)
+    as "actual" (a second column only when there is any). An interim report passes its years and
+    sees only the amounts of those years and of the whole project."""
+    figures = ledger.cofinancing([f.project.id for f in granted_projects], years)
+    # A source with no planned or no actual amount shows a dash there, not a zero: nothing was stated.
+    rows = [{"source": s, "amount": figures.planned.get(s, Decimal(0)), "actual": figures.actual.get(s, Decimal(0)),
+             "planned_stated": s in figures.planned, "actual_stated": s in figures.actual}
+            for s in COFINANCING_SOURCES if s in figures.planned or s in figures.actual]
+    table = _round_table(rows, ["amount", "actual"])
+    # The share is a property of the projects' budgets: their whole planned co-financing over their
+    # whole budget, whichever years the report shows amounts for.
+    planned = sum((f.cofinancing_total for f in granted_projects), Decimal(0))
+    budget = sum((f.total_budget for f in granted_projects), Decimal(0))
+    table["projects"] = figures.projects
+    table["share"] = (planned / budget) if budget else None
+    table["has_actual"] = bool(figures.actual)
+    table["has_planned"] = bool(figures.planned)
+    return table
+
+
+def _cost_kinds(ledger: Ledger, years: list[int]) -> dict | None:
+    """Programme-related costs per Kostnadsslag, written as the agency writes them. Shown when the
+    agency uses its own labels (any outside the common five); with the common ones only, the
+    report stays as it was before labels were free."""
+    by_kind = ledger.programme_costs_by_kind(years)
+    if all(kind in COST_KINDS for kind in by_kind):
+        return None
+    return money_table([{"kind": k, "amount": a} for k, a in by_kind.items()], ["amount"])
+
+
 def _repayment(inputs: Inputs, ledger: Ledger) -> dict:
     rows = [{"date": r.date, "amount": r.amount, "bankgiro": r.bankgiro, "reference": r.reference or ""}
             for r in sorted(inputs.finances.repayments, key=lambda r: r.date)]
+    recoveries = [{"date": r.date, "project": r.project, "comment": r.comment or "", "amount": r.amount}
+                  for r in sorted(inputs.finances.recoveries, key=lambda r: (r.date, r.project))]
     return {
+        "recoveries": recoveries,
+        "recovered": ledger.total.recovered,
         "rows": rows,
         "unspent": ledger.total.unspent,
         "repaid": ledger.total.repaid,
@@ -393,7 +432,52 @@ def _results(inputs: Inputs, ledger: Ledger) -> dict:
     return {"totals": rows, "values": totals, "projects_reporting": with_indicators,
             "projects_total": len(inputs.programme.projects), "participants": participants,
             "women_share": (Decimal(totals.get("participants_women", 0)) / participants) if participants else None,
-            "by_focus_area": by_area, "by_county": by_county}
+            "by_focus_area": by_area, "by_county": by_county, "targets": _targets(inputs)}
+
+
+def _target_row(target: int, outcome: int) -> dict:
+    return {"target": target, "outcome": outcome,
+            "share": (Decimal(outcome) / Decimal(target)) if target else None}
+
+
+def _targets(inputs: Inputs) -> dict | None:
+    """Outcome against target, per indicator and per focus area, over the projects that state a
+    target for the indicator (a project that states no outcome counts as zero). None without targets."""
+    from reportgen.rules.money import apportion
+
+    projects = [p for p in inputs.programme.projects if p.targets is not None]
+    if not projects:
+        return None
+    areas = {a.id: a.name for a in inputs.decision.focus_areas}
+    rows = []
+    by_area: dict[tuple[str, str], list[int]] = {}
+    unit = Decimal(1)
+    for key, name in INDICATOR_NAMES.items():
+        target = outcome = count = 0
+        for p in projects:
+            t = getattr(p.targets, key)
+            if t is None:
+                continue
+            o = (getattr(p.indicators, key) if p.indicators is not None else None) or 0
+            target, outcome, count = target + t, outcome + o, count + 1
+            groups = p.focus_areas
+            if not groups:
+                continue
+            weights = [g.share if g.share is not None else unit for g in groups]
+            for g, t_part, o_part in zip(groups, apportion(Decimal(t), weights, unit),
+                                         apportion(Decimal(o), weights, unit)):
+                sums = by_area.setdefault((g.code, key), [0, 0])
+                sums[0] += int(t_part)
+                sums[1] += int(o_part)
+        if count:
+            rows.append({"key": key, "name": name, "projects": count, **_target_row(target, outcome)})
+    order = list(areas)
+    keys = list(INDICATOR_NAMES)
+    area_rows = [{"area": areas.get(code, code), "key": key, "name": INDICATOR_NAMES[key], **_target_row(*sums)}
+                 for (code, key), sums in sorted(by_area.items(), key=lambda item: (
+                     order.index(item[0][0]) if item[0][0] in order else len(order), item[0][0],
+                     keys.index(item[0][1])))]
+    return {"rows": rows, "by_focus_area": area_rows, "projects": len(projects)}
 
 
 GROUP_INDICATORS = ("companies", "smes", "participants_women", "participants_men", "activities")

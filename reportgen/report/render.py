@@ -9,9 +9,14 @@ are refused, because a template must say how to format them (``|kr``, ``|datum``
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
+import os
 import re
+import stat
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,15 @@ class Markdown(Markup):
     It is a ``Markup`` so that Jinja's autoescaping machinery carries it (and the output of
     macros, which Jinja marks as Markup) through untouched; every other value is escaped for
     Markdown by ``_finalize`` before Jinja's HTML escape could see it.
+
+    ``escape`` is the Markdown escape, not markupsafe's HTML one: Markup's own operations
+    (``+``, ``%``, ``join``, ``format``) escape the plain text they take in with the class's
+    ``escape``, so text from the inputs combined with Markdown stays text.
     """
+
+    @classmethod
+    def escape(cls, s: Any) -> Markdown:
+        return _markdown_of(s)
 
 
 class Sourced(Markdown):
@@ -127,6 +140,45 @@ def _finalize(value: Any) -> Markup:
     raise TemplateValueError(f"the template prints a {type(value).__name__}; print its fields instead")
 
 
+def _markdown_of(value: Any) -> Markdown:
+    """``value`` as Markdown: Markup as it is, anything else as escaped text (the one escaping path)."""
+    if isinstance(value, Markup):
+        return value if type(value) is Markdown else Markdown(value)
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises, naming what is missing
+    return Markdown(_escaped(value if type(value) is str else str(value)))
+
+
+def _concat(pieces: tuple, constant: tuple) -> Markdown:
+    """``a ~ b ~ c`` in a template: the template's own string literals are its author's Markdown,
+    every other piece (a value from the inputs, a number) is escaped as text. The result is
+    Markdown, so printing it, passing it to a macro or marking it ``|md`` never turns data into
+    markup: ``"Återbetalning till " ~ decision.repayment.to`` stays one line of text whatever the
+    field holds (a newline and ``# Rubrik``, ``"}``...)."""
+    return Markdown("".join([p if const else _markdown_of(p) for p, const in zip(pieces, constant)]))
+
+
+def _escape_filter(value: Any) -> Markdown:
+    """``|e``/``|escape``: Jinja's would escape for HTML, which leaves ``*``, ``#`` or a newline
+    to act as Markdown; here it is the Markdown escape (Markup stays as it is, as in Jinja)."""
+    return _markdown_of(value)
+
+
+def _forceescape(value: Any) -> Markdown:
+    return Markdown(_escaped(str(value)))
+
+
+def _join(value, d: str = "", attribute=None) -> str | Markdown:
+    """Jinja's ``join``, with Markdown escaping where Jinja would escape for HTML: when any item
+    or the separator is Markup, the plain items are escaped as Markdown text."""
+    items = list(value)
+    if attribute is not None:
+        items = [item[attribute] if isinstance(item, dict) else getattr(item, str(attribute)) for item in items]
+    if not isinstance(d, Markup) and not any(isinstance(i, Markup) for i in items):
+        return str(d).join(str(i) for i in items)
+    return Markdown(_markdown_of(d).join([_markdown_of(i) for i in items]))
+
+
 @functools.lru_cache(maxsize=65536)  # names of owners, counties, statuses recur on every row
 def _escaped(text: str) -> Markup:
     return Markup(escape(text))
@@ -179,7 +231,66 @@ FILTERS = {
     "md": _md,
     "och": _join_and,
     "rubriknivå": _indent_headings,
+    # Jinja's own, made to escape for Markdown instead of HTML (see _escape_filter, _join).
+    "e": _escape_filter,
+    "escape": _escape_filter,
+    "forceescape": _forceescape,
+    "join": _join,
 }
+
+
+#: The wall-clock seconds one deliverable's template may take (REPORTGEN_RENDER_SECONDS changes
+#: it). The report of 10 000 projects renders in a few seconds; a template that runs for minutes
+#: (two nested loops of 10^5) is stopped with a finding at the line it was running.
+RENDER_SECONDS = 60.0
+#: How deeply macros may call macros (a macro that calls itself without end stops here, at its line,
+#: long before Python's own recursion limit).
+MAX_MACRO_DEPTH = 64
+
+
+class TemplateBudgetError(Exception):
+    """A template ran past its render budget (time or depth)."""
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    seconds: float
+    depth: int = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateBudgetError(f"the template ran for more than {self.seconds:g} s, the render budget of a "
+                                      "deliverable; it was stopped here")
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("reportgen_render_budget", default=None)
+
+
+def render_seconds() -> float:
+    value = os.environ.get("REPORTGEN_RENDER_SECONDS", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return RENDER_SECONDS
+    return seconds if 0 < seconds < 1e9 else RENDER_SECONDS
+
+
+def _budget_iter(iterable):
+    """What a ``{% for %}`` loop iterates: the iterable, with the render budget's clock checked
+    every 256 items (a loop with an empty body calls nothing the sandbox could check)."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return iterable
+    return _budgeted(iterable, budget)
+
+
+def _budgeted(iterable, budget: _Budget):
+    budget.check_time()
+    for n, item in enumerate(iterable, 1):
+        if not n & 255:
+            budget.check_time()
+        yield item
 
 
 #: The most characters or items a template may make with ``*`` (``'x' * 10**10`` would take gigabytes).
@@ -215,6 +326,29 @@ class _CodeGenerator(CodeGenerator):
         else:
             super()._output_child_post(node, frame, finalize)
 
+    def visit_For(self, node, frame) -> None:
+        # Every loop iterates through environment.budget_iter (see _budget_iter).
+        if hasattr(self.environment, "budget_iter") and not getattr(node, "_reportgen_budgeted", False):
+            node.iter = jinja2.nodes.Call(jinja2.nodes.EnvironmentAttribute("budget_iter", lineno=node.iter.lineno),
+                                          [node.iter], [], None, None, lineno=node.iter.lineno)
+            node._reportgen_budgeted = True
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node, frame) -> None:
+        # ``~`` with Markdown escaping (_concat) instead of Jinja's markup_join, which escapes
+        # for HTML or not at all. Which pieces are the template's own literals is known here only.
+        if not (frame.eval_ctx.autoescape is True and not frame.eval_ctx.volatile
+                and hasattr(self.environment, "concat_markdown")):
+            super().visit_Concat(node, frame)
+            return
+        self.write("environment.concat_markdown((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        flags = ", ".join("True" if isinstance(arg, jinja2.nodes.Const) and isinstance(arg.value, str) else "False"
+                          for arg in node.nodes)
+        self.write(f"), ({flags},))")
+
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, also against templates that would exhaust memory or time with ``*`` and ``**``.
@@ -225,6 +359,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
     code_generator_class = _CodeGenerator
+    concat_markdown = staticmethod(_concat)
+    budget_iter = staticmethod(_budget_iter)
+
+    def call(self, context, obj, /, *args, **kwargs):
+        # The render budget: its clock at every call, and the depth of macro calls.
+        budget = _BUDGET.get()
+        if budget is None:
+            return super().call(context, obj, *args, **kwargs)
+        budget.check_time()
+        if not isinstance(obj, jinja2.runtime.Macro):
+            return super().call(context, obj, *args, **kwargs)
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_MACRO_DEPTH:
+                raise TemplateBudgetError(f"macros call each other more than {MAX_MACRO_DEPTH} deep here (a macro "
+                                          "that calls itself without end?)")
+            return super().call(context, obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
@@ -253,6 +406,41 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+class TemplateOutside(jinja2.TemplateNotFound):
+    """A template that is a link to a file outside the template folder, or no regular file."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(name, f"the template '{name}' {reason}")
+        self.reason = reason
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only regular files inside the folder.
+
+    Jinja refuses ``../`` in a template's name, but follows symbolic links: a template folder
+    holding a link to a secret elsewhere would put the secret into the report. A link that stays
+    inside the folder is fine; one that leaves it, a named pipe (which would block) or a device is
+    refused before it is opened.
+    """
+
+    def get_source(self, environment, template):
+        from reportgen.inputs.load import leaves_folder
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = os.path.join(searchpath, *pieces)
+            try:
+                st = os.stat(filename)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                raise TemplateOutside(template, "is not a regular file")
+            if leaves_folder(Path(filename), Path(searchpath)):
+                raise TemplateOutside(template, "is a link to a file outside the template folder; it is not read")
+            break
+        return super().get_source(environment, template)
+
+
 def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
     """One environment per template folder and process: Jinja compiles each template once."""
     return _environment(str(Path(template_dir).resolve()))
@@ -260,7 +448,7 @@ def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
 
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
-    return _sandbox(jinja2.FileSystemLoader(str(template_dir)), bytecode_cache=_bytecode_cache())
+    return _sandbox(_FolderLoader(str(template_dir)), bytecode_cache=_bytecode_cache())
 
 
 def _sandbox(loader: jinja2.BaseLoader, kind: type[_Sandbox] = _Sandbox,
@@ -300,12 +488,29 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
-    """Render ``template`` with ``context``; errors name the template file and line."""
+    """Render ``template`` with ``context`` within the render budget (:data:`RENDER_SECONDS`,
+    :data:`MAX_MACRO_DEPTH`); errors name the template file and line."""
+    seconds = render_seconds()
+    token = _BUDGET.set(_Budget(time.monotonic() + seconds, seconds))
+    try:
+        return _render(env, template, context)
+    finally:
+        _BUDGET.reset(token)
+
+
+def _render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> tuple[str | None, list[Finding]]:
     try:
         return _resolve_sources(env.get_template(template).render(context)), []
     except jinja2.TemplateSyntaxError as exc:
         where = Location(_template_path(env, exc.filename or exc.name or template), exc.lineno)
         return None, [error("template-syntax", f"template syntax error: {exc.message}", where)]
+    except TemplateOutside as exc:
+        # The including line when an include or import names it, else the template itself.
+        where = _template_frame(env, exc, template)
+        if where.line is None:
+            where = Location(_template_path(env, exc.name or template))
+        return None, [error("template-outside", exc.message or str(exc), where,
+                            hint="copy the file into the template folder instead of linking to it")]
     except jinja2.TemplateNotFound as exc:
         # An include or import may name the missing template: point at its line.
         return None, [error("template-missing", f"the template '{exc.name}' does not exist",
@@ -319,9 +524,22 @@ def render(env: ImmutableSandboxedEnvironment, template: str, context: dict) -> 
                             _template_frame(env, exc, template))]
     except TemplateValueError as exc:
         return None, [error("template-value", str(exc), _template_frame(env, exc, template))]
+    except TemplateBudgetError as exc:
+        return None, [error("template-budget", str(exc), _template_frame(env, exc, template),
+                            hint=BUDGET_HINT)]
+    except RecursionError as exc:  # includes that include themselves, recursive loops
+        return None, [error("template-budget", "the template nests too deeply (includes or loops that call "
+                            "themselves without end?)", _recurring_frame(env, exc, template), hint=BUDGET_HINT)]
+    except MemoryError as exc:
+        return None, [error("template-budget", "the template ran out of memory", _template_frame(env, exc, template),
+                            hint=BUDGET_HINT)]
     except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
         return None, [error("template-error", f"the template failed: {type(exc).__name__}: {exc}",
                             _template_frame(env, exc, template))]
+
+
+BUDGET_HINT = ("a template formats the inputs; loops over the inputs' lists and macros that call other macros "
+               "are fine, work that grows without end is not (REPORTGEN_RENDER_SECONDS sets the time budget)")
 
 
 def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
@@ -333,6 +551,23 @@ def _template_path(env: ImmutableSandboxedEnvironment, name: str) -> str:
     if isinstance(loader, jinja2.FileSystemLoader) and not Path(name).is_absolute():
         return display_path(Path(loader.searchpath[0]) / name)
     return display_path(Path(name))
+
+
+def _recurring_frame(env: ImmutableSandboxedEnvironment, exc: BaseException, template: str) -> Location:
+    """The template line that recurs most often in the traceback: the include or call that
+    repeats itself (the innermost line is wherever the recursion limit happened to strike)."""
+    counts: dict[tuple[str, int], int] = {}
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            key = (filename, tb.tb_lineno)
+            counts[key] = counts.get(key, 0) + 1
+        tb = tb.tb_next
+    if not counts:
+        return _template_frame(env, exc, template)
+    filename, line = max(counts, key=lambda k: counts[k])  # the first of the most frequent: outermost
+    return Location(_template_path(env, filename), line)
 
 
 def _template_frame(env: ImmutableSandboxedEnvironment, exc: BaseException, template: str) -> Location:

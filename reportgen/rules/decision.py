@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from reportgen.findings import CATALOGUE, Finding, Location, error, warning
+from reportgen.findings import CATALOGUE, Finding, Location, error, excerpt, warning
 from reportgen.inputs.load import Inputs
 from reportgen.inputs.model import did_you_mean
 from reportgen.report.formatting import date_iso, date_long, kr, percent
@@ -33,6 +33,8 @@ REQUISITION_YEAR = "SI204"
 GRANTS_BEYOND_FUNDS = "SI301"
 DISBURSEMENTS_BEYOND_FUNDS = "SI302"
 DISBURSEMENT_BEYOND_GRANT = "SI303"
+RECOVERY_BEYOND_PAID = "SI304"
+RECOVERY_BEFORE_PAYMENT = "SI305"
 FOCUS_AREA_MISSING = "SI401"
 FOCUS_AREA_UNKNOWN = "SI402"
 OWNER_NOT_ANCHORED = "SI501"
@@ -148,7 +150,7 @@ def requisitions(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
         if d.requisition.reference_required and not _cites(r.reference, d.diarienummer):
             yield error(REQUISITION_REFERENCE,
                         f"the requisition's reference must cite the decision's diarienummer {d.diarienummer}; "
-                        f"found {repr(r.reference) if r.reference else 'no reference'}",
+                        f"found {excerpt(r.reference) if r.reference else 'no reference'}",
                         r.where("reference"), hint=f"e.g. 'Rekvisition {r.year}, {d.diarienummer}'")
 
 
@@ -226,6 +228,37 @@ def disbursements_within_grant(inputs: Inputs, ledger: Ledger) -> Iterable[Findi
                             f"disbursements to {pid} reach {kr(running, 2)} with this one, more than the "
                             f"{kr(granted, 2)} granted", x.where("amount"))
                 break
+
+
+@rule
+def recoveries(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
+    """A project can only pay back (Återkrav) what it was paid, and only after it was paid."""
+    if not inputs.finances.recoveries:
+        return
+    paid: dict[str, list] = {}
+    for x in inputs.finances.disbursements:
+        paid.setdefault(x.project, []).append(x)
+    known = inputs._projects()
+    running: dict[str, Decimal] = {}
+    for r in sorted(inputs.finances.recoveries, key=lambda r: r.date):
+        if r.project not in known:
+            continue  # an unknown project is reported where the inputs are loaded
+        payments = paid.get(r.project, [])
+        first = min((x.date for x in payments), default=None)
+        if first is None or r.date < first:
+            when = f"the first payment to it is dated {date_iso(first)}" if first else "nothing was ever paid to it"
+            yield error(RECOVERY_BEFORE_PAYMENT,
+                        f"recovery from {r.project} dated {date_iso(r.date)}, but {when}", r.where("date"),
+                        related=[x.where("date") for x in payments if x.date == first][:1],
+                        hint="a project pays back money it was paid: check the date and the project")
+            continue
+        running[r.project] = running.get(r.project, ZERO) + r.amount
+        total_paid = sum((x.amount for x in payments), ZERO)
+        if running[r.project] > total_paid:
+            yield error(RECOVERY_BEYOND_PAID,
+                        f"recoveries from {r.project} reach {kr(running[r.project], 2)} with this one, more than the "
+                        f"{kr(total_paid, 2)} paid to it", r.where("amount"),
+                        related=[x.where("amount") for x in payments][:5])
 
 
 @rule
@@ -311,16 +344,21 @@ def repayments(inputs: Inputs, ledger: Ledger) -> Iterable[Finding]:
         if d.repayment.reference_required and not _cites(r.reference, d.diarienummer):
             yield error(REPAYMENT_REFERENCE,
                         f"the repayment's reference must cite the decision's diarienummer {d.diarienummer}; found "
-                        f"{repr(r.reference) if r.reference else 'no reference'}", r.where("reference"))
+                        f"{excerpt(r.reference) if r.reference else 'no reference'}", r.where("reference"))
     repaid = ledger.total.repaid
     unspent = ledger.total.unspent
     rows = inputs.finances.repayments
     if rows and repaid != unspent:
+        recovered = inputs.finances.recoveries
+        recovery_text = (f" + recovered from projects {kr(ledger.total.recovered, 2)}" if recovered else "")
         yield error(REPAYMENT_AMOUNT,
                     f"repayments total {kr(repaid, 2)}, but the unspent funds are {kr(unspent, 2)} "
                     f"(requisitioned {kr(ledger.total.requisitioned, 2)} − disbursed {kr(ledger.total.disbursed, 2)} "
-                    f"− programme-related costs {kr(ledger.total.programme_costs, 2)}); the difference is "
-                    f"{kr(unspent - repaid, 2)}", rows[-1].where("amount"))
+                    f"− programme-related costs {kr(ledger.total.programme_costs, 2)}{recovery_text}); the difference "
+                    f"is {kr(unspent - repaid, 2)}", rows[-1].where("amount"),
+                    # The recoveries' cells are part of the unspent amount: point at them too.
+                    related=[r.where("amount") for r in recovered],
+                    hint="the unspent funds include what projects paid back (Återkrav)" if recovered else None)
 
 
 # --- deliverables ------------------------------------------------------------------------------

@@ -45,11 +45,15 @@ class YearFigures:
     programme_cost_share: Decimal | None  # of the requisitioned funds
     opening_balance: Decimal  # requisitioned in earlier years and not yet used or repaid
     repaid: Decimal
+    # Money projects paid back to the agency (Återkrav): it lowers the net payments to projects
+    # and is part of the unspent funds to repay.
+    recovered: Decimal = ZERO
 
     @property
     def net(self) -> Decimal:
-        """The year's change of unused funds: requisitioned − disbursed − programme-related costs."""
-        return self.requisitioned - self.disbursed - self.programme_costs
+        """The year's change of unused funds: requisitioned − disbursed − programme-related costs
+        + recovered from projects."""
+        return self.requisitioned - self.disbursed - self.programme_costs + self.recovered
 
     @property
     def unspent(self) -> Decimal:
@@ -62,7 +66,12 @@ class YearFigures:
 
     @property
     def used(self) -> Decimal:
-        return self.disbursed + self.programme_costs
+        return self.disbursed - self.recovered + self.programme_costs
+
+    @property
+    def net_disbursed(self) -> Decimal:
+        """Disbursed to projects less what they paid back."""
+        return self.disbursed - self.recovered
 
     @property
     def not_requisitioned(self) -> Decimal:
@@ -80,10 +89,28 @@ class ProjectFigures:
     cofinancing_total: Decimal
     total_budget: Decimal  # granted + co-financing
     cofinancing_share: Decimal | None  # of the project's total budget
+    # Co-financing above is planned (Budget rows, and rows without Typ); the actual (Utfall) apart.
+    cofinancing_actual: dict[str, Decimal] = field(default_factory=dict)  # by source, only sources present
+    recovered: Decimal = ZERO  # paid back by the project (Återkrav)
 
     @property
     def remaining(self) -> Decimal:
         return self.granted - self.disbursed
+
+    @property
+    def net_disbursed(self) -> Decimal:
+        return self.disbursed - self.recovered
+
+
+@dataclass(frozen=True)
+class CofinancingFigures:
+    """Co-financing of some projects, planned (Budget) and actual (Utfall) by source."""
+
+    planned: dict[str, Decimal]  # by source, in COFINANCING_SOURCES order, only sources present
+    actual: dict[str, Decimal]
+    projects: int  # projects with any co-financing counted here
+    planned_total: Decimal
+    actual_total: Decimal
 
 
 @dataclass(frozen=True)
@@ -209,6 +236,9 @@ class Ledger:
         for r in fin.repayments:
             if r.date.year in repaid:
                 repaid[r.date.year] += r.amount
+        recovered = {y: ZERO for y in years}
+        for r in fin.recoveries:
+            recovered[self.year_of(r.date)] += r.amount
         balance = ZERO
         for y in years:
             frame = self.terms.frame(y)
@@ -225,6 +255,7 @@ class Ledger:
                 programme_cost_share=share(costs[y], requisitioned),
                 opening_balance=balance,
                 repaid=repaid[y],
+                recovered=recovered[y],
             )
             balance = out[y].closing_balance
         return out
@@ -248,6 +279,7 @@ class Ledger:
             programme_cost_share=share(costs, requisitioned),
             opening_balance=ZERO,
             repaid=_sum(r.amount for r in fin.repayments),
+            recovered=_sum(r.recovered for r in rows),
         )
 
     def totals_for(self, years: Iterable[int]) -> YearFigures:
@@ -262,7 +294,8 @@ class Ledger:
             requisitioned=requisitioned, requisition_dates=tuple(d for r in rows for d in r.requisition_dates),
             granted=_sum(r.granted for r in rows), disbursed=_sum(r.disbursed for r in rows),
             programme_costs=costs, programme_cost_share=share(costs, requisitioned),
-            opening_balance=rows[0].opening_balance if rows else ZERO, repaid=_sum(r.repaid for r in rows))
+            opening_balance=rows[0].opening_balance if rows else ZERO, repaid=_sum(r.repaid for r in rows),
+            recovered=_sum(r.recovered for r in rows))
 
     @property
     def to_repay(self) -> Decimal:
@@ -281,9 +314,11 @@ class Ledger:
         for (project, y), amount in disbursed_by.items():
             disbursed.setdefault(project, {})[y] = amount
         cofin: dict[str, dict[str, Decimal]] = {}
+        actual: dict[str, dict[str, Decimal]] = {}
         for c in self.inputs.finances.cofinancing:
-            by_source = cofin.setdefault(c.project, {})
+            by_source = (actual if c.actual else cofin).setdefault(c.project, {})
             by_source[c.source] = by_source.get(c.source, ZERO) + c.amount
+        recovered = self.recovered_by_project
         out = []
         none: dict = {}
         # A frozen dataclass's __init__ sets each field through object.__setattr__; the figures of
@@ -297,6 +332,7 @@ class Ledger:
             g_total = _sum(g_by_year.values())
             c_by_source = {s: c_found[s] for s in COFINANCING_SOURCES if s in c_found} if c_found else {}
             c_total = _sum(c_by_source.values())
+            a_found = actual.get(pid)
             figures = new(figures_class)
             figures.__dict__.update(
                 project=p,
@@ -308,8 +344,46 @@ class Ledger:
                 cofinancing_total=c_total,
                 total_budget=g_total + c_total,
                 cofinancing_share=share(c_total, g_total + c_total),
+                cofinancing_actual={s: a_found[s] for s in COFINANCING_SOURCES if s in a_found} if a_found else {},
+                recovered=recovered.get(pid, ZERO),
             )
             out.append(figures)
+        return out
+
+    @cached_property
+    def recovered_by_project(self) -> dict[str, Decimal]:
+        """What each project paid back (Återkrav), by project id; only projects with recoveries."""
+        out: dict[str, Decimal] = {}
+        for r in self.inputs.finances.recoveries:
+            out[r.project] = out.get(r.project, ZERO) + r.amount
+        return out
+
+    def cofinancing(self, project_ids: Iterable[str], years: Iterable[int] | None = None) -> CofinancingFigures:
+        """Planned and actual co-financing of the given projects. With ``years``, only the amounts
+        of those years and those stated for the whole project (no År): what an interim report shows."""
+        wanted = set(project_ids)
+        in_years = None if years is None else set(years)
+        planned: dict[str, Decimal] = {}
+        actual: dict[str, Decimal] = {}
+        with_any: set[str] = set()
+        for c in self.inputs.finances.cofinancing:
+            if c.project not in wanted or (in_years is not None and c.year is not None and c.year not in in_years):
+                continue
+            into = actual if c.actual else planned
+            into[c.source] = into.get(c.source, ZERO) + c.amount
+            if c.amount:
+                with_any.add(c.project)
+        planned = {s: planned[s] for s in COFINANCING_SOURCES if planned.get(s)}
+        actual = {s: actual[s] for s in COFINANCING_SOURCES if actual.get(s)}
+        return CofinancingFigures(planned, actual, len(with_any), _sum(planned.values()), _sum(actual.values()))
+
+    def programme_costs_by_kind(self, years: Iterable[int] | None = None) -> dict[str, Decimal]:
+        """Programme-related costs per Kostnadsslag as written, in the order first met."""
+        wanted = None if years is None else set(years)
+        out: dict[str, Decimal] = {}
+        for c in self.inputs.finances.programme_costs:
+            if wanted is None or c.year in wanted:
+                out[c.kind] = out.get(c.kind, ZERO) + c.amount
         return out
 
     def project(self, project_id: str) -> ProjectFigures | None:

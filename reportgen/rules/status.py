@@ -7,15 +7,15 @@ from pathlib import Path
 
 from reportgen.inputs.load import Inputs
 from reportgen.report.formatting import date_iso
-from reportgen.rules.ledger import Ledger
+from reportgen.rules.ledger import ZERO, Ledger
 from reportgen.rules.terms import terms_as_of
 
 DUE_SOON_DAYS = 30
 
 
-def _state(done: bool, due: dt.date, today: dt.date) -> str:
+def _state(done: bool, due: dt.date, today: dt.date, late: bool = False) -> str:
     if done:
-        return "done"
+        return "late" if late else "done"
     if today > due:
         return "overdue"
     if (due - today).days <= DUE_SOON_DAYS:
@@ -24,38 +24,52 @@ def _state(done: bool, due: dt.date, today: dt.date) -> str:
 
 
 def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
+    """Where things stand on ``today``: only what is dated on or before it counts (requisitions,
+    repayments, submissions); a deliverable is done when programme.yaml records its submission,
+    and built (a .docx in ``out_dir``) is shown beside that, not instead of it."""
     terms = terms_as_of(inputs.decision, today)
     ledger = Ledger(inputs)
+    submitted = inputs.programme.submitted
     deliverables = []
     for d in inputs.decision.deliverables:
         due = terms.due[d.id]
         built = (out_dir / f"{d.id}.docx").is_file()
+        on = submitted.get(d.id)
+        if on is not None and on > today:
+            on = None  # submitted later than the day asked about: not yet, on that day
         deliverables.append({
             "id": d.id, "title": d.title, "kind": d.kind, "due": date_iso(due),
             "due_changed_by": terms.due_source[d.id] if terms.due_source[d.id] != inputs.decision.diarienummer else None,
-            "built": built, "state": _state(built, due, today),
+            "built": built, "submitted": date_iso(on) if on else None, "late": bool(on and on > due),
+            "state": _state(on is not None, due, today, late=bool(on and on > due)),
         })
     obligations = []
+    requisitions = [r for r in inputs.finances.requisitions if r.date <= today]
     for year in terms.years:
         deadline = inputs.decision.requisition.deadline.in_year(year)
-        done = any(r.year == year for r in inputs.finances.requisitions)
+        done_by = [r.date for r in requisitions if r.year == year]
+        done = bool(done_by)
         if year <= today.year or done:
             obligations.append({"what": f"requisition {year} from {inputs.decision.requisition.from_}",
-                                "due": date_iso(deadline), "state": _state(done, deadline, today)})
-    repaid = ledger.total.repaid
-    repay_done = bool(inputs.finances.repayments) and repaid == ledger.total.unspent
+                                "due": date_iso(deadline), "done": date_iso(min(done_by)) if done else None,
+                                "state": _state(done, deadline, today, late=done and min(done_by) > deadline)})
+    repayments = [r for r in inputs.finances.repayments if r.date <= today]
+    repaid = sum((r.amount for r in repayments), ZERO)
+    repay_done = bool(repayments) and repaid == ledger.total.unspent
     obligations.append({"what": f"repayment of unspent funds to bankgiro {inputs.decision.repayment.bankgiro}",
                         "due": date_iso(terms.repayment_deadline),
-                        "state": _state(repay_done, terms.repayment_deadline, today)})
+                        "done": date_iso(max(r.date for r in repayments)) if repay_done else None,
+                        "state": _state(repay_done, terms.repayment_deadline, today,
+                                        late=repay_done and max(r.date for r in repayments) > terms.repayment_deadline)})
     return {"today": date_iso(today), "out": str(out_dir), "amendments_applied": list(terms.applied),
             "deliverables": deliverables, "obligations": obligations}
 
 
 def format_status(report: dict) -> str:
-    rows = [("deliverable", "due", "built", "state")]
+    rows = [("deliverable", "due", "submitted", "built", "state")]
     for d in report["deliverables"]:
         due = d["due"] + (f" (moved by {d['due_changed_by']})" if d["due_changed_by"] else "")
-        rows.append((d["id"], due, "yes" if d["built"] else "no", d["state"]))
+        rows.append((d["id"], due, d["submitted"] or "-", "yes" if d["built"] else "no", d["state"]))
     lines = [f"Status on {report['today']} (outputs in {report['out']}):", ""]
     lines += _table(rows)
     lines += ["", "Obligations:", ""]

@@ -365,8 +365,9 @@ def test_build_fails_and_writes_nothing_on_an_accessibility_failure(tmp_path: Pa
                      "--templates", str(templates), "--today", TODAY.isoformat())
     assert result.exit_code == 1
     assert "[a11y-heading-order]" in result.stderr
-    assert '("Hoppar över en nivå"): heading level 3 follows level 1' in result.stderr
-    assert "genomforandeplan.md.j2" in result.stderr  # the hint names the template
+    # Checked on the document tree before any .docx is made (issue #20): at the template's line.
+    assert "the heading 'Hoppar över en nivå' is level 3 but follows a level 1 heading" in result.stderr
+    assert "genomforandeplan.md.j2:" in result.stderr  # the place is the template's line
     assert "nothing was written" in result.stderr
     assert not out.exists() or not any(out.iterdir())  # nothing written
 
@@ -450,23 +451,23 @@ def test_plain_paragraphs_that_fail_are_found_and_quoted(built: Path, monkeypatc
     cases = [
         # An empty paragraph: the message quotes the paragraph before it, read only then.
         (after_normal(1, NORMAL + b"</w:p>"),
-         [('paragraph 33 after "Tillväxtverket lämnar här slutredovisningen av uppdraget at…": '
+         [('paragraph 34 after "Tillväxtverket lämnar här slutredovisningen av uppdraget at…": '
           'an empty paragraph used for spacing')]),
         # No run at all, then white space only (a no-break space is white space too).
         (after_normal(3, b'<w:p></w:p><w:p><w:r><w:t xml:space="preserve"> </w:t></w:r>'
                          b'<w:r><w:t>\xc2\xa0</w:t></w:r></w:p>'),
-         [('paragraphs 35–36 after "Tillväxtverket har under 2018–2020 genomfört programmet Sma…": '
+         [('paragraphs 36–37 after "Tillväxtverket har under 2018–2020 genomfört programmet Sma…": '
           '2 empty paragraphs in a row used for spacing')]),
         # Typed lists: "a)" over two runs, a bullet after a no-break space, an Arabic-Indic digit.
         (after_normal(2, NORMAL + b'<w:r><w:t>a</w:t></w:r><w:r><w:rPr><w:b/></w:rPr>'
                          b'<w:t xml:space="preserve">) alfa</w:t></w:r></w:p>'
                       + NORMAL + "<w:r><w:t>\u00a0• punkt</w:t></w:r></w:p>".encode()
                       + NORMAL + "<w:r><w:t>\u0661. arabisk siffra</w:t></w:r></w:p>".encode()),
-         ['paragraphs 34–36 ("a) alfa"): typed as a list ("a)") without list numbering']),
+         ['paragraphs 35–37 ("a) alfa"): typed as a list ("a)") without list numbering']),
         # A heading level skipped among plain paragraphs.
         (after_normal(1, b'<w:p><w:pPr><w:pStyle w:val="Heading4"/></w:pPr>'
                          b'<w:r><w:t>Djupt ner</w:t></w:r></w:p>'),
-         [('paragraph 33 ("Djupt ner"): heading level 4 follows level 1 (paragraph 31 '
+         [('paragraph 34 ("Djupt ner"): heading level 4 follows level 1 (paragraph 32 '
           '("Sammanfattning")); level 2 is skipped')]),
         # A second header row, with a merged cell: the rows below it are not read.
         (lambda xml: re.sub(rb"</w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>(<w:tcW [^>]*/>)",

@@ -132,13 +132,14 @@ def test_financial_tables_totals_equal_the_ledger(built: Path):
     inputs, _ = load_inputs(ROOT / "inputs")
     ledger = Ledger(inputs)
     document = docx.Document(str(built / "slutredovisning-2021.docx"))
-    table = _table_after_caption(document, "Tabell 10. Ekonomisk redovisning per år")
+    table = _table_after_caption(document, "Tabell 12. Ekonomisk redovisning per år")
     rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows}
     assert rows["Post"][-1] == "Totalt"
     expected = {
         "Ram": ledger.total.frame, "Rekvirerat": ledger.total.requisitioned,
         "Beviljat till projekt": ledger.total.granted, "Utbetalt till projekt": ledger.total.disbursed,
-        "Programanknutna kostnader": ledger.total.programme_costs,
+        "Programanknutna kostnader": ledger.total.programme_costs, "Återkrav från projekt": ledger.total.recovered,
+        "Ej förbrukat under året": ledger.total.net,
     }
     for label, total in expected.items():
         cells = [_kronor(c) for c in rows[label]]

@@ -115,8 +115,8 @@ def test_two_builds_give_the_same_chart_bytes(built: Path, tmp_path: Path) -> No
 
 def test_a_changed_value_shows_in_docx_text_diff_and_the_redline(built: Path, inputs_copy: Path,
                                                                     tmp_path: Path) -> None:
-    # Regionalfonden's co-financing of the first project: 3 500 000 → 3 400 000 kr.
-    set_cell(inputs_copy / "finances.xlsx", "Medfinansiering", "C2", 3400000)
+    # Regionalfonden's planned co-financing of the first project for 2020: 2 000 000 → 1 900 000 kr.
+    set_cell(inputs_copy / "finances.xlsx", "Medfinansiering", "C3", 1900000)
     out = tmp_path / "changed"
     assert build(inputs_copy, out, ids=["slutredovisning-2021"], today=TODAY).ok
     old, new = built / "slutredovisning-2021.docx", out / "slutredovisning-2021.docx"
@@ -149,8 +149,8 @@ def test_a_changed_value_shows_in_docx_text_diff_and_the_redline(built: Path, in
 
 def test_a_change_the_alt_text_rounds_away_still_marks_the_chart(built: Path, inputs_copy: Path,
                                                                   tmp_path: Path) -> None:
-    # 3 500 000 → 3 490 000 kr: Regionalfonden 21,89 mnkr, which the alt text rounds to 21,9.
-    set_cell(inputs_copy / "finances.xlsx", "Medfinansiering", "C2", 3490000)
+    # 2 000 000 → 1 990 000 kr: Regionalfonden 21,89 mnkr, which the alt text rounds to 21,9.
+    set_cell(inputs_copy / "finances.xlsx", "Medfinansiering", "C3", 1990000)
     out = tmp_path / "changed"
     assert build(inputs_copy, out, ids=["slutredovisning-2021"], today=TODAY).ok
     old, new = built / "slutredovisning-2021.docx", out / "slutredovisning-2021.docx"

@@ -197,7 +197,7 @@ def test_number_formats_of_amount_date_and_year_columns(book, spec):
 def test_drop_down_lists_on_the_named_columns(book, project):
     lists = book["Listor"]
     expected = {"Projekt": ["SI-2018-01", "SI-2018-02"], "Kostnadsslag": list(COST_KINDS),
-                "Källa": list(COFINANCING_SOURCES), "År": [2018, 2019, 2020]}
+                "Källa": list(COFINANCING_SOURCES), "År": [2018, 2019, 2020], "Typ": ["Budget", "Utfall"]}
     seen = set()
     for spec in SHEETS:
         ws = book[spec.sheet]
@@ -214,6 +214,35 @@ def test_drop_down_lists_on_the_named_columns(book, project):
             assert [c.value for row in lists[sheet_range] for c in row] == values
             seen.add(header)
     assert seen == set(expected)
+
+
+def test_cost_kind_drop_down_allows_the_agencys_own_labels_and_the_others_do_not(book):
+    """Issue 16: Kostnadsslag offers the common kinds but takes any text; Källa and Typ stay strict."""
+    def list_validation(sheet: str, header: str):
+        spec = next(s for s in SHEETS if s.sheet == sheet)
+        letter = column_of(spec, header)
+        [dv] = [dv for dv in book[sheet].data_validations.dataValidation
+                if dv.type == "list" and any(r.min_col <= [c.header for c in spec.columns].index(header) + 1 <= r.max_col
+                                             for r in dv.sqref.ranges)]
+        return letter, dv
+
+    _, kind = list_validation("Programkostnader", "Kostnadsslag")
+    assert kind.showErrorMessage is False and kind.errorStyle == "information"
+    assert kind.showInputMessage and "eget" in kind.prompt
+    for sheet, header in (("Medfinansiering", "Källa"), ("Medfinansiering", "Typ"), ("Återkrav", "Projekt")):
+        _, dv = list_validation(sheet, header)
+        assert dv.showErrorMessage is True and dv.errorStyle in (None, "stop"), (sheet, header)
+
+
+def test_recoveries_sheet_and_new_cofinancing_columns_with_instructions(book):
+    assert [c.value for c in book["Återkrav"][1]] == ["Projekt", "Datum", "Belopp", "Kommentar"]
+    assert [c.value for c in book["Medfinansiering"][1]] == ["Projekt", "Källa", "Belopp", "År", "Typ"]
+    assert book["Återkrav"]["C2"].number_format == "#,##0.00" or \
+        book["Återkrav"].column_dimensions["C"].number_format == "#,##0.00"
+    text = "\n".join(str(c.value) for c in book["Instruktioner"]["A"] if c.value)
+    assert "Återkrav (valfritt blad)" in text and "Kolumner: Projekt, Datum, Belopp, Kommentar (valfri)." in text
+    assert "Egen finansiering är projektägarens egna medel" in text
+    assert "Kostnadsslag är myndighetens egen benämning" in text
 
 
 def test_lists_sheet_holds_counties_organisation_kinds_and_focus_areas_with_names(book):
@@ -254,3 +283,20 @@ def test_rows_are_written_as_numbers_and_dates(book):
     assert row[0] == "SI-2018-01"
     assert isinstance(row[1], dt.datetime) and isinstance(row[2], (int, float))
     assert ws["C2"].number_format == "#,##0.00"
+
+
+def test_workflow_is_safe_for_untrusted_pull_requests_and_matches_the_docs(project):
+    """Issue #20: CI builds what a pull request brings; the job must hold nothing worth stealing."""
+    text = (project / ".github" / "workflows" / "reports.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key 'on' as true
+    assert "pull_request" in triggers and "pull_request_target" not in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "secrets." not in text and "GITHUB_TOKEN" not in text
+    steps = workflow["jobs"]["reports"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert all(not s.get("uses") or s["uses"].split("@")[0] in
+               ("actions/checkout", "actions/setup-python", "actions/upload-artifact") for s in steps)
+    docs = (EXAMPLE_INPUTS.parent / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert text in docs  # docs/ci.md shows the workflow init writes, as it is

@@ -20,8 +20,10 @@ from reportgen.report import formatting as f
 from reportgen.report import render as R
 from reportgen.report.render import Markdown
 
-#: The sandbox with Jinja's own code generator: the reference.
-_StockSandbox = type("_StockSandbox", (R._Sandbox,), {"code_generator_class": CodeGenerator})
+#: The sandbox with Jinja's own code generator for printing values: the reference. ``~`` is
+#: compiled as reportgen's in both (Markdown escaping, not HTML: see test_concat_escapes_data_as_markdown).
+_StockGenerator = type("_StockGenerator", (CodeGenerator,), {"visit_Concat": R._CodeGenerator.visit_Concat})
+_StockSandbox = type("_StockSandbox", (R._Sandbox,), {"code_generator_class": _StockGenerator})
 
 TEMPLATES = {
     "values": "{{ s }}|{{ m }}|{{ n }}|{{ 5 }}|{{ 'a & b' }}|{{ u }}|{{ mu }}\n",

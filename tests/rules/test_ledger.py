@@ -69,19 +69,26 @@ def test_year_figures_match_the_workbook(shipped):
     for r in excel_records("Programkostnader"):
         costs[r["År"]] += r["Belopp"]
     repaid = sum(r["Belopp"] for r in excel_records("Återbetalningar"))
+    recovered = defaultdict(Decimal)
+    for r in excel_records("Återkrav"):
+        recovered[r["Datum"].year] += r["Belopp"]
+    assert recovered  # the example has recoveries
 
     assert ledger.years == [2018, 2019, 2020]
     for year in ledger.years:
         y = ledger.year(year)
         assert (y.requisitioned, y.granted, y.disbursed, y.programme_costs) == \
             (requisitioned[year], granted[year], disbursed[year], costs[year]), year
+        assert y.recovered == recovered[year]
+        assert y.net == requisitioned[year] - disbursed[year] - costs[year] + recovered[year]
         assert y.programme_cost_share == costs[year] / requisitioned[year]
     t = ledger.total
     assert (t.requisitioned, t.granted, t.disbursed, t.programme_costs, t.repaid) == \
         (sum(requisitioned.values()), sum(granted.values()), sum(disbursed.values()), sum(costs.values()), repaid)
     assert t.frame == Decimal(90000000)
-    # The example repays exactly what was not used.
-    assert t.unspent == t.requisitioned - t.disbursed - t.programme_costs == repaid
+    assert t.recovered == sum(recovered.values())
+    # The example repays exactly what was not used, what projects paid back included.
+    assert t.unspent == t.requisitioned - t.disbursed - t.programme_costs + t.recovered == repaid
     assert ledger.to_repay == 0
 
 
@@ -91,24 +98,32 @@ def test_opening_balances_carry_over(shipped):
     for year in ledger.years:
         y = ledger.year(year)
         assert y.opening_balance == balance
-        balance = balance + y.requisitioned - y.disbursed - y.programme_costs - y.repaid
+        balance = balance + y.requisitioned - y.disbursed - y.programme_costs + y.recovered - y.repaid
 
 
 def test_project_figures_match_the_workbook(shipped):
     ledger = Ledger(shipped)
     granted, disbursed, cofinancing = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
+    actual, recovered = defaultdict(Decimal), defaultdict(Decimal)
+    for r in excel_records("Återkrav"):
+        recovered[r["Projekt"]] += r["Belopp"]
     for r in excel_records("Beviljat"):
         granted[r["Projekt"]] += r["Belopp"]
     for r in excel_records("Utbetalningar"):
         disbursed[r["Projekt"]] += r["Belopp"]
     for r in excel_records("Medfinansiering"):
-        cofinancing[r["Projekt"]] += r["Belopp"]
+        # Planned (Budget, or no Typ) and actual (Utfall) apart.
+        (actual if r.get("Typ") == "Utfall" else cofinancing)[r["Projekt"]] += r["Belopp"]
+    assert actual
     assert [p.project.id for p in ledger.projects] == [p.id for p in shipped.programme.projects]
     for figures in ledger.projects:
         pid = figures.project.id
         assert (figures.granted, figures.disbursed, figures.cofinancing_total) == \
             (granted[pid], disbursed[pid], cofinancing[pid]), pid
         assert figures.total_budget == granted[pid] + cofinancing[pid]
+        assert sum(figures.cofinancing_actual.values(), Decimal(0)) == actual[pid]
+        assert figures.recovered == recovered[pid]
+        assert figures.net_disbursed == disbursed[pid] - recovered[pid]
     assert sum(p.granted for p in ledger.projects) == ledger.total.granted
     assert sum(p.disbursed for p in ledger.projects) == ledger.total.disbursed
 

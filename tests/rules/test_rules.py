@@ -30,7 +30,7 @@ PROGRAMME = "inputs/programme.yaml"
 DECISION = "inputs/decision.yaml"
 FINANCES = "inputs/finances.xlsx"
 RULE_CODES = [
-    "SI101", "SI102", "SI103", "SI104", "SI201", "SI202", "SI203", "SI204", "SI301", "SI302", "SI303", "SI401",
+    "SI101", "SI102", "SI103", "SI104", "SI201", "SI202", "SI203", "SI204", "SI301", "SI302", "SI303", "SI304", "SI305", "SI401",
     "SI402", "SI501", "SI502", "SI601", "SI602", "SI603", "SI604", "SI605", "SI701", "SI801",
 ]
 
@@ -378,11 +378,14 @@ def test_repayment_without_the_diarienummer(inputs_copy):
 
 
 def test_repayment_of_the_wrong_amount(inputs_copy):
-    set_cell(inputs_copy / "finances.xlsx", "Återbetalningar", "B2", 8661130.29)
+    set_cell(inputs_copy / "finances.xlsx", "Återbetalningar", "B2", 8758567.09)
     _, items = rule_findings()
     f = one(items, "SI604", f"{FINANCES}:Återbetalningar!B2")
-    assert text(f).startswith("repayments total 8 661 130,29 kr, but the unspent funds are 8 661 130,30 kr")
-    assert text(f).endswith("the difference is 0,01 kr")
+    assert text(f).startswith("repayments total 8 758 567,09 kr, but the unspent funds are 8 758 567,10 kr")
+    # The recoveries are part of the unspent funds: said, and their cells pointed at.
+    assert "+ recovered from projects 97 436,80 kr" in text(f)
+    assert "the difference is 0,01 kr" in text(f)
+    assert [place(r) for r in f["related"]] == [f"{FINANCES}:Återkrav!C2", f"{FINANCES}:Återkrav!C3"]
 
 
 def test_no_repayment_recorded(inputs_copy):
@@ -393,8 +396,37 @@ def test_no_repayment_recorded(inputs_copy):
     code, items = rule_findings("--today", "2021-04-01")
     assert code == 0
     f = one(items, "SI605", f"{FINANCES}:Återbetalningar", severity="warning")
-    assert "unspent funds of 8 661 130,30 kr have no repayment recorded" in text(f)
+    assert "unspent funds of 8 758 567,10 kr have no repayment recorded" in text(f)
     assert "(due 2021-03-01 to bankgiro 5052-5781)" in text(f)
+
+
+# --- recoveries (SI304, SI305) -------------------------------------------------------------------
+
+def test_recovery_from_a_project_never_paid(inputs_copy):
+    book = inputs_copy / "finances.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Utbetalningar"]
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, 1).value == "SI-2019-03":
+            ws.delete_rows(r)
+    wb.save(book)
+    [row] = append_rows(book, "Återkrav", ["SI-2019-03", dt.datetime(2020, 6, 1), 1000, "Fel projekt?"])
+    _, items = rule_findings()
+    f = one(items, "SI305", f"{FINANCES}:Återkrav!B{row}")
+    assert text(f) == "recovery from SI-2019-03 dated 2020-06-01, but nothing was ever paid to it"
+    assert "SI304" not in codes(items)  # one finding for one wrong row
+
+
+def test_recoveries_add_up_per_project_in_date_order(inputs_copy):
+    # SI-2018-05 was paid 2 874 512,75 kr and paid 35 000 back; a second recovery of the rest
+    # plus one öre goes over, and is reported at its own cell.
+    [row] = append_rows(inputs_copy / "finances.xlsx", "Återkrav",
+                        ["SI-2018-05", dt.datetime(2020, 12, 20), 2839512.76, None])
+    _, items = rule_findings()
+    f = one(items, "SI304", f"{FINANCES}:Återkrav!C{row}")
+    assert text(f) == ("recoveries from SI-2018-05 reach 2 874 512,76 kr with this one, more than the "
+                       "2 874 512,75 kr paid to it")
+    assert len(f["related"]) == 5  # the project's payments, the first five
 
 
 # --- disbursements and project periods (SI701) ------------------------------------------------------

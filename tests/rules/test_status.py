@@ -37,43 +37,73 @@ def test_interim_report_not_built_after_its_due_date_is_overdue(example_inputs, 
     out = tmp_path / "out"
     out.mkdir()
     rows = status_text(example_inputs, out, "2019-04-15")
-    assert rows["delrapport-2019"] == ["2019-03-31", "no", "overdue"]
-    assert rows["genomforandeplan-2018"] == ["2018-03-31", "no", "overdue"]
-    assert rows["delrapport-2020"] == ["2020-03-31", "no", "upcoming"]
+    # deliverable: due, submitted, built, state
+    assert rows["delrapport-2019"] == ["2019-03-31", "-", "no", "overdue"]
+    assert rows["genomforandeplan-2018"] == ["2018-03-31", "2018-03-28", "no", "done"]
+    assert rows["delrapport-2020"] == ["2020-03-31", "-", "no", "upcoming"]
     report = status_json(example_inputs, out, "2019-04-15")
     assert report["today"] == "2019-04-15"
     assert deliverable(report, "delrapport-2019") == {
         "id": "delrapport-2019", "title": "Delrapportering 2019", "kind": "delrapport", "due": "2019-03-31",
-        "due_changed_by": None, "built": False, "state": "overdue"}
+        "due_changed_by": None, "built": False, "submitted": None, "late": False, "state": "overdue"}
     assert report["amendments_applied"] == []
 
 
-def test_a_built_deliverable_is_done(example_inputs, tmp_path):
+def test_built_is_shown_beside_the_state_not_instead_of_it(example_inputs, tmp_path):
+    """Issue 16: a built but unsubmitted deliverable is not done; built is shown beside it."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "delrapport-2019.docx").write_bytes(b"PK")
+    result = run_cli("build", "delrapport-2019", "--inputs", str(example_inputs), "--out", str(out))
+    assert result.exit_code == 0, result.output
     rows = status_text(example_inputs, out, "2019-04-15")
-    assert rows["delrapport-2019"] == ["2019-03-31", "yes", "done"]
-    assert rows["genomforandeplan-2018"][-1] == "overdue"
-    assert deliverable(status_json(example_inputs, out, "2019-04-15"), "delrapport-2019")["state"] == "done"
+    assert rows["delrapport-2019"] == ["2019-03-31", "-", "yes", "overdue"]
+    report = status_json(example_inputs, out, "2019-04-15")
+    d = deliverable(report, "delrapport-2019")
+    assert (d["built"], d["submitted"], d["state"]) == (True, None, "overdue")
+
+
+def test_a_submitted_deliverable_is_done_and_late_when_after_its_due_date(example_inputs, tmp_path):
+    # The example records delrapport-2019 as submitted on 2019-04-26, after its due date 2019-03-31.
+    report = status_json(example_inputs, tmp_path, "2019-04-26")
+    d = deliverable(report, "delrapport-2019")
+    assert (d["submitted"], d["late"], d["state"]) == ("2019-04-26", True, "late")
+    assert status_text(example_inputs, tmp_path, "2019-04-26")["delrapport-2019"] == \
+        ["2019-03-31", "2019-04-26", "no", "late"]
+    d = deliverable(status_json(example_inputs, tmp_path, "2020-04-15"), "delrapport-2020")
+    assert (d["submitted"], d["late"], d["state"]) == ("2020-03-27", False, "done")
+
+
+def test_a_submission_in_programme_yaml_makes_a_deliverable_done(inputs_copy, tmp_path):
+    from conftest import replace_text
+
+    replace_text(inputs_copy / "programme.yaml", "  delrapport-2019: 2019-04-26\n", "  delrapport-2019: 2019-03-29\n")
+    d = deliverable(status_json(inputs_copy, tmp_path, "2019-04-15"), "delrapport-2019")
+    assert (d["submitted"], d["late"], d["state"]) == ("2019-03-29", False, "done")
 
 
 def test_a_deliverable_within_30_days_is_due(example_inputs, tmp_path):
     rows = status_text(example_inputs, tmp_path / "none", "2019-03-10")
-    assert rows["delrapport-2019"] == ["2019-03-31", "no", "due"]
+    assert rows["delrapport-2019"] == ["2019-03-31", "-", "no", "due"]
     assert deliverable(status_json(example_inputs, tmp_path, "2019-03-01"), "delrapport-2019")["state"] == "due"
     assert deliverable(status_json(example_inputs, tmp_path, "2019-02-28"), "delrapport-2019")["state"] == "upcoming"
     assert deliverable(status_json(example_inputs, tmp_path, "2019-03-31"), "delrapport-2019")["state"] == "due"
 
 
-def test_obligations(example_inputs, tmp_path):
+def test_obligations_count_only_what_is_dated_on_or_before_today(example_inputs, tmp_path):
+    # The example requisitions 2019's funds on 2019-05-13: not done on 2019-04-15.
     report = status_json(example_inputs, tmp_path, "2019-04-15")
-    obligations = {o["what"]: (o["due"], o["state"]) for o in report["obligations"]}
+    obligations = {o["what"]: (o["due"], o["done"], o["state"]) for o in report["obligations"]}
     assert obligations == {
-        "requisition 2018 from Kammarkollegiet": ("2018-05-30", "done"),
-        "requisition 2019 from Kammarkollegiet": ("2019-05-30", "done"),
-        "requisition 2020 from Kammarkollegiet": ("2020-05-30", "done"),
-        "repayment of unspent funds to bankgiro 5052-5781": ("2021-03-01", "done"),
+        "requisition 2018 from Kammarkollegiet": ("2018-05-30", "2018-04-16", "done"),
+        "requisition 2019 from Kammarkollegiet": ("2019-05-30", None, "upcoming"),
+        "repayment of unspent funds to bankgiro 5052-5781": ("2021-03-01", None, "upcoming"),
+    }
+    report = status_json(example_inputs, tmp_path, "2021-04-01")
+    obligations = {o["what"]: (o["done"], o["state"]) for o in report["obligations"]}
+    assert obligations == {
+        "requisition 2018 from Kammarkollegiet": ("2018-04-16", "done"),
+        "requisition 2019 from Kammarkollegiet": ("2019-05-13", "done"),
+        "requisition 2020 from Kammarkollegiet": ("2020-02-03", "done"),
+        "repayment of unspent funds to bankgiro 5052-5781": ("2021-02-15", "done"),
     }
 
 

@@ -45,6 +45,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 from lxml import etree
 
+from reportgen.document.links import LINK_HINT, link_problem
 from reportgen.document.switches import fast_paths_enabled
 from reportgen.document.tree import (
     Block,
@@ -70,7 +71,7 @@ from reportgen.document.tree import (
     normalize,
     plain_text,
 )
-from reportgen.findings import Finding, Location, error
+from reportgen.findings import Finding, Location, error, excerpt
 from reportgen.formats.docx._fast_body import Splicer, can_splice
 from reportgen.ooxml import charts, provenance
 from reportgen.ooxml.ns import NS
@@ -394,7 +395,7 @@ def _fill_placeholders(document, fields: Mapping[str, str], base_loc: Location,
                 findings.append(error(
                     "docx.placeholder-malformed",
                     f"text in {partname} looks like a placeholder but is not one: "
-                    f"{rest.strip()[:60]!r}", base_loc,
+                    f"{excerpt(rest.strip())}", base_loc,
                     hint="placeholders are {{ name }} with a letter or _ first"))
 
     body = [c for c in body_candidates
@@ -404,7 +405,7 @@ def _fill_placeholders(document, fields: Mapping[str, str], base_loc: Location,
             findings.append(error(
                 "docx.body-misplaced",
                 f"{{{{ body }}}} in {partname} must be alone in a paragraph of the main "
-                f"document; found {text.strip()[:60]!r}", base_loc))
+                f"document; found {excerpt(text.strip())}", base_loc))
     if len(body) > 1:
         findings.append(error("docx.body-ambiguous",
                               f"the base template has {len(body)} {{{{ body }}}} paragraphs; "
@@ -851,6 +852,12 @@ class _Builder:
 
     def hyperlink(self, link: Link, fmt: frozenset) -> str:
         url = link.url.strip()
+        problem = link_problem(url)
+        if problem is not None:
+            # The one link policy (reportgen.document.links): the text stays, the target does not.
+            self.findings.append(error("link-target", f"the link to {excerpt(url)} is refused: {problem}",
+                                       self.base_loc, hint=LINK_HINT))
+            return self.runs(link.children, fmt)
         if url.startswith("#") and len(url) > 1:
             attrs = f' w:anchor="{_checked_attr(url[1:])}" w:history="1"'
         elif url:

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from reportgen.findings import Finding, Location, error
+from reportgen.findings import Finding, Location, error, excerpt
 
 try:  # the C parser is much faster; resolution stays in Python either way
     _BaseLoader = yaml.CSafeLoader
@@ -286,7 +286,7 @@ class _Builder:
             if text.lower() in ("true", "false"):
                 return text.lower() == "true"
             # Only an explicit !!bool gets here with other text (the resolver never tags it so).
-            self.findings.append(error("yaml-bool", f"expected true or false, found '{text}'", _loc(self.file, mark)))
+            self.findings.append(error("yaml-bool", f"expected true or false, found {excerpt(text)}", _loc(self.file, mark)))
             return None
         if tag == _INT:
             t = text.lstrip("+")
@@ -295,7 +295,7 @@ class _Builder:
                     return int(t, 0)  # Python reads the 0o / 0x prefixes as YAML 1.2 does
                 return int(t)
             except ValueError:  # an explicit !!int on text that is not a whole number
-                self.findings.append(error("yaml-number", f"expected a whole number, found '{text}'",
+                self.findings.append(error("yaml-number", f"expected a whole number, found {excerpt(text)}",
                                            _loc(self.file, mark)))
                 return None
         if tag == _FLOAT:
@@ -305,7 +305,7 @@ class _Builder:
                 value = None
             if value is None or not value.is_finite():
                 self.findings.append(error(
-                    "yaml-number", f"expected a finite number, found '{text}'", _loc(self.file, mark)))
+                    "yaml-number", f"expected a finite number, found {excerpt(text)}", _loc(self.file, mark)))
                 return None
             return value
         if tag == _TIMESTAMP or tag == _BINARY:
@@ -529,4 +529,4 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"the value {value!r}"
+    return f"the value {excerpt(value) if isinstance(value, str) else excerpt(repr(value))}"
