@@ -65,6 +65,7 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
+          fetch-depth: 0  # the whole history: a pull request's base is built from it (review page)
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
@@ -88,7 +89,6 @@ jobs:
         env:
           BASE_SHA: ${{ github.event.pull_request.base.sha }}
         run: |
-          git fetch --no-tags --depth=1 origin "$BASE_SHA"
           git worktree add --detach "$RUNNER_TEMP/base" "$BASE_SHA"
           reportgen build --inputs "$RUNNER_TEMP/base/inputs" --out "$RUNNER_TEMP/base-outputs"
       - name: Review page (what the pull request changes in the documents)
