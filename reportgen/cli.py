@@ -161,6 +161,8 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
 @click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder with the Jinja templates and base.docx (default: templates/ beside the inputs).")
 @click.option("--pdf", is_flag=True, help="Also write <id>.pdf: a tagged PDF (PDF/UA) made by LibreOffice.")
+@click.option("--html", is_flag=True,
+              help="Also write <id>.html: the deliverable as one self-contained web page (a preview for a browser).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
 @click.option("--draft", is_flag=True, help="Build deliverables that lack data too, as drafts: every page marked "
                                             "UTKAST, the gaps listed at the start (warnings instead of errors).")
@@ -173,9 +175,9 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
 @verbosity_options
 @click.pass_obj
 def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Path, template_dir: Path | None,
-          pdf: bool, soffice: str | None, jobs: int | None, fmt: str, today: dt.date | None, force: bool,
-          draft: bool) -> None:
-    """Build the deliverables: <id>.docx and <id>.md for each (and <id>.pdf with --pdf).
+          pdf: bool, html: bool, soffice: str | None, jobs: int | None, fmt: str, today: dt.date | None,
+          force: bool, draft: bool) -> None:
+    """Build the deliverables: <id>.docx and <id>.md for each (<id>.pdf with --pdf, <id>.html with --html).
 
     IDs are deliverable ids from decision.yaml (genomforandeplan-2018, delrapport-2019,
     delrapport-2020, slutredovisning-2021); all when none is given. The inputs are validated
@@ -194,8 +196,10 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     from reportgen.report.resources import default_template_dir
 
     # Checked before the build's modules are even imported: an unchanged rebuild costs ~0.1 s.
-    options = {"pdf": pdf, "draft": True} if draft else {"pdf": pdf}  # as output.build.build_options
-    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None, options)
+    options = {"pdf": pdf, **({"draft": True} if draft else {}),
+               **({"html": True} if html else {})}  # as output.build.build_options
+    key = manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), list(ids) or None,
+                             options)
     if not force and manifest.up_to_date(out_dir, key) is not None:
         if fmt == "text" and not printer.quiet:
             click.echo(f"{out_dir}: up to date (inputs, templates and reportgen unchanged since the last build; "
@@ -204,7 +208,7 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
     from reportgen.output.build import build as run_build
 
     result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
-                       pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs, draft=draft)
+                       pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs, draft=draft, html=html)
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":
@@ -532,11 +536,14 @@ def templates_context(inputs_dir: Path | None) -> None:
 @click.option("--stat", is_flag=True, help="One line per deliverable: paragraphs and table rows added, removed, changed.")
 @click.option("--redline", "redline_out", type=click.Path(dir_okay=False, path_type=Path), metavar="OUT.docx",
               help="Also write NEW as a Word document with tracked changes against OLD (both must be .docx).")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write a review page: one self-contained HTML file with NEW's documents, the changes marked.")
 @click.option("-U", "--unified", "context", type=click.IntRange(0, None), default=3, show_default=True,
               help="Lines of context around each change.")
 @verbosity_options
 @click.pass_obj
-def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path | None, context: int) -> None:
+def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path | None, html_out: Path | None,
+         context: int) -> None:
     """Compare two versions of the deliverables as normalized text.
 
     OLD and NEW are each a Markdown draft (.md), a Word document (.docx) or an output folder.
@@ -547,10 +554,15 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
     Prints a unified diff (nothing when equal). Exit 0 when equal, 1 when different, 2 on trouble
     (a missing or unreadable file), like diff(1).
 
+    --html FILE also writes a review page for a browser: NEW's documents with what changed marked
+    (insertions and deletions word by word, table cells, changed figures highlighted), unchanged
+    sections folded; self-contained and safe to publish as a CI artifact.
+
     \b
     Examples:
       reportgen diff old-outputs outputs
       reportgen diff old-outputs outputs --stat
+      reportgen diff old-outputs outputs --stat --html review.html
       reportgen diff old/slutredovisning-2021.docx outputs/slutredovisning-2021.docx --redline redline.docx
     """
     from reportgen.review import diff as textdiff
@@ -565,6 +577,7 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
         click.echo("reportgen diff: --redline needs two .docx files", err=True)
         sys.exit(EXIT_USAGE)
     different = False
+    compared = []
     for name, a, b in pairs:
         doc_a, found_a = textdiff.document_of(a)
         doc_b, found_b = textdiff.document_of(b)
@@ -574,6 +587,12 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
             sys.exit(EXIT_USAGE)
         if printer.verbose:
             printer.findings(found_a + found_b, "text")
+        if html_out is not None:
+            from reportgen.review import html as review_html
+
+            compared.append(review_html.Compared(
+                name, doc_a if a.path is not None else None, doc_b if b.path is not None else None,
+                review_html.images_of(a.path), review_html.images_of(b.path)))
         if stat:
             result = textdiff.stat(doc_a, doc_b)
             changed = result.any or (a.path is None) != (b.path is None)
@@ -586,6 +605,18 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
         if out:
             different = True
             click.echo(out, nl=False)
+    if html_out is not None:
+        from reportgen.review import html as review_html
+
+        page, _ = review_html.review_page(compared, str(old), str(new))
+        try:
+            html_out.parent.mkdir(parents=True, exist_ok=True)
+            html_out.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"reportgen diff: cannot write {html_out}: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        if not printer.quiet:
+            click.echo(f"wrote {html_out}", err=True)
     if redline_out is not None:
         from reportgen.formats.docx.reader import DocxError
         from reportgen.review.redline import redline

@@ -82,6 +82,7 @@ class Rendered:
     docx: bytes
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
     figure_map: bytes | None = None  # <id>.figures.json: every figure printed, its value and sources
+    html: bytes | None = None  # <id>.html, a preview page, when asked for (build --html)
 
 
 def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
@@ -137,11 +138,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
-
-
-def build_options(pdf: bool, draft: bool) -> dict:
-    """The options that change what a build writes (part of the manifest's key)."""
-    return {"pdf": pdf, "draft": True} if draft else {"pdf": pdf}
 
 
 def source_date(inputs: Inputs, report_date: dt.date) -> dt.datetime:
@@ -409,14 +405,15 @@ def _write_failure(out_dir: Path, exc: OSError) -> Finding:
 def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, template_dir: Path | None = None,
           today: dt.date | None = None, pdf: bool = False, soffice: str | None = None,
           lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
-          jobs: int | None = None, draft: bool = False) -> BuildResult:
+          jobs: int | None = None, draft: bool = False, html: bool = False) -> BuildResult:
     """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
     ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`).
     ``draft``: build the deliverables that lack data too, as drafts: the gaps are warnings, listed
-    at the start of the document, and every page is marked UTKAST."""
+    at the start of the document, and every page is marked UTKAST.
+    ``html``: also write ``<id>.html``, each deliverable as a self-contained web page (review/html.py)."""
     result = BuildResult()
     key = key or manifest.build_key(inputs_dir, template_dir or default_template_dir(inputs_dir), ids,
-                                    build_options(pdf, draft))
+                                    build_options(pdf, draft, html))
     if not force and manifest.up_to_date(out_dir, key) is not None:
         result.up_to_date = True
         return result
@@ -439,14 +436,15 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
     gc.freeze()
     try:
         return _build_validated(result, inputs, findings, inputs_dir, out_dir, ids, template_dir, pdf,
-                                soffice_path, lock_timeout, key, jobs, draft)
+                                soffice_path, lock_timeout, key, jobs, draft, html)
     finally:
         gc.unfreeze()  # the API may be called from a long-lived process (tests, a server)
 
 
 def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding], inputs_dir: Path, out_dir: Path,
                      ids: list[str] | None, template_dir: Path | None, pdf: bool, soffice_path: str | None,
-                     lock_timeout: float, key: str, jobs: int | None, draft: bool = False) -> BuildResult:
+                     lock_timeout: float, key: str, jobs: int | None, draft: bool = False,
+                     html: bool = False) -> BuildResult:
     known = deliverable_ids(inputs)
     wanted = ids or known
     unknown = [i for i in wanted if i not in known]
@@ -499,6 +497,8 @@ def _build_validated(result: BuildResult, inputs: Inputs, findings: list[Finding
             result.findings += add_pdfs(rendered, soffice_path, out_dir)
             if not result.ok:
                 return result
+        if html:
+            add_previews(rendered, inputs)
         try:
             result.written = write_outputs(out_dir, rendered, key)
         except outfolder.SpecialFile as exc:
@@ -627,6 +627,23 @@ def add_pdfs(rendered: list[Rendered], soffice: str, out_dir: Path) -> list[Find
     return findings
 
 
+def build_options(pdf: bool, draft: bool = False, html: bool = False) -> dict[str, bool]:
+    """What a build was asked for, in its manifest key; ``draft`` and ``html`` only when asked, so
+    that the key of an ordinary build (and so its manifest) is what it was before they existed."""
+    return {"pdf": pdf, **({"draft": True} if draft else {}), **({"html": True} if html else {})}
+
+
+def add_previews(rendered: list[Rendered], inputs: Inputs) -> None:
+    """Attach ``<id>.html`` to each Rendered: its draft's tree as a web page, the charts drawn
+    from their data (a build's figures are all charts: there are no picture files to inline)."""
+    from reportgen.review.html import preview_page
+
+    for item in rendered:
+        doc, _ = parse(item.markdown, f"{item.id}.md")
+        title = f"{info(inputs, item.id).title} – {inputs.decision.title}"
+        item.html = preview_page(doc, title, lambda src: None).encode("utf-8")
+
+
 def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = None) -> list[Path]:
     """Replace the output folder with its current files plus the rendered ones, as a whole.
 
@@ -640,6 +657,8 @@ def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = Non
             files[f"{item.id}.figures.json"] = item.figure_map
         if item.pdf is not None:
             files[f"{item.id}.pdf"] = item.pdf
+        if item.html is not None:
+            files[f"{item.id}.html"] = item.html
     written = [out_dir / rel for rel in files]
     if key is not None:
         # Written with the outputs, in the same swap: it never describes files that are not there.

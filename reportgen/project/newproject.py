@@ -36,7 +36,9 @@ outputs/
 
 WORKFLOW = """\
 # Validate the inputs (with annotations on the changed files), build the deliverables and keep
-# them as artifacts. See docs/ci.md and docs/security.md in reportgen.
+# them as artifacts; on a pull request, also build its base and keep a review page of what the
+# pull request changes in the documents (review.html). See docs/ci.md and docs/security.md in
+# reportgen.
 #
 # Safe for pull requests from people you do not trust: the job runs their inputs and templates,
 # so it gets no secrets and a read-only token, and it only uploads artifacts. Use pull_request,
@@ -63,6 +65,7 @@ jobs:
       - uses: actions/checkout@v4
         with:
           persist-credentials: false
+          fetch-depth: 0  # the whole history: a pull request's base is built from it (review page)
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
@@ -79,6 +82,27 @@ jobs:
           name: deliverables
           path: outputs/
           if-no-files-found: warn
+      - name: Build the deliverables of the pull request's base
+        id: base
+        if: github.event_name == 'pull_request'
+        continue-on-error: true
+        env:
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
+        run: |
+          git worktree add --detach "$RUNNER_TEMP/base" "$BASE_SHA"
+          reportgen build --inputs "$RUNNER_TEMP/base/inputs" --out "$RUNNER_TEMP/base-outputs"
+      - name: Review page (what the pull request changes in the documents)
+        if: github.event_name == 'pull_request' && steps.base.outcome == 'success'
+        # diff exits 1 when the documents differ: that is the point of a pull request, not a failure.
+        run: |
+          mkdir -p review
+          reportgen diff "$RUNNER_TEMP/base-outputs" outputs --stat --html review/review.html || [ $? -eq 1 ]
+      - name: Keep the review page
+        if: github.event_name == 'pull_request' && steps.base.outcome == 'success'
+        uses: actions/upload-artifact@v4
+        with:
+          name: review-page
+          path: review/review.html
 """
 
 README = """\

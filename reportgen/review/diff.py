@@ -42,8 +42,8 @@ from reportgen.document.tree import (
 )
 from reportgen.findings import Finding, error
 
-__all__ = ["DiffUsageError", "Side", "Stat", "align", "compact_tables", "document_of",
-           "pair_paths", "stat", "stat_line", "text_of", "unified"]
+__all__ = ["DiffUsageError", "Side", "Stat", "align", "align_units", "compact_tables",
+           "document_of", "pair_paths", "places", "stat", "stat_line", "text_of", "unified"]
 
 # ============================================================================ alignment
 
@@ -322,52 +322,80 @@ class _Unit:
         return tuple(words(self.key))
 
 
-def _units(doc: Document) -> list[_Unit]:
+#: Where a unit stands: the containers holding it, outermost first, each ``(key, block)``
+#: (a list, a list item (block None), a block quote, a table or a chart's Figure; keys are
+#: unique in the document), the unit's block, and ``row``: -1 for a heading, paragraph or
+#: figure, -2 for a table's caption, 0 for a table's (or chart's data's) header row and 1.. for
+#: its body rows.
+Place = tuple[tuple[tuple[tuple, Block | None], ...], Block, int]
+
+
+def places(doc: Document) -> list[Place]:
+    """Every unit of ``doc`` (what ``--stat`` counts) in document order, with its place: the
+    one walk of the tree that both ``stat`` and the review page (review/html.py) use."""
+    out: list[Place] = []
+
+    def walk(blocks, path: tuple, prefix: tuple) -> None:
+        for k, b in enumerate(blocks):
+            pos = prefix + (k,)
+            if isinstance(b, (Heading, Paragraph, Figure)):
+                out.append((path, b, -1))
+                if isinstance(b, Figure) and b.data is not None:
+                    # A chart: the figure, then its data's rows (header first), in the chart.
+                    inner = path + ((pos, b),)
+                    out.extend((inner, b, r) for r in range(1 + len(b.data.rows)))
+            elif isinstance(b, (BulletList, OrderedList)):
+                for m, item in enumerate(b.items):
+                    ipos = pos + ("i", m)
+                    walk(item, path + ((pos, b), (ipos, None)), ipos)
+            elif isinstance(b, BlockQuote):
+                walk(b.blocks, path + ((pos, b),), pos)
+            elif isinstance(b, Table):
+                inner = path + ((pos, b),)
+                if b.caption:
+                    out.append((inner, b, -2))
+                out.extend((inner, b, r) for r in range(1 + len(b.rows)))
+            elif isinstance(getattr(b, "blocks", None), tuple):
+                # Any other block holding blocks is a wrapper that shows nothing of its own
+                # (such as a mark of where text came from): its blocks count where they stand.
+                walk(b.blocks, path, pos)  # type: ignore[union-attr]
+
+    walk(doc.blocks, (), ())
+    return out
+
+
+def _units(doc: Document, where: list[Place] | None = None) -> list[_Unit]:
     from reportgen.formats.markdown.writer import write_markdown
 
     units: list[_Unit] = []
-    tables = 0
-
-    def para(b: Block) -> None:
-        text = write_markdown(Document((b,))).strip()
-        units.append(_Unit("p", "", text, "", tuple(words(text))))
-
-    def walk(blocks) -> None:
-        nonlocal tables
-        for b in blocks:
+    tables: dict[tuple, int] = {}
+    for path, b, row in (where if where is not None else places(doc)):
+        if row == -1:
             if isinstance(b, Figure) and b.data is not None:
-                # A chart: the figure, and its data as rows (a changed value is a changed row).
-                para(Figure(b.src, b.alt, b.caption))
-                name = b.caption or b.src
-                for row in (b.data.header, *b.data.rows):
-                    cells = tuple(plain_text(c) for c in row)
-                    text = " | ".join(cells)
-                    units.append(_Unit("row", name, text, cells[0] if cells else "", tuple(words(text))))
-            elif isinstance(b, (Heading, Paragraph, Figure)):
-                para(b)
-            elif isinstance(b, (BulletList, OrderedList)):
-                for item in b.items:
-                    walk(item)
-            elif isinstance(b, BlockQuote):
-                walk(b.blocks)
-            elif isinstance(b, Table):
-                tables += 1
-                if b.caption:
-                    units.append(_Unit("p", "", b.caption, "", tuple(words(b.caption))))
-                name = b.caption or f"#{tables}"
-                for row in (b.header, *b.rows):
-                    cells = tuple(plain_text(c) for c in row)
-                    text = " | ".join(cells)
-                    units.append(_Unit("row", name, text, cells[0] if cells else "",
-                                       tuple(words(text))))
-
-    walk(doc.blocks)
+                b = Figure(b.src, b.alt, b.caption)  # a chart's values are its rows, below
+            text = write_markdown(Document((b,))).strip()
+            units.append(_Unit("p", "", text, "", tuple(words(text))))
+        elif row == -2:
+            units.append(_Unit("p", "", b.caption, "", tuple(words(b.caption))))  # type: ignore[union-attr]
+        else:
+            if isinstance(b, Figure):  # a chart's data: a changed value is a changed row
+                table, name = b.data, b.caption or b.src
+            else:
+                table = b
+                name = b.caption or f"#{tables.setdefault(path[-1][0], len(tables) + 1)}"  # type: ignore[union-attr]
+            cells = tuple(plain_text(c) for c in (table.header if row == 0 else table.rows[row - 1]))  # type: ignore[union-attr]
+            text = " | ".join(cells)
+            units.append(_Unit("row", name, text, cells[0] if cells else "", tuple(words(text))))
     return units
 
 
-def stat(old: Document, new: Document) -> Stat:
-    """Paragraphs and table rows added, removed and changed from ``old`` to ``new``."""
-    a, b = _units(old), _units(new)
+def align_units(old: Document, new: Document, old_places: list[Place] | None = None,
+                new_places: list[Place] | None = None
+                ) -> tuple[list[_Unit], list[_Unit], list[tuple[int | None, int | None, bool]]]:
+    """The units (paragraphs and table rows, in document order) of ``old`` and ``new`` and their
+    alignment: what ``stat`` counts, and what the HTML review page (review/html.py) marks.
+    ``old_places``/``new_places``: the documents' ``places``, when the caller has them."""
+    a, b = _units(old, old_places), _units(new, new_places)
 
     def similarity(i: int, j: int) -> float:
         x, y = a[i], b[j]
@@ -377,9 +405,14 @@ def stat(old: Document, new: Document) -> Stat:
             return row_similarity(x.key_words, x.words, y.key_words, y.words)
         return ratio(x.words, y.words, 0.5)
 
+    return a, b, align([(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], similarity)
+
+
+def stat(old: Document, new: Document) -> Stat:
+    """Paragraphs and table rows added, removed and changed from ``old`` to ``new``."""
+    a, b, pairs = align_units(old, new)
     result = Stat()
-    for i, j, equal in align([(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b],
-                             similarity):
+    for i, j, equal in pairs:
         if equal:
             continue
         unit = a[i] if i is not None else b[j]  # type: ignore[index]
