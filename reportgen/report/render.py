@@ -29,6 +29,7 @@ from markupsafe import Markup
 from reportgen.findings import Finding, Location, error
 from reportgen.formats.markdown.reader import SOURCE_CLOSE, escape, source_open
 from reportgen.report import formatting as f
+from reportgen.report import precompiled
 from reportgen.report.quantity import Count, note
 
 
@@ -380,6 +381,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     concat_markdown = staticmethod(_concat)
     budget_iter = staticmethod(_budget_iter)
 
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        # A shipped template, unchanged, compiled ahead of time by this same environment's code
+        # (reportgen.report.precompiled checks both): a third of a cold build spared.
+        if isinstance(source, str) and not defer_init:
+            shipped = precompiled.shipped(self, source, name, filename, raw)
+            if shipped is not None:
+                return shipped
+        return super().compile(source, name, filename, raw, defer_init)
+
     def call(self, context, obj, /, *args, **kwargs):
         # The render budget: its clock at every call, and the depth of macro calls.
         budget = _BUDGET.get()
@@ -472,6 +482,12 @@ def make_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str) -> ImmutableSandboxedEnvironment:
     return _sandbox(_FolderLoader(str(template_dir)), bytecode_cache=_bytecode_cache())
+
+
+def shipped_environment(template_dir: Path) -> ImmutableSandboxedEnvironment:
+    """The environment a build makes for ``template_dir``, without the cache of compiled
+    templates: the one tools/precompile_templates.py compiles the shipped templates with."""
+    return _sandbox(_FolderLoader(str(Path(template_dir).resolve())))
 
 
 def _sandbox(loader: jinja2.BaseLoader, kind: type[_Sandbox] = _Sandbox,
