@@ -33,11 +33,11 @@ import zipfile
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
 from reportgen.ooxml.package import Package
+from reportgen.ooxml.xmltext import escape, quoteattr
 
 __all__ = [
     "CHART_NS", "CT_CHART", "CT_XLSX", "DRAWING_NS", "RT_CHART", "RT_PACKAGE", "URI_CHART",

@@ -24,9 +24,10 @@ import json
 import zipfile
 from collections.abc import Mapping
 from io import BytesIO
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
+
+from reportgen.ooxml.xmltext import escape, quoteattr
 
 __all__ = [
     "BOOKMARKS_PROPERTY",

@@ -6,11 +6,10 @@ readers that do not draw shapes (and for text extraction and screen readers).
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from lxml import etree
 
 from reportgen.ooxml.ns import NS, W_NS
+from reportgen.ooxml.xmltext import quoteattr
 
 V_NS, O_NS, W10_NS = NS["v"], NS["o"], NS["w10"]
 

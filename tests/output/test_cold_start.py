@@ -1,0 +1,34 @@
+"""What a cold build (a fresh process, no cache) spends its start on: it parses no shipped template
+(tests/report/test_precompiled.py) and imports no module it does not need. Each module named here
+cost a measurable part of the example's cold build (docs/performance.md, "Cold build")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Imported by nothing a build needs. xml.sax.saxutils brought urllib.request with http.client,
+#: email and ssl (reportgen.ooxml.xmltext has the two functions); the others are the libraries
+#: of other commands or of the charts before they were native.
+NOT_IMPORTED = ("xml.sax.saxutils", "urllib.request", "http.client", "ssl", "openpyxl", "matplotlib", "pptx")
+
+
+def test_a_build_imports_only_what_it_needs(tmp_path, monkeypatch):
+    script = (
+        "import json, sys\n"
+        "from reportgen.cli import main\n"
+        "try:\n"
+        f"    main(['-q', 'build', '--inputs', {str(ROOT / 'inputs')!r}, '--out', {str(tmp_path / 'out')!r}, '--force'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(json.dumps(sorted(sys.modules)))\n")
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", "")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    imported = set(json.loads(proc.stdout.splitlines()[-1]))
+    assert (tmp_path / "out" / "slutredovisning-2021.docx").is_file()
+    assert sorted(m for m in NOT_IMPORTED if m in imported) == []
