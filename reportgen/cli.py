@@ -6,7 +6,9 @@ Exit codes: 0 success (warnings allowed), 1 invalid input or failed build, 2 usa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import sys
 from pathlib import Path
@@ -205,10 +207,13 @@ def build(printer: Printer, ids: tuple[str, ...], inputs_dir: Path, out_dir: Pat
             click.echo(f"{out_dir}: up to date (inputs, templates and reportgen unchanged since the last build; "
                        "--force rebuilds)", err=True)
         sys.exit(EXIT_OK)
-    from reportgen.output.build import build as run_build
-
-    result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
-                       pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs, draft=draft, html=html)
+    with imported_for_good():
+        from reportgen.output.build import build as run_build
+    try:
+        result = run_build(inputs_dir, out_dir, list(ids) or None, template_dir, today or dt.date.today(),
+                           pdf=pdf, soffice=soffice, force=True, key=key, jobs=jobs, draft=draft, html=html)
+    finally:
+        gc.unfreeze()  # build() does on its way out, but not when it stops before rendering
     printer.findings(result.findings, fmt)
     if not result.ok:
         if fmt == "text":
@@ -740,6 +745,26 @@ def tune_gc() -> None:
     import gc
 
     gc.set_threshold(50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def imported_for_good():
+    """Import a command's modules with the cyclic collector paused, then freeze what they made.
+
+    What an import makes (classes, functions, the input models' validators) lives as long as the
+    process, so a collection in the middle of one frees next to nothing and scans everything made
+    so far: defining the input models triggered one in every build, 20-30 ms of a cold build of
+    the example. Frozen (gc.freeze), the imported objects are left out of every later collection
+    too; the caller unfreezes them when the command is done (output.build.build does).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # before enabling, which would start a collection over all of it at once
+        if enabled:
+            gc.enable()
 
 
 def main(argv: list[str] | None = None) -> None:

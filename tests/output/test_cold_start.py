@@ -32,3 +32,44 @@ def test_a_build_imports_only_what_it_needs(tmp_path, monkeypatch):
     imported = set(json.loads(proc.stdout.splitlines()[-1]))
     assert (tmp_path / "out" / "slutredovisning-2021.docx").is_file()
     assert sorted(m for m in NOT_IMPORTED if m in imported) == []
+
+
+def test_a_build_collects_nothing_while_importing(tmp_path, monkeypatch):
+    # Defining the input models used to start a cyclic collection over everything imported so
+    # far (20-30 ms); the build's modules are imported with the collector paused, then frozen.
+    script = (
+        "import gc, sys\n"
+        "during_import = []\n"
+        "def seen(phase, info):\n"
+        "    module = sys.modules.get('reportgen.output.build')\n"
+        "    if phase == 'start' and module is not None and not hasattr(module, 'write_outputs'):\n"
+        "        during_import.append(info['generation'])  # reportgen.output.build is being imported\n"
+        "from reportgen.cli import main\n"
+        "gc.callbacks.append(seen)\n"
+        "try:\n"
+        f"    main(['-q', 'build', '--inputs', {str(ROOT / 'inputs')!r}, '--out', {str(tmp_path / 'out')!r}, '--force'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(during_import, gc.get_freeze_count())\n")
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", "")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split()[:1] == ["[]"]
+    assert proc.stdout.split()[-1] == "0"  # unfrozen again at the end
+
+
+def test_imported_for_good_pauses_then_freezes():
+    import gc
+
+    from reportgen.cli import imported_for_good
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    try:
+        with imported_for_good():
+            assert not gc.isenabled()
+            made = [[] for _ in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= before + len(made)
+    finally:
+        gc.unfreeze()
