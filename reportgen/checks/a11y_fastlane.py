@@ -16,7 +16,7 @@ import functools
 import os
 import re
 
-__all__ = ["CANDIDATE_RUNS", "NO_RUNS", "PARA", "headings", "simple_para", "skeleton"]
+__all__ = ["CANDIDATE_RUNS", "NO_RUNS", "headings", "para", "simple_para", "skeleton"]
 
 
 # Most of a large report is plain: body paragraphs of a style and a few runs of text, and table
@@ -96,10 +96,8 @@ def _group(source: bytes) -> bytes:
     return b"(?:" + source + b")"
 
 
-PARA = re.compile(_para_source(_capture))
-# Runs of plain body paragraphs. An empty "<w:p/>" is left to lxml, so that every paragraph of
-# a run starts "<w:p>" and counting those counts the paragraphs.
-_PARAS = re.compile(_group(_para_source(_group)) + b"++")
+# Runs of plain body paragraphs (_Grammar.paras). An empty "<w:p/>" is left to lxml, so that every
+# paragraph of a run starts "<w:p>" and counting those counts the paragraphs.
 _RUN_TEXT = re.compile(rb'<w:t(?: xml:space="preserve")?>([^<]*)</w:t>')
 # A table row of plain cells.
 _ROW_SOURCE = (
@@ -109,8 +107,28 @@ _ROW_SOURCE = (
     rb'| w:type="' + _VALUE + rb'"(?: w:w="' + _VALUE + rb'")?)?/>|'
     + _empty_element(b"gridSpan|vAlign|vMerge|hMerge|noWrap|hideMark", b"val")
     + rb')*+</w:tcPr>)?(?:<w:p/>|' + _para_source(_group) + rb')++</w:tc>)++</w:tr>')
-_ROW = re.compile(_ROW_SOURCE)
-_ROWS = re.compile(_group(_ROW_SOURCE) + b"*+")
+
+
+class _Grammar:
+    """The grammar's patterns, compiled on first use: about 25 ms, more than the fast lane saves
+    on a small document, which a11y therefore reads without it (a11y.FAST_LANE_MIN_BYTES)."""
+
+    def __init__(self) -> None:
+        self.para = re.compile(_para_source(_capture))
+        self.paras = re.compile(_group(_para_source(_group)) + b"++")
+        self.row = re.compile(_ROW_SOURCE)
+        self.rows = re.compile(_group(_ROW_SOURCE) + b"*+")
+
+
+@functools.cache
+def grammar() -> _Grammar:
+    return _Grammar()
+
+
+def para(data: bytes, at: int) -> re.Match | None:
+    """The plain paragraph that starts at ``at`` (None if it is not one)."""
+    return grammar().para.match(data, at)
+
 # The XML declaration, which must leave the part in UTF-8 as the grammar reads it.
 _PROLOG = re.compile(rb'<\?xml version=(["\'])1\.0\1(?: encoding=(["\'])[Uu][Tt][Ff]-8\2)?'
                      rb'(?: standalone=(["\'])(?:yes|no)\3)? ?\?>')
@@ -138,8 +156,9 @@ def skeleton(data: bytes) -> tuple[bytes, list[tuple[int, int]], int, str] | Non
     pieces, runs, cuts = [data[:start]], [], 0
     pos = start
     closes: dict[bytes, int | None] = {}  # name → where its next end tag starts (see _element_end)
+    paras = grammar().paras
     while pos < end:
-        run = _PARAS.match(data, pos, end)
+        run = paras.match(data, pos, end)
         if run is not None:
             pieces.append(f"<?{target} p{len(runs)}?>".encode())
             runs.append((pos, run.end()))
@@ -227,14 +246,15 @@ def _plain_rows(data: bytes, start: int, end: int) -> tuple[int, int] | None:
     pos = data.find(b"<w:tr>", start, close)
     if pos < 0:
         return None
+    rows = grammar()
     while True:
-        row = _ROW.match(data, pos, close)
+        row = rows.row.match(data, pos, close)
         if row is None:
             return None
         pos = row.end()
         if data.find(b"tblHeader", row.start(), pos) < 0:
             break
-    cut = _ROWS.match(data, pos, close).end()
+    cut = rows.rows.match(data, pos, close).end()
     return (pos, cut) if cut > pos else None
 
 
@@ -247,7 +267,7 @@ def _decode(text: bytes) -> str:
 
 
 def simple_para(m: re.Match) -> tuple[str, str | None, tuple[str] | None]:
-    """What a11y._read_para reads of a paragraph that PARA matched: its text, its style and
+    """What a11y._read_para reads of a paragraph that para() matched: its text, its style and
     its own w:numId (as a 1-tuple, None without w:numPr)."""
     style, num_pr, num_id, first, more = m.groups()
     text = _decode(first) if first else ""
@@ -258,7 +278,7 @@ def simple_para(m: re.Match) -> tuple[str, str | None, tuple[str] | None]:
 
 
 def headings(styles) -> re.Pattern | None:
-    """Plain paragraphs of a heading style, matched as PARA matches them."""
+    """Plain paragraphs of a heading style, matched as para() matches them."""
     ids = tuple(sorted(sid.encode("ascii") for sid in styles.by_id
                        if _STYLE_ID.fullmatch(sid) and styles.heading_level(sid) is not None))
     return _heading_finder(ids) if ids else None

@@ -31,6 +31,13 @@ NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
       "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
 
 
+@pytest.fixture(autouse=True)
+def fast_lane_on_small_documents(monkeypatch):
+    """The fast lane reads only large main documents (a11y.FAST_LANE_MIN_BYTES); the documents
+    here are small, and the fast lane is what many of these tests check."""
+    monkeypatch.setattr(a11y, "FAST_LANE_MIN_BYTES", 0)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The four deliverables of the example inputs, built once for the module."""
@@ -567,3 +574,14 @@ def test_a_chart_without_a_numbered_caption_fails(built: Path, tmp_path: Path) -
                 p.getparent().remove(p)
                 return
     assert codes(check_docx(edit_docx(data, drop_caption))) == ["a11y-chart-caption"]
+
+
+def test_the_fast_lane_reads_only_large_documents(built, monkeypatch):
+    data = (built / "slutredovisning-2021.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        size = len(z.read("word/document.xml"))
+    assert read_by(data, monkeypatch) == "fast lane"  # the threshold is 0 in this module
+    monkeypatch.setattr(a11y, "FAST_LANE_MIN_BYTES", size + 1)
+    assert read_by(data, monkeypatch) == "lxml"
+    monkeypatch.setattr(a11y, "FAST_LANE_MIN_BYTES", size)
+    assert read_by(data, monkeypatch) == "fast lane"

@@ -25,6 +25,8 @@ def test_a_build_imports_only_what_it_needs(tmp_path, monkeypatch):
         f"    main(['-q', 'build', '--inputs', {str(ROOT / 'inputs')!r}, '--out', {str(tmp_path / 'out')!r}, '--force'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
+        "from reportgen.checks import a11y_fastlane\n"
+        "print(a11y_fastlane.grammar.cache_info().currsize)\n"
         "print(json.dumps(sorted(sys.modules)))\n")
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", "")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
@@ -32,6 +34,9 @@ def test_a_build_imports_only_what_it_needs(tmp_path, monkeypatch):
     imported = set(json.loads(proc.stdout.splitlines()[-1]))
     assert (tmp_path / "out" / "slutredovisning-2021.docx").is_file()
     assert sorted(m for m in NOT_IMPORTED if m in imported) == []
+    # The example's documents are small: the accessibility check's fast lane, which would cost more
+    # to compile than it saves, stays unused (reportgen.checks.a11y.FAST_LANE_MIN_BYTES).
+    assert proc.stdout.splitlines()[-2] == "0"
 
 
 def test_a_build_collects_nothing_while_importing(tmp_path, monkeypatch):
