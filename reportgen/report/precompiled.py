@@ -69,12 +69,20 @@ def environment_fingerprint(env: jinja2.Environment) -> str | None:
     modules.update(type(ext).__module__ for ext in env.extensions.values())
     for kind, table in (("filter", env.filters), ("test", env.tests)):
         parts.extend(f"{kind} {name} {_describe(fn, modules)}" for name, fn in sorted(table.items()))
-    parts.extend(f"source {name} {_module_hash(name)}" for name in sorted(modules) if not _is_jinja(name))
+    parts.extend(f"source {name} {_module_hash(name)}" for name in source_modules(modules))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def source_modules(modules: set[str]) -> list[str]:
+    """The modules whose source files the fingerprint hashes: not Jinja's own code (and the
+    markupsafe it pins), which its version covers, nor Python's standard library (a filter's
+    module that names ``datetime`` or ``Decimal``), which would make the key differ between
+    patch releases of Python for no difference in the code generated."""
+    return sorted(name for name in modules if not _is_jinja(name)
+                  and name.split(".")[0] not in sys.stdlib_module_names)
+
+
 def _is_jinja(module: str) -> bool:
-    # Jinja's own code (and the markupsafe it pins) is covered by its version.
     return module.split(".")[0] in ("jinja2", "markupsafe", "builtins")
 
 

@@ -137,3 +137,17 @@ def test_the_fingerprint_covers_the_code_the_filters_run(monkeypatch):
     monkeypatch.setattr(P, "_module_hash", lambda name: "edited" if name == "reportgen.report.formatting"
                         else real(name))
     assert P.environment_fingerprint(env) != before
+
+
+def test_the_fingerprint_hashes_reportgens_own_code_only():
+    # Not Python's standard library (the key would differ between Python's patch releases, and
+    # the shipped code would never be used on a CI machine with another one) nor Jinja's.
+    env = R.shipped_environment(TEMPLATES)
+    modules: set[str] = set()
+    for cls in (*type(env).__mro__, *env.code_generator_class.__mro__):
+        modules.add(cls.__module__)
+    for fn in (env.finalize, *env.filters.values(), *env.tests.values()):
+        P._describe(fn, modules)
+    assert "datetime" in modules and "jinja2.filters" in modules  # named, but not hashed:
+    assert P.source_modules(modules) == ["reportgen.report.formatting", "reportgen.report.quantity",
+                                         "reportgen.report.render"]
