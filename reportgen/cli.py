@@ -118,9 +118,12 @@ def validate(printer: Printer, inputs_dir: Path, fmt: str, today: dt.date | None
     Example:
       reportgen validate --inputs inputs --format github
     """
-    from reportgen.rules.validate import validate_inputs
-
-    _, items = validate_inputs(inputs_dir, today or dt.date.today())
+    with imported_for_good():
+        from reportgen.rules.validate import validate_inputs
+    try:
+        _, items = validate_inputs(inputs_dir, today or dt.date.today())
+    finally:
+        gc.unfreeze()
     printer.findings(items, fmt)
     if fmt == "text" and not printer.quiet:
         click.echo(f"{inputs_dir}: {fnd.summary_line(items)}", err=True)
