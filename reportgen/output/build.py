@@ -526,11 +526,34 @@ class _Job:
 
 def render_checked(job: _Job, deliverable_id: str) -> tuple[Rendered | None, list[Finding]]:
     """Render one deliverable and check the document's accessibility."""
-    item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings,
-                                        job.gaps.get(deliverable_id) if job.gaps is not None else None)
+    with _collector_paused():
+        item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings,
+                                            job.gaps.get(deliverable_id) if job.gaps is not None else None)
     if item is not None:
         findings += check_accessibility(item, job.out_dir, job.template_dir / info(job.inputs, deliverable_id).template)
     return item, findings
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while a deliverable is made.
+
+    Its context, figures and document are millions of small objects that all live until it is
+    written, with hardly a reference cycle among them: the collector would walk them again and
+    again for nothing (3.4 s of a 10 000-project build, against 0.8 s before every figure was a
+    named quantity). What little cyclic garbage there is goes when build() ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What outlives it (the ledger views and their caches) is not walked again either: the
+        # first collection after would walk every object made since the pause, once per
+        # deliverable. build() unfreezes at its end.
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 #: The job of the worker processes: set before they are forked, so they inherit it instead of

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from reportgen.inputs.model import COFINANCING_SOURCES, COUNTIES, Project
@@ -120,6 +121,9 @@ class GroupFigures:
     granted: Decimal
     disbursed: Decimal
     projects: int  # projects touching the group (a project in two counties counts in both)
+    # What each project adds to the group: (project id, its share of the project as a fraction
+    # "1", "1/2", "3/10", granted part, disbursed part). The parts sum to granted and disbursed.
+    contributions: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -480,6 +484,7 @@ class Ledger:
         granted: dict[str, Decimal] = defaultdict(lambda: ZERO)
         disbursed: dict[str, Decimal] = defaultdict(lambda: ZERO)
         counts: dict[str, int] = defaultdict(int)
+        contributions: dict[str, list] = defaultdict(list)
         any_shares = False
         split = 0
         distinct = 0
@@ -496,16 +501,19 @@ class Ledger:
             weights = [s.share if s.share is not None else Decimal(1) for s in groups]
             any_shares |= any(s.share is not None for s in groups)
             split += len(groups) > 1
-            for s, part in zip(groups, apportion(g, weights)):
-                granted[s.code] += part
-            for s, part in zip(groups, apportion(d, weights)):
-                disbursed[s.code] += part
-            for s in groups:
+            whole = _sum(weights)
+            pid = figures.project.id
+            for s, w, g_part, d_part in zip(groups, weights, apportion(g, weights), apportion(d, weights)):
+                granted[s.code] += g_part
+                disbursed[s.code] += d_part
                 counts[s.code] += 1
+                contributions[s.code].append((pid, "1" if len(groups) == 1 else str(Fraction(w) / Fraction(whole)),
+                                              g_part, d_part))
             total_granted += g
             total_disbursed += d
         keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
-        rows = tuple(GroupFigures(k, name_of(k), granted[k], disbursed[k], counts[k]) for k in keys)
+        rows = tuple(GroupFigures(k, name_of(k), granted[k], disbursed[k], counts[k], tuple(contributions[k]))
+                     for k in keys)
         return Distribution(rows, total_granted, total_disbursed, distinct,
                             SPLIT_RULE_SHARES if any_shares else SPLIT_RULE_EQUAL, split)
 

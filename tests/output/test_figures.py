@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -260,6 +261,75 @@ def test_explain_a_county_figure(final_built, monkeypatch):
     assert code == 0
     [match] = [m for m in data["matches"] if m["quantity"] == name][:1]
     assert _cells_sum(match["sources"]) == Decimal(match["value"])
+
+
+def _weighted_sum(match: dict) -> Decimal:
+    """The cited cells, each counted with its weight (a share of a split project, −1 for what a
+    balance subtracts), as explain prints them."""
+    wb = openpyxl.load_workbook(ROOT / "inputs" / "finances.xlsx", data_only=True)
+    weights = match.get("weights", {})
+    total = Fraction(0)
+    for place in match["sources"]:
+        sheet, _, cell = place.partition(":")[2].partition("!")
+        total += Fraction(str(wb[sheet][cell].value)) * Fraction(weights.get(place, "1"))
+    return Decimal(total.numerator) / Decimal(total.denominator)
+
+
+def test_explain_a_county_figure_with_projects_split_over_counties(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    name, entry = next((k, v) for k, v in figures.items()
+                       if k.startswith("granted.county.") and k != "granted.county.total" and v.get("split"))
+    code, data = explain_json(entry["printed"][0]["text"])
+    assert code == 0
+    [match] = [m for m in data["matches"] if m["quantity"] == name][:1]
+    assert match["weights"], "a split project's cells count with its share"
+    assert set(match["weights"].values()) - {"1"}
+    # Each split project's share of its cells is apportioned to the öre: the weighted cells agree
+    # with the figure to within an öre per split project, and the parts the terms give add up exactly.
+    split = [t for t in match["terms"] if len(t) == 3]
+    assert abs(_weighted_sum(match) - Decimal(match["value"])) <= Decimal("0.01") * len(split)
+    parts = sum((Decimal(t[2]) if len(t) == 3 else Decimal(figures[t[1]].get("exact", figures[t[1]]["value"]))
+                 for t in match["terms"]), Decimal(0))
+    assert parts == Decimal(match["value"])
+
+
+def test_every_computed_figure_equals_its_terms(final_built):
+    """A figure the map gives as terms (a balance, a county's projects) is exactly their sum."""
+    for path in final_built.glob("*.figures.json"):
+        figures = json.loads(path.read_text(encoding="utf-8"))["quantities"]
+        exact = lambda e: Fraction(e.get("exact", e["value"]))
+        with_terms = [(n, e) for n, e in figures.items() if e.get("terms")]
+        assert with_terms or path.name.startswith("genomforandeplan"), path.name
+        for name, entry in with_terms:
+            total = sum((Fraction(t[2]) if len(t) == 3 else Fraction(t[0]) * exact(figures[t[1]])
+                         for t in entry["terms"]), Fraction(0))
+            assert total == exact(entry), (path.name, name)
+
+
+def test_explain_a_balance_cites_what_it_adds_and_subtracts(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    printed = figures["unspent.total"]["printed"][0]["text"]
+    code, data = explain_json(printed)
+    assert code == 0
+    match = next(m for m in data["matches"] if m["quantity"] == "unspent.total")
+    assert any(w == "-1" for w in match["weights"].values())  # the disbursements
+    assert _weighted_sum(match) == Decimal(match["value"])
+
+
+def test_explain_gives_yaml_places_as_line_and_column(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    assert all("programme.yaml#projects[" in s for s in figures["indicators.companies"]["sources"])
+    code, data = explain_json(figures["indicators.companies"]["printed"][0]["text"])
+    assert code == 0
+    match = next(m for m in data["matches"] if m["quantity"] == "indicators.companies")
+    programme = (ROOT / "inputs" / "programme.yaml").read_text(encoding="utf-8").splitlines()
+    for place in match["sources"]:
+        file, line, column = place.rsplit(":", 2)
+        assert file.endswith("programme.yaml")
+        assert programme[int(line) - 1][int(column) - 1:].split()[0].isdigit(), place
 
 
 def test_explain_a_percentage(final_built, monkeypatch):
