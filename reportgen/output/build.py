@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import json
 import os
 import posixpath
@@ -38,7 +39,7 @@ from reportgen.findings import Finding, Location, Severity, error, excerpt, has_
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
-from reportgen.inputs.fingerprint import inputs_hash, value_hash
+from reportgen.inputs.fingerprint import value_hash
 from reportgen.inputs.load import (
     DECISION_FILE,
     PROGRAMME_FILE,
@@ -217,7 +218,8 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         modified=stamp,
     )
     data, docx_findings = write_docx(doc, template_dir / "base.docx", fields, core, chart_style=style,
-                                     custom=provenance_properties(inputs, doc, deliverable_id),
+                                     custom=provenance_properties(inputs, doc, deliverable_id,
+                                                                  content_hash(draft, fields)),
                                      watermark=DRAFT_MARK if gaps is not None else None)
     findings += docx_findings
     if data is None or has_errors(findings):
@@ -231,10 +233,11 @@ INPUTS_PROPERTY = "reportgen.inputs"
 SOURCES_PROPERTY = "reportgen.sources"
 
 
-def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) -> dict[str, str]:
-    """What a built document was made from: the deliverable, the hash of the input files, and
-    for each text from the inputs (a Source) the hash of the value it was made from and of the
-    text it reads as (its blocks), to tell later whether someone edited it."""
+def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str, made_from: str) -> dict[str, str]:
+    """What a built document was made from: the deliverable, the hash of what it shows
+    (``made_from``, see :func:`content_hash`), and for each text from the inputs (a Source) the
+    hash of the value it was made from and of the text it reads as (its blocks), to tell later
+    whether someone edited it."""
     sources = {}
     for block in doc.blocks:
         if isinstance(block, Source):
@@ -243,8 +246,22 @@ def provenance_properties(inputs: Inputs, doc: Document, deliverable_id: str) ->
             except YamlEditError:
                 value = None
             sources[block.path] = [value_hash(value), value_hash(repr(block.blocks))]
-    return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: inputs_hash(inputs.folder),
+    return {DELIVERABLE_PROPERTY: deliverable_id, INPUTS_PROPERTY: made_from,
             SOURCES_PROPERTY: json.dumps(sources, ensure_ascii=False, sort_keys=True)}
+
+
+def content_hash(markdown: str, fields: dict[str, str]) -> str:
+    """One hash over what a deliverable shows: its Markdown draft (every figure, table and text)
+    and the fields of its cover and headers.
+
+    Not a hash of the input files: a record dated after an interim report's date is not in the
+    report (the as-of view), so it must not change the report's bytes either. pull-edits compares
+    this hash with that of the deliverable built from the current inputs: equal, the inputs have
+    not changed in any way the document shows."""
+    h = hashlib.sha256(b"reportgen-deliverable-1\0")
+    h.update(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\0")
+    h.update(markdown.encode("utf-8"))
+    return "sha256:" + h.hexdigest()
 
 
 def _model_value(node, path: tuple):
