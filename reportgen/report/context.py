@@ -1134,13 +1134,16 @@ def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
                                         (r.where("amount"),)))
                      for i, r in enumerate(recoveries)]
     years = view.years
-    req = places.year_amount("requisitions", years, view.total.requisitioned, "requisitioned.total",
+    # The repayment is accounted for to the öre: these totals are not the accounting table's
+    # (``*.total``, sums of rows rounded to kronor), so they have names of their own.
+    req = places.year_amount("requisitions", years, view.total.requisitioned, "requisitioned.total.exact",
                              "sum of the requisitions")
-    disb = places.year_amount("disbursements", years, view.total.disbursed, "disbursed.total",
+    disb = places.year_amount("disbursements", years, view.total.disbursed, "disbursed.total.exact",
                               "sum of the disbursements")
-    costs = places.year_amount("programme_costs", years, view.total.programme_costs, "programme_costs.total",
+    costs = places.year_amount("programme_costs", years, view.total.programme_costs, "programme_costs.total.exact",
                                "sum of the programme-related costs")
-    recovered = total_of([r.amount for r in recovery_rows], "recovered.total", value=view.total.recovered)
+    recovered = total_of([r.amount for r in recovery_rows], "recovered.total.exact", value=view.total.recovered,
+                         how="sum of the recoveries from projects (Återkrav)")
     unspent = Amount(view.total.unspent, "unspent.total",
                      "requisitioned − disbursed − programme-related costs + recovered",
                      lambda: req.sources() + disb.sources() + costs.sources() + recovered.sources())

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from conftest import append_rows, place_of, replace_text, run_cli, set_cell
 
-from reportgen.report.quantity import Amount, FigureMap, normalize_text
+from reportgen.report.quantity import Amount, FigureMap, normalize_text, parse_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 FINAL = "slutredovisning-2021"
@@ -268,6 +268,30 @@ def test_explain_a_percentage(final_built, monkeypatch):
     assert _cells_sum(numerator["sources"]) == Decimal(numerator["value"])
     assert _cells_sum(denominator["sources"]) == Decimal(denominator["value"])
     assert Decimal(numerator["value"]) / Decimal(denominator["value"]) == Decimal(match["value"])
+
+
+def test_explain_the_exact_recovered_total_cites_the_recovery_rows(final_built, monkeypatch):
+    """The accounting table prints the recoveries rounded to kronor, the repayment text to the
+    öre: two printings, two quantities. Explaining the exact one cites the recovery rows' cells
+    (Återkrav), not the table's years."""
+    monkeypatch.chdir(ROOT)
+    text = (final_built / f"{FINAL}.md").read_text(encoding="utf-8")
+    sentence = next(line for line in text.splitlines() if line.startswith("Ej förbrukade medel uppgår till"))
+    printed = sentence.split("plus återkrav från projekt ")[1].rstrip(".")  # "97 436,80 kr"
+    code, data = explain_json(printed.replace("\u00a0", " "))
+    assert code == 0
+    assert {m["quantity"] for m in data["matches"]} == {"recovered.total.exact"}
+    for match in data["matches"]:
+        assert match["sources"] and all(":Återkrav!C" in s for s in match["sources"])
+        assert _cells_sum(match["sources"]) == Decimal(match["value"]) == parse_figure(printed)
+        assert not any(part.startswith("recovered.20") for part in match.get("parts", []))
+    # The table's rounded total is the other quantity, the sum of the years.
+    row = next(line for line in text.splitlines() if line.startswith("| Återkrav från projekt "))
+    rounded = row.rstrip(" |").split("|")[-1].strip()
+    code, data = explain_json(rounded.replace("\u00a0", " "))
+    assert code == 0
+    [match] = [m for m in data["matches"] if m["printed"] == rounded]
+    assert match["quantity"] == "recovered.total" and match["parts"][0].startswith("recovered.20")
 
 
 def test_explain_exit_codes():
