@@ -1097,13 +1097,16 @@ def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFi
     # The share is a property of the projects' budgets: their whole planned co-financing over their
     # whole budget, whichever years the report shows amounts for.
     granted_ids = sorted(ids)
+    # Their cells are the planned amounts' (Budget): an actual amount (Utfall) is no part of a budget.
     planned = Amount(sum((f.cofinancing_total for f in granted_projects), ZERO), "cofinancing.planned.projects",
                      "sum of the projects' planned co-financing",
-                     lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
+                     lambda: [c for pid in granted_ids
+                              for c in places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
                     "granted + co-financing of the projects of the period",
                     lambda: [c for pid in granted_ids for c in
-                             places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
+                             places.cells(places.grants[pid])
+                             + places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
                             share_of(planned, budget, "cofinancing.share"),
                             has_actual=bool(figures.actual), has_planned=bool(figures.planned))

@@ -82,7 +82,8 @@ def test_interim_reports_ignore_records_dated_after_them(inputs_copy, tmp_path, 
 
 def test_an_interim_report_ignores_later_recoveries_and_cofinancing_of_later_years(inputs_copy, tmp_path):
     """Issue 16's records under issue 15's as-of rule: a recovery dated after the report date and
-    a co-financing amount whose År is after the report's year are not in delrapport-2019."""
+    actual co-financing (Utfall) whose År is after the report's accounting year are not in
+    delrapport-2019."""
     deliverable = "delrapport-2019"
     before = build(inputs_copy, tmp_path / "before", deliverable)
     assert before.exit_code == 0, before.output
@@ -92,7 +93,8 @@ def test_an_interim_report_ignores_later_recoveries_and_cofinancing_of_later_yea
     repaid = Decimal(str(wb["Återbetalningar"]["B2"].value))
     wb.close()
     append_rows(book, "Återkrav", [project, dt.datetime(2019, 6, 3), 500, "sent återkrav"])
-    append_rows(book, "Medfinansiering", [project, "Egen finansiering", 100000, 2020, "Budget"])
+    append_rows(book, "Medfinansiering", [project, "Egen finansiering", 100000, 2019, "Utfall"],
+                [project, "Egen finansiering", 100000, 2020, "Utfall"])
     set_cell(book, "Återbetalningar", "B2", float(repaid + 500))  # the repayment still matches
     after = build(inputs_copy, tmp_path / "after", deliverable)
     assert after.exit_code == 0, after.output
@@ -105,6 +107,49 @@ def test_an_interim_report_ignores_later_recoveries_and_cofinancing_of_later_yea
     assert "sent återkrav" in (tmp_path / "final" / f"{FINAL}.md").read_text(encoding="utf-8")
     figures = json.loads((tmp_path / "final" / f"{FINAL}.figures.json").read_text(encoding="utf-8"))
     assert "Återkrav!C4" in json.dumps(figures, ensure_ascii=False)
+
+
+def test_an_interim_reports_cofinancing_share_counts_the_whole_plan(inputs_copy, tmp_path, monkeypatch):
+    """Planned co-financing (Budget) of a project granted by the report date counts in full, whatever
+    its År: the plan is part of the grant decision. Actual co-financing (Utfall) counts only for
+    years up to the report's accounting year (2018 for delrapport-2019). The report says so."""
+    from reportgen.rules.ledger import ledger_of, view_of
+    from reportgen.rules.validate import validate_inputs
+
+    inputs, _ = validate_inputs(ROOT / "inputs")
+    ledger = ledger_of(inputs)
+    seen = {d: {(c.project, c.source, c.year, c.actual) for c in view_of(ledger, d).inputs.finances.cofinancing}
+            for d in ("delrapport-2019", "delrapport-2020", FINAL)}
+    # In the example, SI-2018-01 (granted 2018) plans Regionalfonden for 2019 and 2020 and reports
+    # actual amounts for 2019 and 2020.
+    assert ("SI-2018-01", "Regionalfonden", 2020, False) in seen["delrapport-2019"]
+    assert ("SI-2018-01", "Regionalfonden", 2019, True) not in seen["delrapport-2019"]
+    assert ("SI-2018-01", "Regionalfonden", 2019, True) in seen["delrapport-2020"]
+    assert ("SI-2018-01", "Regionalfonden", 2020, True) not in seen["delrapport-2020"]
+    assert ("SI-2018-01", "Regionalfonden", 2020, True) in seen[FINAL]
+
+    # Through the CLI: the printed share's numerator is the whole plan of the projects, and it
+    # cites the planned cells only (they add up to it).
+    out = tmp_path / "out"
+    assert build(ROOT / "inputs", out, "delrapport-2019").exit_code == 0
+    text = (out / "delrapport-2019.md").read_text(encoding="utf-8")
+    assert ("Andelen räknas på projektens hela planerade medfinansiering, alla år, i de projekt som hade beviljats "
+            "stöd till och med den 31\u00a0mars 2019") in text
+    assert "Utfall räknas för år till och med 2018." in text
+    figures = json.loads((out / "delrapport-2019.figures.json").read_text(encoding="utf-8"))["quantities"]
+    printed = figures["cofinancing.share"]["printed"][0]["text"]
+    monkeypatch.chdir(ROOT)
+    result = run_cli("explain", "delrapport-2019", printed, "--inputs", str(ROOT / "inputs"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    match = next(m for m in json.loads(result.stdout)["matches"] if m["quantity"] == "cofinancing.share")
+    numerator = match["numerator"]
+    wb = openpyxl.load_workbook(ROOT / "inputs" / "finances.xlsx", data_only=True)
+    granted_by_report = {r[0] for r in wb["Beviljat"].iter_rows(min_row=2, values_only=True)
+                         if r[0] and r[2] and r[2].date() <= dt.date(2019, 3, 31) and r[1] == 2018}
+    plan = sum((Decimal(str(r[2])) for r in wb["Medfinansiering"].iter_rows(min_row=2, values_only=True)
+                if r[0] in granted_by_report and r[4] != "Utfall"), Decimal(0))
+    assert Decimal(numerator["value"]) == plan == _cells_sum(numerator["sources"])
+    assert _cells_sum(match["denominator"]["sources"]) == Decimal(match["denominator"]["value"])
 
 
 def test_reports_state_their_cut_off(final_built, tmp_path):
