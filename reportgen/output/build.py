@@ -84,6 +84,7 @@ class Rendered:
     pdf: bytes | None = None  # <id>.pdf, when the build was asked for PDFs (build --pdf)
     figure_map: bytes | None = None  # <id>.figures.json: every figure printed, its value and sources
     html: bytes | None = None  # <id>.html, a preview page, when asked for (build --html)
+    draft: bool = False  # built as a draft (build --draft): marked UTKAST, its gaps listed
 
 
 def chart_name(spec: ChartSpec, deliverable_id: str) -> str:
@@ -224,7 +225,7 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
     findings += docx_findings
     if data is None or has_errors(findings):
         return None, findings
-    return Rendered(deliverable_id, draft, data, figure_map=figure_map.to_json()), findings
+    return Rendered(deliverable_id, draft, data, figure_map=figure_map.to_json(), draft=gaps is not None), findings
 
 
 #: Custom document properties of a built .docx (see reportgen.review.pull_edits).
@@ -678,7 +679,12 @@ def write_outputs(out_dir: Path, rendered: list[Rendered], key: str | None = Non
             files[f"{item.id}.html"] = item.html
     written = [out_dir / rel for rel in files]
     if key is not None:
+        # The drafts in the folder, for `reportgen status`: this build's, and an earlier build's
+        # that this one leaves in place (manifest.drafts checks each against its .docx).
+        rebuilt = {item.id for item in rendered}
+        drafts = {i: digest for i, digest in manifest.recorded_drafts(out_dir).items() if i not in rebuilt}
+        drafts.update({item.id: hashlib.sha256(item.docx).hexdigest() for item in rendered if item.draft})
         # Written with the outputs, in the same swap: it never describes files that are not there.
-        files[manifest.NAME] = manifest.render(key, files)
+        files[manifest.NAME] = manifest.render(key, files, drafts=drafts)
     outfolder.replace(out_dir, files)
     return written
