@@ -1148,13 +1148,16 @@ def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFi
     # The share is a property of the projects' budgets: their whole planned co-financing over their
     # whole budget, whichever years the report shows amounts for.
     granted_ids = sorted(ids)
+    # Their cells are the planned amounts' (Budget): an actual amount (Utfall) is no part of a budget.
     planned = Amount(sum((f.cofinancing_total for f in granted_projects), ZERO), "cofinancing.planned.projects",
                      "sum of the projects' planned co-financing",
-                     lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
+                     lambda: [c for pid in granted_ids
+                              for c in places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
                     "granted + co-financing of the projects of the period",
                     lambda: [c for pid in granted_ids for c in
-                             places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
+                             places.cells(places.grants[pid])
+                             + places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
                             share_of(planned, budget, "cofinancing.share"),
                             has_actual=bool(figures.actual), has_planned=bool(figures.planned))
@@ -1185,12 +1188,17 @@ def _repayment(inputs: Inputs, view: Ledger, places: _Places, leaf) -> Repayment
                                         (r.where("amount"),)))
                      for i, r in enumerate(recoveries)]
     years = view.years
-    # The programme's totals are sums of the years' (``leaf``: one quantity per year and kind).
-    req = total_of([leaf("requisitions", y) for y in years], "requisitioned.total", value=view.total.requisitioned)
-    disb = total_of([leaf("disbursements", y) for y in years], "disbursed.total", value=view.total.disbursed)
-    costs = total_of([leaf("programme_costs", y) for y in years], "programme_costs.total",
-                     value=view.total.programme_costs)
-    recovered = total_of([r.amount for r in recovery_rows], "recovered.total", value=view.total.recovered)
+    # The repayment is accounted for to the öre: these totals are not the accounting table's
+    # (``*.total``, sums of rows rounded to kronor), so they have names of their own. They are
+    # sums of the years' (``leaf``: one quantity per year and kind).
+    req = total_of([leaf("requisitions", y) for y in years], "requisitioned.total.exact",
+                   value=view.total.requisitioned, how="sum of the years' requisitions")
+    disb = total_of([leaf("disbursements", y) for y in years], "disbursed.total.exact",
+                    value=view.total.disbursed, how="sum of the years' disbursements")
+    costs = total_of([leaf("programme_costs", y) for y in years], "programme_costs.total.exact",
+                     value=view.total.programme_costs, how="sum of the years' programme-related costs")
+    recovered = total_of([r.amount for r in recovery_rows], "recovered.total.exact", value=view.total.recovered,
+                         how="sum of the recoveries from projects (Återkrav)")
     unspent = Amount(view.total.unspent, "unspent.total",
                      "requisitioned − disbursed − programme-related costs + recovered",
                      terms=(("1", req), ("-1", disb), ("-1", costs), ("1", recovered)))

@@ -145,30 +145,37 @@ def ledger_of(inputs) -> Ledger:
     return ledger
 
 
-#: The date each kind of record of finances.xlsx is known from. Co-financing has no day: a row
-#: for the whole project goes with its project (in a deliverable only through its grants), a row
-#: with an År belongs to that year (see as_of).
+#: The date each kind of record of finances.xlsx is known from. Co-financing has no day: it goes
+#: with its project's grants, and an actual amount with its year (see as_of).
 RECORD_DATES = {"requisitions": "date", "grants": "decided", "disbursements": "date",
                 "programme_costs": "date", "repayments": "date", "recoveries": "date"}
 
 
-def as_of(ledger: Ledger, day: dt.date) -> Ledger:
+def as_of(ledger: Ledger, day: dt.date, actual_until: int | None = None) -> Ledger:
     """The ledger of the records known on ``day``: every record dated after it is left out.
 
     A report is computed from what the agency could know on its date; a grant decided or a
-    payment made later must not change it. When no record is later, the ledger itself is
-    returned (its figures are already computed and shared).
+    payment made later must not change it. Co-financing is known with its project's grant: the
+    planned amounts (Budget) of a project granted by ``day`` count in full, whatever their År
+    (the plan is part of the grant decision, known in advance); an actual amount (Utfall) counts
+    only for a year up to ``actual_until`` (the report's last accounting year; default: the year
+    before ``day``'s), a year whose accounts are closed (without År: for the whole project). When
+    no record is left out, the ledger itself is returned (its figures are already computed and
+    shared).
     """
     fin = ledger.inputs.finances
+    until = day.year - 1 if actual_until is None else actual_until
     kept = {}
     for name, attr in RECORD_DATES.items():
         records = getattr(fin, name)
         later = [r for r in records if getattr(r, attr) > day]
         if later:
             kept[name] = [r for r in records if getattr(r, attr) <= day]
-    # A co-financing amount of a year after the day's belongs to a period the report does not cover.
-    if any(c.year is not None and c.year > day.year for c in fin.cofinancing):
-        kept["cofinancing"] = [c for c in fin.cofinancing if c.year is None or c.year <= day.year]
+    granted = {g.project for g in kept.get("grants", fin.grants)}
+    cofinancing = [c for c in fin.cofinancing if c.project in granted
+                   and (not c.actual or c.year is None or c.year <= until)]
+    if len(cofinancing) != len(fin.cofinancing):
+        kept["cofinancing"] = cofinancing
     if not kept:
         return ledger
     import dataclasses
@@ -188,12 +195,15 @@ def as_of(ledger: Ledger, day: dt.date) -> Ledger:
 
 def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
     """The one ledger view a deliverable is made from: the records known on its report date
-    (its due date after the amendments). Every table, chart and sentence of the deliverable
-    uses it (reportgen.report.context asks for it once per deliverable)."""
+    (its due date after the amendments), actual co-financing up to its last accounting year.
+    Every table, chart and sentence of the deliverable uses it (reportgen.report.context asks
+    for it once per deliverable)."""
     day = ledger.terms.due[deliverable_id]
-    view = ledger._views.get(day)
+    d = next(x for x in ledger.inputs.decision.deliverables if x.id == deliverable_id)
+    until = max(d.accounting_years) if d.accounting_years else day.year - 1
+    view = ledger._views.get((day, until))
     if view is None:
-        view = ledger._views[day] = as_of(ledger, day)
+        view = ledger._views[(day, until)] = as_of(ledger, day, until)
     return view
 
 
