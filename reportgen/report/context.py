@@ -777,21 +777,27 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
     figures = {f.project.id: f for f in view.projects}
     wanted = set(years)
 
-    def period(kind: str, pid: str) -> Amount:
-        f = figures[pid]
-        by_year = f.granted_by_year if kind == "grants" else f.disbursed_by_year
-        label = "granted" if kind == "grants" else "disbursed"
-        return places.period_amount(kind, pid, years, lambda: sum((a for y, a in by_year.items() if y in wanted), ZERO),
-                                    f"{label}_in_period.project.{pid}", by_year)
+    period_of: dict[str, tuple[Amount, Amount]] = {}
+
+    def period(pid: str) -> tuple[Amount, Amount]:
+        found = period_of.get(pid)
+        if found is None:
+            f = figures[pid]
+            found = period_of[pid] = tuple(
+                places.period_amount(kind, pid, years, lambda by_year=by_year: sum(
+                    (a for y, a in by_year.items() if y in wanted), ZERO), f"{label}_in_period.project.{pid}", by_year)
+                for kind, label, by_year in (("grants", "granted", f.granted_by_year),
+                                             ("disbursements", "disbursed", f.disbursed_by_year)))
+        return found
 
     rows = []
     for r in dist.rows:
         # A group's figure is the sum of what its projects add to it: all of a project in one
         # group, its share (apportioned to the öre) of one in several.
         split = tuple({"project": pid, "share": share} for pid, share, _, _ in r.contributions if share != "1")
-        granted_terms = tuple((share, period("grants", pid), None if share == "1" else part)
+        granted_terms = tuple((share, period(pid)[0], None if share == "1" else part)
                               for pid, share, part, _ in r.contributions)
-        disbursed_terms = tuple((share, period("disbursements", pid), None if share == "1" else part)
+        disbursed_terms = tuple((share, period(pid)[1], None if share == "1" else part)
                                 for pid, share, _, part in r.contributions)
         how = "sum of the projects' grants in the period" + (", projects in several groups split" if split else "")
         rows.append(GroupRow(
