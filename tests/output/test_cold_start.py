@@ -12,9 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Imported by nothing a build needs. xml.sax.saxutils brought urllib.request with http.client,
-#: email and ssl (reportgen.ooxml.xmltext has the two functions); the others are the libraries
-#: of other commands or of the charts before they were native.
-NOT_IMPORTED = ("xml.sax.saxutils", "urllib.request", "http.client", "ssl", "openpyxl", "matplotlib", "pptx")
+#: email and ssl (reportgen.ooxml.xmltext has the two functions); Babel's locale data cost ~30 ms
+#: for three symbols and twelve month names (reportgen.report.formatting has them, checked
+#: against Babel by its tests); the others are the libraries of other commands or of the charts
+#: before they were native.
+NOT_IMPORTED = ("xml.sax.saxutils", "urllib.request", "http.client", "ssl", "openpyxl", "matplotlib", "pptx",
+                "babel")
 
 
 def test_a_build_imports_only_what_it_needs(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""Swedish number formatting: fixed examples, and the fast path checked against Babel itself."""
+"""Swedish number and date formatting: fixed examples, and the written-out symbols, grouping and
+month names checked against Babel itself (a build does not load Babel: see formatting's docstring)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -43,3 +44,33 @@ def test_fast_number_formatting_equals_babel(value, decimals):
 @given(st.integers(min_value=-10**15, max_value=10**15))
 def test_fast_number_formatting_equals_babel_for_integers(value):
     assert f.number(value) == f._babel_number(Decimal(value), 0)
+
+
+def test_symbols_and_grouping_are_babels():
+    from babel.numbers import (
+        get_decimal_symbol,
+        get_group_symbol,
+        get_minus_sign_symbol,
+    )
+
+    locale = f._babel_locale()
+    assert (f.GROUP_SYMBOL, f.DECIMAL_SYMBOL, f.MINUS_SIGN) == (
+        f._tidy(get_group_symbol(locale)), f._tidy(get_decimal_symbol(locale)), f._tidy(get_minus_sign_symbol(locale)))
+    assert locale.decimal_formats[None].grouping == (3, 3)  # what Python's "," format spec does
+
+
+def test_month_names_are_babels():
+    locale = f._babel_locale()
+    assert f.MONTHS == tuple(locale.months["format"]["wide"][m] for m in range(1, 13))
+
+
+def test_long_dates_equal_babels_every_day_of_decades():
+    day, end = dt.date(1990, 1, 1), dt.date(2041, 1, 1)
+    while day < end:
+        assert f.date_long(day) == f._babel_date(day), day
+        day += dt.timedelta(days=1)
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_long_dates_equal_babels(day):
+    assert f.date_long(day) == f._babel_date(day)
