@@ -24,7 +24,10 @@ def test_committed_compiled_templates_are_up_to_date():
     wanted = P.generate(R.shipped_environment(TEMPLATES), TEMPLATES)
     present = {p.name: p.read_text(encoding="utf-8") for p in P.FOLDER.glob("*.py")}
     stale = sorted(name for name in wanted.keys() | present.keys() if wanted.get(name) != present.get(name))
-    assert not stale, f"reportgen/report/_compiled_templates/ is out of date ({', '.join(stale)}): " \
+    from reportgen.report._compiled_templates import JINJA
+
+    why = f" (compiled with Jinja {JINJA}, this is Jinja {jinja2.__version__})" if JINJA != jinja2.__version__ else ""
+    assert not stale, f"reportgen/report/_compiled_templates/ is out of date{why} ({', '.join(stale)}): " \
                       "run `python tools/precompile_templates.py`"
 
 
