@@ -18,7 +18,12 @@ LibreOffice show it and can accept or reject each change:
   cell by cell, word by word; a row only NEW has is inserted (``w:trPr/w:ins``), one only OLD
   has is copied in as deleted (``w:trPr/w:del``, its text in ``w:delText``);
 * a paired paragraph or table whose own properties differ (alignment, spacing, a totals row
-  in ``tblLook``) records OLD's in ``w:pPrChange`` / ``w:tblPrChange``.
+  in ``tblLook``) records OLD's in ``w:pPrChange`` / ``w:tblPrChange``;
+* a native chart is matched by its name (``wp:docPr/@name``): one both documents have whose
+  data or alt text changed stays once, NEW's, untracked (a chart part has no tracked-change
+  markup, and a deleted plus an inserted chart hide which value moved), and a Word comment on
+  its caption lists what changed, old → new (``2020, Utbetalt: 36,9681329 → 36,9781329 mnkr``),
+  see ``chart_changes``. Rejecting all therefore keeps NEW's charts.
 
 Every change has ``w:author="reportgen"`` and one fixed ``w:date``: ``SOURCE_DATE_EPOCH`` when
 set, else NEW's core properties' modified date (never the clock); ``w:id`` run in document order
