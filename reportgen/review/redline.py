@@ -309,10 +309,8 @@ class _Doc:
         xml = self.pkg.entries.get(target)
         if xml is None:
             return alt, None
-        book = next((t for typ, t, mode in self.pkg.rels(target).values()
-                     if typ == charts.RT_PACKAGE and mode != "External"), None)
         try:
-            return alt, charts.read_chart(xml, self.pkg.entries.get(book) if book else None)
+            return alt, charts.read_chart(xml)  # the caches: what the chart shows
         except charts.ChartError:
             return alt, None
 
