@@ -43,6 +43,7 @@ import copy
 import hashlib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -564,8 +565,7 @@ class _Redline:
         old_alt, old_data = self.old.chart_of(old_el)
         new_alt, new_data = self.new.chart_of(new_el)
         lines = chart_changes(old_data, new_data)
-        if old_alt != new_alt:
-            lines += [f"Alternativtext: {x}" for x in text_changes(old_alt, new_alt)]
+        lines += alt_changes(old_alt, new_alt, bool(lines))
         if not lines:
             lines = ["Diagrammets utformning har ändrats; värdena är desamma."]
         self.stats.charts_changed += 1
@@ -1081,25 +1081,63 @@ def chart_changes(old: charts.ChartData | None, new: charts.ChartData | None) ->
     for cat, row in a.items():
         if cat not in b:
             out.append(f"Borttagen: {cat[0]} {values(row, old_unit)}")
+    # The bars that moved. A chart that ranks its bars moves the one whose value changed, not
+    # every bar it passes: the bars whose values stayed keep the longest run they can in order,
+    # and a bar moved when it is outside that run, or (its value changed) when it stands
+    # before or after other bars of that run than it did.
     common_a = [c for c in a if c in b]
     common_b = [c for c in b if c in a]
     if common_a != common_b:
-        out.append("Ordningen har ändrats: " + ", ".join(c[0] for c in common_b) + ".")
+        changed = {c for c in common_b if a[c] != b[c]}
+        stable_a = [c for c in common_a if c not in changed]
+        stable_b = [c for c in common_b if c not in changed]
+        kept = {stable_b[m.b + k] for m in SequenceMatcher(None, stable_a, stable_b, autojunk=False)
+                .get_matching_blocks() for k in range(m.size)}
+        pos_a = {c: i for i, c in enumerate(common_a)}
+        pos_b = {c: i for i, c in enumerate(common_b)}
+
+        def moved(c) -> bool:
+            if c not in changed:
+                return c not in kept
+            return ({x for x in kept if pos_a[x] < pos_a[c]}
+                    != {x for x in kept if pos_b[x] < pos_b[c]})
+
+        old_place = {c: i + 1 for i, c in enumerate(a)}
+        new_place = {c: i + 1 for i, c in enumerate(b)}
+        out.append("Ny plats i ordningen: " + ", ".join(
+            f"{c[0]} {old_place[c]} → {new_place[c]}" for c in common_b if moved(c)))
     return out
+
+
+def alt_changes(old: str, new: str, data_changed: bool) -> list[str]:
+    """The alt text's change. A chart's alt text states its figures in its order, so when the
+    data changed and the alt text still has the same words (numbers and order aside), one line
+    says so; otherwise the words that differ are shown (text_changes)."""
+    if old == new:
+        return []
+    if data_changed and Counter(_LETTERS.findall(old)) == Counter(_LETTERS.findall(new)):
+        return ["Alternativtexten anger de nya värdena."]
+    return [f"Alternativtext: {x}" for x in text_changes(old, new)]
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def text_changes(old: str, new: str, context: int = 3) -> list[str]:
     """The words that differ between two texts (an alt text), each stretch with a few words
     around it: ``”…utbetalt 37,0 mnkr…” → ”…utbetalt 37,1 mnkr…”``."""
     a, b = old.split(), new.split()
-    out = []
+    hunks: list[list[int]] = []  # [i1, i2, j1, j2], stretches closer than 2 × context joined
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        lo_a, hi_a = max(0, i1 - context), min(len(a), i2 + context)
-        lo_b, hi_b = max(0, j1 - context), min(len(b), j2 + context)
-        out.append(f"{_quote(a, lo_a, hi_a)} → {_quote(b, lo_b, hi_b)}")
-    return out
+        if hunks and i1 - hunks[-1][1] <= 2 * context:
+            hunks[-1][1], hunks[-1][3] = i2, j2
+        else:
+            hunks.append([i1, i2, j1, j2])
+    return [f"{_quote(a, max(0, i1 - context), min(len(a), i2 + context))} → "
+            f"{_quote(b, max(0, j1 - context), min(len(b), j2 + context))}"
+            for i1, i2, j1, j2 in hunks]
 
 
 def _quote(ws: list[str], lo: int, hi: int) -> str:

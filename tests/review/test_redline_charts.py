@@ -27,6 +27,7 @@ from reportgen.ooxml.charts import ChartData
 from reportgen.ooxml.comments import comments_with_anchors
 from reportgen.review.redline import (
     accept_docx,
+    alt_changes,
     chart_changes,
     redline,
     reject_docx,
@@ -202,7 +203,7 @@ def test_a_changed_caption_is_tracked_and_a_changed_alt_text_is_in_the_comment(t
     old = docx_of(intro, chart_figure("Figur 1. Medel per län", "Stapeldiagram. Skåne län 5,2 mnkr.",
                                       [("Skåne län", "5,2"), ("Hallands län", "2,5")]), tmp_path=tmp_path)
     new = docx_of(intro, chart_figure("Figur 1. Beviljade medel per län",
-                                      "Stapeldiagram. Skåne län 5,3 mnkr.",
+                                      "Liggande stapeldiagram. Skåne län 5,3 mnkr.",
                                       [("Skåne län", "5,3"), ("Gotlands län", "1,5")]), tmp_path=tmp_path)
     result = redline(old, new)
     doc = part(result.data, "word/document.xml")
@@ -219,7 +220,7 @@ def test_a_changed_caption_is_tracked_and_a_changed_alt_text_is_in_the_comment(t
         "Skåne län: 5,2 → 5,3\u00a0mnkr",
         "Ny: Gotlands län 1,5\u00a0mnkr",
         "Borttagen: Hallands län 2,5\u00a0mnkr",
-        "Alternativtext: ”Stapeldiagram. Skåne län 5,2 mnkr.” → ”Stapeldiagram. Skåne län 5,3 mnkr.”",
+        "Alternativtext: ”Stapeldiagram. Skåne län 5,2 mnkr.” → ”Liggande stapeldiagram. Skåne län 5,3 mnkr.”",
     ]
     assert (result.stats.charts_changed, result.stats.comments) == (1, 1)
     assert_valid(wml_schema, doc)
@@ -258,9 +259,25 @@ def test_chart_changes_names_series_when_there_are_several():
     assert chart_changes(old, new) == [
         "2019, Utbetalt: 22,1 → 22,2\u00a0mnkr",
         "Ny: 2020 Ram 40,0\u00a0mnkr, Utbetalt 1,0\u00a0mnkr",
-        "Ordningen har ändrats: 2019, 2018.",
+        "Ny plats i ordningen: 2019 2 → 1",
     ]
     assert chart_changes(old, old) == []
     assert chart_changes(old, ChartData(old.categories, old.series[:1], "tkr")) == [
         "Enhet: mnkr → tkr", "Borttagen serie: Utbetalt"]
     assert text_changes("a b c d e f g h", "a b c d X f g h", context=1) == ["”…d e f…” → ”…d X f…”"]
+
+
+def test_a_ranked_chart_names_the_bars_that_moved_not_those_they_passed():
+    d = Decimal
+    cats = ("Skåne län", "Västmanlands län", "Östergötlands län", "Kalmar län", "Uppsala län")
+    old = ChartData(cats, (("Beviljat", (d("5.2"), d("4.9"), d("4.8"), d("2.5"), d("2.2"))),), "mnkr")
+    new = ChartData(("Skåne län", "Östergötlands län", "Kalmar län", "Västmanlands län", "Uppsala län"),
+                    (("Beviljat", (d("5.2"), d("4.8"), d("2.5"), d("2.4"), d("2.2"))),), "mnkr")
+    assert chart_changes(old, new) == ["Västmanlands län: 4,9 → 2,4\u00a0mnkr",
+                                       "Ny plats i ordningen: Västmanlands län 2 → 4"]
+    # The alt text states the figures: when only they changed, one line says so.
+    assert alt_changes("Skåne län 5,2 mnkr; Västmanlands län 4,9 mnkr.",
+                       "Skåne län 5,2 mnkr; Västmanlands län 2,4 mnkr.", True) == [
+        "Alternativtexten anger de nya värdena."]
+    assert alt_changes("Skåne län 5,2 mnkr.", "Skåne län 5,3 mnkr.", False) == [
+        "Alternativtext: ”Skåne län 5,2 mnkr.” → ”Skåne län 5,3 mnkr.”"]
