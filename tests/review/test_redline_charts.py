@@ -230,6 +230,20 @@ def test_a_changed_caption_is_tracked_and_a_changed_alt_text_is_in_the_comment(t
     assert "Figur 1. Medel per län" in docx_markdown(reject_docx(result.data))
 
 
+def test_a_chart_without_caption_has_the_comment_on_itself(tmp_path, wml_schema):
+    old = docx_of(chart_figure("", "Stapeldiagram.", [("Skåne län", "5,2")]), tmp_path=tmp_path)
+    new = docx_of(chart_figure("", "Stapeldiagram.", [("Skåne län", "5,25")]), tmp_path=tmp_path)
+    result = redline(old, new)
+    assert result.data == redline(old, new).data  # reproducible
+    doc = part(result.data, "word/document.xml")
+    (p,) = doc.xpath("//w:p[.//c:chart]", namespaces=NS)
+    assert [el.tag.split("}")[1] for el in p if el.tag != f"{{{W}}}pPr"] == [
+        "commentRangeStart", "r", "commentRangeEnd", "r"]
+    ((_, _, _, text, _, _),) = comments_with_anchors(result.data)
+    assert text.splitlines()[1:] == ["Skåne län: 5,2 → 5,25\u00a0mnkr"]
+    assert_valid(wml_schema, doc)
+
+
 def test_an_unchanged_chart_is_not_marked_and_an_existing_comments_part_is_extended(tmp_path):
     same = chart_figure("Figur 1. Medel per län", "Stapeldiagram.", [("Skåne län", "5,2")])
     old = docx_of(Paragraph((Text("Ett stycke."),)), same, tmp_path=tmp_path)
