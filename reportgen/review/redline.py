@@ -1060,8 +1060,9 @@ def chart_changes(old: charts.ChartData | None, new: charts.ChartData | None) ->
         return f"{cat[0]}, {s[0]}" if named else cat[0]
 
     def values(row: dict, u: str) -> str:
-        return ", ".join(f"{s[0]} {charts.table_number(v)}{u}" if named
-                         else f"{charts.table_number(v)}{u}" for s, v in row.items())
+        if not named:
+            return "".join(f"{charts.table_number(v)}{u}" for v in row.values())
+        return "(" + ", ".join(f"{s[0]} {charts.table_number(v)}{u}" for s, v in row.items()) + ")"
 
     for s in b_series:
         if s not in a_series:
@@ -1088,7 +1089,8 @@ def chart_changes(old: charts.ChartData | None, new: charts.ChartData | None) ->
     common_a = [c for c in a if c in b]
     common_b = [c for c in b if c in a]
     if common_a != common_b:
-        changed = {c for c in common_b if a[c] != b[c]}
+        both = [s for s in b_series if s in a_series]
+        changed = {c for c in common_b if any(a[c][s] != b[c][s] for s in both)}
         stable_a = [c for c in common_a if c not in changed]
         stable_b = [c for c in common_b if c not in changed]
         kept = {stable_b[m.b + k] for m in SequenceMatcher(None, stable_a, stable_b, autojunk=False)
@@ -1102,10 +1104,11 @@ def chart_changes(old: charts.ChartData | None, new: charts.ChartData | None) ->
             return ({x for x in kept if pos_a[x] < pos_a[c]}
                     != {x for x in kept if pos_b[x] < pos_b[c]})
 
+        shown = [c for c in common_b if moved(c)] or [c for c in common_b if pos_a[c] != pos_b[c]]
         old_place = {c: i + 1 for i, c in enumerate(a)}
         new_place = {c: i + 1 for i, c in enumerate(b)}
         out.append("Ny plats i ordningen: " + ", ".join(
-            f"{c[0]} {old_place[c]} → {new_place[c]}" for c in common_b if moved(c)))
+            f"{c[0]} {old_place[c]} → {new_place[c]}" for c in shown))
     return out
 
 

@@ -274,10 +274,13 @@ def test_chart_changes_names_series_when_there_are_several():
                     (("Ram", (d(30), d(20), d(40))), ("Utbetalt", (d("22.2"), d("3.4"), d(1)))), "mnkr")
     assert chart_changes(old, new) == [
         "2019, Utbetalt: 22,1 → 22,2\u00a0mnkr",
-        "Ny: 2020 Ram 40,0\u00a0mnkr, Utbetalt 1,0\u00a0mnkr",
+        "Ny: 2020 (Ram 40,0\u00a0mnkr, Utbetalt 1,0\u00a0mnkr)",
         "Ny plats i ordningen: 2019 2 → 1",
     ]
     assert chart_changes(old, old) == []
+    # Every value changed and the order too: the bars whose place changed are named.
+    swapped = ChartData(("2019", "2018"), (("Ram", (d(31), d(21))), ("Utbetalt", (d(1), d(2)))), "mnkr")
+    assert chart_changes(old, swapped)[-1] == "Ny plats i ordningen: 2019 2 → 1, 2018 1 → 2"
     assert chart_changes(old, ChartData(old.categories, old.series[:1], "tkr")) == [
         "Enhet: mnkr → tkr", "Borttagen serie: Utbetalt"]
     assert text_changes("a b c d e f g h", "a b c d X f g h", context=1) == ["”…d e f…” → ”…d X f…”"]
