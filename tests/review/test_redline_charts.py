@@ -18,12 +18,14 @@ import openpyxl
 import pytest
 from conftest import EXAMPLE_INPUTS, OOXML_XSD, run_cli
 from diffkit import BASE, CORE, FIELDS, docx_markdown
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from reportgen.document.tree import Document, Figure, Paragraph, Table, Text
 from reportgen.formats.docx.reader import read_docx
 from reportgen.formats.docx.writer import write_docx
-from reportgen.ooxml.charts import ChartData
+from reportgen.ooxml.charts import ChartData, table_number
 from reportgen.ooxml.comments import comments_with_anchors
 from reportgen.review.redline import (
     accept_docx,
@@ -300,3 +302,41 @@ def test_a_ranked_chart_names_the_bars_that_moved_not_those_they_passed():
         "Alternativtexten anger de nya värdena."]
     assert alt_changes("Skåne län 5,2 mnkr.", "Skåne län 5,3 mnkr.", False) == [
         "Alternativtext: ”Skåne län 5,2 mnkr.” → ”Skåne län 5,3 mnkr.”"]
+
+
+# ----------------------------------------------------------------------------- properties
+
+_COUNTIES = ["Skåne län", "Hallands län", "Gotlands län", "Uppsala län", "Kalmar län"]
+_values = st.decimals(min_value=0, max_value=50, places=2, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _chart_rows(draw) -> list[tuple[str, str]]:
+    names = draw(st.lists(st.sampled_from(_COUNTIES), min_size=1, max_size=4, unique=True))
+    return [(n, table_number(draw(_values))) for n in names]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(_chart_rows(), _chart_rows())
+def test_any_chart_edit_accepts_to_new_and_names_every_changed_value(tmp_path, old_rows, new_rows):
+    old = docx_of(chart_figure("Figur 1. Medel", "Stapeldiagram.", old_rows), tmp_path=tmp_path)
+    new = docx_of(chart_figure("Figur 1. Medel", "Stapeldiagram.", new_rows), tmp_path=tmp_path)
+    result = redline(old, new)
+    assert docx_markdown(accept_docx(result.data)) == docx_markdown(new)
+    assert len(part(result.data, "word/document.xml").xpath("//c:chart", namespaces=NS)) == 1
+    comments = comments_with_anchors(result.data)
+    if old_rows == new_rows:
+        assert comments == []
+        return
+    ((_, _, _, text, anchor, _),) = comments
+    assert anchor == "Figur 1. Medel"
+    before, after = dict(old_rows), dict(new_rows)
+    for name, value in after.items():
+        if name not in before:
+            assert f"Ny: {name} {value}\u00a0mnkr" in text.splitlines()
+        elif Decimal(before[name].replace(",", ".")) != Decimal(value.replace(",", ".")):
+            assert f"{name}: {before[name]} → {value}\u00a0mnkr" in text.splitlines()
+    for name, value in before.items():
+        if name not in after:
+            assert f"Borttagen: {name} {value}\u00a0mnkr" in text.splitlines()
