@@ -146,7 +146,9 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
     if inputs is None:
         printer.findings(items, "text")
         sys.exit(EXIT_INVALID)
-    report = compute_status(inputs, out_dir, today or dt.date.today())
+    from reportgen.output import manifest
+
+    report = compute_status(inputs, out_dir, today or dt.date.today(), drafts=manifest.drafts(out_dir))
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

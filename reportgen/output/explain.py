@@ -10,11 +10,15 @@ and denominator are given with their own sources.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from reportgen.findings import Finding, Location, error, has_errors
 from reportgen.inputs.load import display_path
+from reportgen.inputs.sources.yaml import load_yaml
+from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.report.context import (
     ChartRef,
     Charts,
@@ -52,12 +56,16 @@ def figure_map(inputs_dir: Path, deliverable_id: str, template_dir: Path | None 
                ) -> tuple[FigureMap | None, list[Finding], bool]:
     """The figure map of one deliverable rendered from ``inputs_dir`` (None on errors); the
     last value says whether the deliverable is unknown."""
+    return _figure_map(inputs_dir, deliverable_id, template_dir)[:3]
+
+
+def _figure_map(inputs_dir: Path, deliverable_id: str, template_dir: Path | None = None):
     inputs, findings = validate_inputs(inputs_dir, readiness=False)
     if inputs is None or has_errors(findings):
-        return None, findings, False
+        return None, findings, False, None
     if deliverable_id not in deliverable_ids(inputs):
         return None, [error("unknown-deliverable", f"no deliverable '{deliverable_id}'; the deliverables are "
-                            f"{', '.join(deliverable_ids(inputs))}", Location(inputs.decision_doc.file))], True
+                            f"{', '.join(deliverable_ids(inputs))}", Location(inputs.decision_doc.file))], True, None
     ledger = ledger_of(inputs)
     template_dir = template_dir or default_template_dir(inputs_dir)
     context = build_context(inputs, ledger, deliverable_id)
@@ -71,8 +79,8 @@ def figure_map(inputs_dir: Path, deliverable_id: str, template_dir: Path | None 
     finally:
         stop_recording(token)
     if text is None:
-        return None, findings + render_findings, False
-    return figures, findings, False
+        return None, findings + render_findings, False, inputs
+    return figures, findings, False, inputs
 
 
 def _matches(printed: str, wanted: str) -> bool:
@@ -88,6 +96,7 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
     """Where ``text`` printed in the deliverable comes from. ``figures_file``: read the figure map a
     build wrote (``<out>/<id>.figures.json``) instead of rendering the deliverable again."""
     result = Explained(deliverable_id, text)
+    rendered_inputs = None
     if figures_file is not None:
         try:
             data = json.loads(Path(figures_file).read_text(encoding="utf-8"))
@@ -104,43 +113,84 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                                      Location(display_path(Path(figures_file))))]
             return result
     else:
-        figures, findings, unknown = figure_map(inputs_dir, deliverable_id, template_dir)
+        figures, findings, unknown, rendered_inputs = _figure_map(inputs_dir, deliverable_id, template_dir)
         result.findings = findings
         result.unknown_deliverable = unknown
         if figures is None:
             return result
         described = figures.as_dict()["quantities"]
 
-    def places(name: str, seen=None) -> list[str]:
-        """A quantity's places: its own, or (a total) those of its parts."""
-        seen = set() if seen is None else seen
-        entry = described[name]
-        if entry["sources"] or not entry.get("parts"):
-            return entry["sources"]
-        out = []
-        for part in entry["parts"]:
-            if part in described and part not in seen:
-                seen.add(part)
-                out += places(part, seen)
-        return list(dict.fromkeys(out))
+    yaml_docs: dict[str, object] = {}
+    if rendered_inputs is not None:
+        for doc in (rendered_inputs.programme_doc, rendered_inputs.decision_doc):
+            if doc is not None:
+                yaml_docs[doc.file] = doc
+
+    def resolve(place: str) -> str:
+        """``inputs/programme.yaml#projects[3].indicators.companies`` as ``inputs/programme.yaml:88:9``."""
+        file, sep, path = place.partition(".yaml#") if ".yaml#" in place else place.partition(".yml#")
+        if not sep:
+            return place
+        file += sep[:-1]
+        doc = yaml_docs.get(file)
+        if doc is None and file not in yaml_docs:
+            candidate = Path(inputs_dir) / Path(file).name
+            doc = load_yaml(candidate, display_path(candidate))[0] if candidate.is_file() else None
+            yaml_docs[file] = doc
+        if doc is None:
+            return place
+        try:
+            return str(doc.where(parse_path(path)))
+        except YamlEditError:
+            return place
+
+    def places(name: str) -> tuple[list[str], dict[str, str]]:
+        """A quantity's cells and places: its own, or those of its parts and terms (each with
+        the fraction of it the figure takes, where that is not all of it)."""
+        weights: dict[str, Fraction] = {}
+
+        def walk(name: str, weight: Fraction, depth: int) -> None:
+            entry = described.get(name)
+            if entry is None or depth > 50:
+                return
+            if entry["sources"] or not (entry.get("parts") or entry.get("terms")):
+                for s in entry["sources"]:
+                    weights[s] = weights.get(s, Fraction(0)) + weight
+                return
+            for term in entry.get("terms", ()):
+                walk(term[1], weight * Fraction(term[0]), depth + 1)
+            for part in entry.get("parts", ()) if not entry.get("terms") else ():
+                walk(part, weight, depth + 1)
+
+        walk(name, Fraction(1), 0)
+        # Cells in the order of the workbook (sheet, column, row), whichever rows cite them.
+        sources = [resolve(s) for s in sorted(weights, key=_place_order)]
+        return sources, {resolve(s): str(w) for s, w in weights.items() if w != 1}
 
     for name in sorted(described):
         entry = described[name]
         for p in entry.get("printed", ()):
             if not _matches(p["text"], text):
                 continue
+            sources, weights = places(name)
             match = {"quantity": name, "printed": p["text"], "template": p["place"],
-                     "value": entry.get("exact", entry["value"]), "how": entry["how"], "sources": places(name)}
+                     "value": entry.get("exact", entry["value"]), "how": entry["how"], "sources": sources}
+            if weights:
+                # Cells of a project in several groups count with the project's share of it.
+                match["weights"] = weights
             if entry.get("exact") is not None:
                 match["rounded"] = entry["value"]
-            for key in ("split", "parts"):
+            for key in ("split", "parts", "terms"):
                 if key in entry:
                     match[key] = entry[key]
             for key in ("numerator", "denominator"):
                 if key in entry:
                     part = described[entry[key]]
+                    part_sources, part_weights = places(entry[key])
                     match[key] = {"quantity": entry[key], "value": part.get("exact", part["value"]),
-                                  "how": part["how"], "sources": places(entry[key])}
+                                  "how": part["how"], "sources": part_sources}
+                    if part_weights:
+                        match[key]["weights"] = part_weights
             result.matches.append(match)
     return result
 
@@ -152,15 +202,38 @@ def format_text(result: Explained) -> str:
         lines.append(f"  how: {m['how']}")
         if "split" in m:
             lines.append("  split: " + ", ".join(f"{s['project']} ({s['share']})" for s in m["split"]))
+        if "terms" in m and not m.get("split"):
+            lines.append("  = " + " ".join(_term_text(t, i == 0) for i, t in enumerate(m["terms"])))
         for key in ("numerator", "denominator"):
             if key in m:
                 part = m[key]
                 lines.append(f"  {key}: {part['quantity']} = {part['value']} ({part['how']})")
-                lines += [f"    {s}" for s in part["sources"]]
+                lines += _source_lines(part["sources"], part.get("weights", {}))
         if m["sources"] and "numerator" not in m:
             lines.append(f"  sources ({len(m['sources'])}):")
-            lines += [f"    {s}" for s in m["sources"]]
+            lines += _source_lines(m["sources"], m.get("weights", {}))
     return "\n".join(lines)
+
+
+_CELL = re.compile(r"^(.*!)([A-Z]+)(\d+)$")
+
+
+def _place_order(place: str) -> tuple:
+    m = _CELL.match(place)
+    return (m.group(1), len(m.group(2)), m.group(2), int(m.group(3))) if m else (place, 0, "", 0)
+
+
+def _term_text(term: list, first: bool) -> str:
+    weight, name = term[0], term[1]
+    sign = "−" if weight.startswith("-") else ("" if first else "+")
+    weight = weight.lstrip("-")
+    return f"{sign} {name}".strip() if weight == "1" else f"{sign} {weight} × {name}".strip()
+
+
+def _source_lines(sources: list[str], weights: dict[str, str]) -> list[str]:
+    # A weight other than 1: the cell counts with that fraction (a project in several groups) or
+    # negatively (a balance subtracts what was paid out).
+    return [f"    {s}" + (f"  × {weights[s]}" if s in weights else "") for s in sources]
 
 
 __all__ = ["Explained", "explain", "figure_map", "format_text"]

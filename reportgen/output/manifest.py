@@ -41,12 +41,41 @@ def build_key(inputs_dir: Path, template_dir: Path, ids: Iterable[str] | None, o
     return h.hexdigest()
 
 
-def render(key: str, files: Mapping[str, bytes], previous: Mapping[str, str] | None = None) -> bytes:
-    """The manifest for a folder holding ``files`` (and the unchanged files of ``previous``)."""
+def render(key: str, files: Mapping[str, bytes], previous: Mapping[str, str] | None = None,
+           drafts: Mapping[str, str] | None = None) -> bytes:
+    """The manifest for a folder holding ``files`` (and the unchanged files of ``previous``).
+    ``drafts``: the deliverables in the folder built as drafts (build --draft), each with the
+    hash of its .docx (see :func:`drafts`); none, and the manifest is as it was before drafts."""
     hashes = dict(previous or {})
     hashes.update({rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()})
-    return (json.dumps({"format": FORMAT, "key": key, "files": dict(sorted(hashes.items()))},
-                       indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    data: dict = {"format": FORMAT, "key": key, "files": dict(sorted(hashes.items()))}
+    if drafts:
+        data["drafts"] = dict(sorted(drafts.items()))
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def recorded_drafts(out_dir: Path) -> dict[str, str]:
+    """What the folder's manifest records as drafts: deliverable id → hash of its .docx."""
+    data = read(out_dir)
+    recorded = data.get("drafts") if data is not None else None
+    if not isinstance(recorded, dict):
+        return {}
+    return {k: v for k, v in recorded.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def drafts(out_dir: Path) -> set[str]:
+    """The deliverables whose ``<id>.docx`` in ``out_dir`` is a draft (built with build --draft:
+    marked UTKAST, its gaps listed). The manifest records the hash of each draft's .docx, so a
+    draft later replaced by a complete build (or by any other file) no longer counts as one."""
+    found = set()
+    for deliverable_id, digest in recorded_drafts(out_dir).items():
+        try:
+            data = (Path(out_dir) / f"{deliverable_id}.docx").read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == digest:
+            found.add(deliverable_id)
+    return found
 
 
 def read(out_dir: Path) -> dict | None:

@@ -35,7 +35,14 @@ from reportgen.inputs.model import (
 )
 from reportgen.inputs.sources.excel import RowPlaces
 from reportgen.inputs.yaml_edit import format_path
-from reportgen.report.quantity import Amount, Count, rounded, share_of, total_of
+from reportgen.report.quantity import (
+    Amount,
+    Count,
+    rounded,
+    share_of,
+    total_of,
+    yaml_place,
+)
 from reportgen.report.render import Markdown, Sourced
 from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
@@ -629,6 +636,17 @@ class _Places:
         for c in fin.cofinancing:
             self.cofinancing[c.project].append(c)
         self._project_index: dict[str, int] | None = None
+        self._period: dict[tuple, Amount] = {}
+
+    def period_amount(self, kind: str, pid: str, years: Iterable[int], value, name: str) -> Amount:
+        """A project's grants or disbursements in ``years``: one quantity for every table that uses
+        it. ``value``: the amount, or a function that computes it (called only the first time)."""
+        key = (kind, pid, tuple(years))
+        found = self._period.get(key)
+        if found is None:
+            found = self._period[key] = self.project_amount(kind, pid, value() if callable(value) else value,
+                                                            name, years)
+        return found
 
     @staticmethod
     def cells(records: Iterable, column: str = "amount") -> list:
@@ -649,13 +667,16 @@ class _Places:
             self._project_index = {p.id: i for i, p in enumerate(self.inputs.programme.projects)}
         return self._project_index[pid]
 
-    def programme(self, *path: Any):
+    # A place in a YAML file is cited by its path (``inputs/programme.yaml#projects[17].indicators.companies``);
+    # ``reportgen explain`` gives its line and column. Finding lines here would compose the file's
+    # node graph again, which at 10 000 projects costs more than the rest of the figure map.
+    def programme(self, *path: Any) -> str:
         doc = self.inputs.programme_doc
-        return doc.where(path) if doc is not None else "programme.yaml"
+        return yaml_place(doc.file if doc is not None else "programme.yaml", path)
 
-    def decision(self, *path: Any):
+    def decision(self, *path: Any) -> str:
         doc = self.inputs.decision_doc
-        return doc.where(path) if doc is not None else "decision.yaml"
+        return yaml_place(doc.file if doc is not None else "decision.yaml", path)
 
     # -- per year --
 
@@ -732,26 +753,33 @@ def _rounded_column(rows: list, key: str, total_name: str, quantum: Decimal = KR
 def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str, str]) -> DistributionTable:
     dist = view.by_county(years) if by == "county" else view.by_focus_area(years)
     places = _places(view)
-    members: dict[str, list[tuple[str, Decimal | None, int]]] = defaultdict(list)
-    for f in view.projects:
-        groups = f.project.counties if by == "county" else f.project.focus_areas
-        for g in groups:
-            members[g.code].append((f.project.id, g.share, len(groups)))
+    figures = {f.project.id: f for f in view.projects}
+    wanted = set(years)
+
+    def period(kind: str, pid: str) -> Amount:
+        def value() -> Decimal:
+            f = figures[pid]
+            by_year = f.granted_by_year if kind == "grants" else f.disbursed_by_year
+            return sum((a for y, a in by_year.items() if y in wanted), ZERO)
+
+        label = "granted" if kind == "grants" else "disbursed"
+        return places.period_amount(kind, pid, years, value, f"{label}_in_period.project.{pid}")
+
     rows = []
     for r in dist.rows:
-        split = tuple({"project": pid, "share": str(sh) if sh is not None else f"1/{n}"}
-                      for pid, sh, n in members[r.key] if n > 1)
-        ids = [pid for pid, _, _ in members[r.key]]
+        # A group's figure is the sum of what its projects add to it: all of a project in one
+        # group, its share (apportioned to the öre) of one in several.
+        split = tuple({"project": pid, "share": share} for pid, share, _, _ in r.contributions if share != "1")
+        granted_terms = tuple((share, period("grants", pid), None if share == "1" else part)
+                              for pid, share, part, _ in r.contributions)
+        disbursed_terms = tuple((share, period("disbursements", pid), None if share == "1" else part)
+                                for pid, share, _, part in r.contributions)
         how = "sum of the projects' grants in the period" + (", projects in several groups split" if split else "")
-
-        def srcs(kind, ids=ids):
-            return lambda: [c for pid in ids for c in places.project_amount(kind, pid, ZERO, "", years).sources()]
-
         rows.append(GroupRow(
             r.key, r.name, Count(r.projects, f"projects.{by}.{r.key}", "projects in the group"),
-            Amount(r.granted, f"granted.{by}.{r.key}", how, srcs("grants"), split=split),
+            Amount(r.granted, f"granted.{by}.{r.key}", how, split=split, terms=granted_terms),
             Amount(r.disbursed, f"disbursed.{by}.{r.key}", how.replace("grants", "disbursements"),
-                   srcs("disbursements"), split=split)))
+                   split=split, terms=disbursed_terms)))
     granted = _rounded_column(rows, "granted", f"granted.{by}.total")
     disbursed = _rounded_column(rows, "disbursed", f"disbursed.{by}.total")
     projects = Count(dist.projects, f"projects.{by}.total", "distinct projects (a project in several groups "
@@ -968,22 +996,49 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
     years = list(d.accounting_years)
     year_rows = []
     fin = view.inputs.finances
+    leaves: dict[tuple[str, int], Amount] = {}
+
+    def leaf(kind: str, x: int) -> Amount:
+        """One year's sum of one kind of record: every balance below is made of these."""
+        q = leaves.get((kind, x))
+        if q is None:
+            fig = view.year(x)
+            if kind == "repayments":
+                q = Amount(fig.repaid, f"repaid.year.{x}", "sum of the year's repayments",
+                           lambda x=x: places.cells([r for r in fin.repayments if r.date.year == x]))
+            else:
+                value, name, how = {
+                    "requisitions": (fig.requisitioned, "requisitioned", "sum of the year's requisitions"),
+                    "disbursements": (fig.disbursed, "disbursed", "sum of the year's disbursements"),
+                    "programme_costs": (fig.programme_costs, "programme_costs",
+                                        "sum of the year's programme-related costs"),
+                    "recoveries": (fig.recovered, "recovered", "sum of the year's recoveries from projects (Återkrav)"),
+                    "grants": (fig.granted, "granted", "sum of the grants charged to the year"),
+                }[kind]
+                q = places.year_amount(kind, [x], value, f"{name}.{x}", how)
+            leaves[(kind, x)] = q
+        return q
+
+    nets: dict[int, Amount] = {}
+
+    def net(x: int) -> Amount:
+        if x not in nets:
+            nets[x] = Amount(view.year(x).net, f"net.{x}", "requisitioned − disbursed − programme-related costs "
+                             "+ recovered, the year", terms=(("1", leaf("requisitions", x)),
+                                                             ("-1", leaf("disbursements", x)),
+                                                             ("-1", leaf("programme_costs", x)),
+                                                             ("1", leaf("recoveries", x))))
+        return nets[x]
+
+    def balance_terms(years_in: list[int]) -> tuple:
+        # The balance carried into a year: each earlier year's net less what was repaid in it.
+        return tuple(t for x in years_in for t in (("1", net(x)), ("-1", leaf("repayments", x))))
+
     for y in years:
         fig = view.year(y)
         earlier = [x for x in view.years if x < y]
-        upto = [x for x in view.years if x <= y]
-
-        def balance_sources(years_in=tuple(earlier)):
-            return lambda: (places.cells(places.year_records("requisitions", years_in))
-                            + places.cells(places.year_records("disbursements", years_in))
-                            + places.cells(places.year_records("programme_costs", years_in))
-                            + places.cells(places.year_records("recoveries", years_in))
-                            + places.cells([r for r in fin.repayments if r.date.year in years_in]))
-
-        requisitioned = places.year_amount("requisitions", [y], fig.requisitioned, f"requisitioned.{y}",
-                                           "sum of the year's requisitions")
-        costs = places.year_amount("programme_costs", [y], fig.programme_costs, f"programme_costs.{y}",
-                                   "sum of the year's programme-related costs")
+        requisitioned = leaf("requisitions", y)
+        costs = leaf("programme_costs", y)
         frame_index = [i for i, f in enumerate(inputs.decision.frames) if f.year == y]
         year_rows.append(YearRow(
             year=y,
@@ -992,25 +1047,18 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
             frame_status=FRAME_STATUS_NAMES[fig.frame_status],
             requisitioned=requisitioned,
             requisition_dates=list(fig.requisition_dates),
-            granted=places.year_amount("grants", [y], fig.granted, f"granted.{y}",
-                                       "sum of the grants charged to the year"),
-            disbursed=places.year_amount("disbursements", [y], fig.disbursed, f"disbursed.{y}",
-                                         "sum of the year's disbursements"),
+            granted=leaf("grants", y),
+            disbursed=leaf("disbursements", y),
             programme_costs=costs,
             cost_share=share_of(costs, requisitioned, f"cost_share.{y}"),
             opening_balance=Amount(fig.opening_balance.quantize(KRONA), f"opening_balance.{y}",
                                    "requisitioned − disbursed − programme-related costs + recovered − repaid, "
-                                   "earlier years", balance_sources(), exact=fig.opening_balance),
+                                   "earlier years", exact=fig.opening_balance, terms=balance_terms(earlier)),
             unspent=Amount(fig.unspent.quantize(KRONA), f"unspent.{y}",
                            "requisitioned − disbursed − programme-related costs + recovered − repaid before the year",
-                           balance_sources(tuple(upto)), exact=fig.unspent),
-            net=Amount(fig.net, f"net.{y}", "requisitioned − disbursed − programme-related costs + recovered, the year",
-                       lambda y=y: (places.cells(places.year_records("requisitions", [y]))
-                                    + places.cells(places.year_records("disbursements", [y]))
-                                    + places.cells(places.year_records("programme_costs", [y]))
-                                    + places.cells(places.year_records("recoveries", [y])))),
-            recovered=places.year_amount("recoveries", [y], fig.recovered, f"recovered.{y}",
-                                         "sum of the year's recoveries from projects (Återkrav)")))
+                           exact=fig.unspent, terms=balance_terms(earlier) + (("1", net(y)),)),
+            net=net(y),
+            recovered=leaf("recoveries", y)))
     totals = view.totals_for(years)
     exact_req = total_of([r.requisitioned for r in year_rows], "requisitioned.total")
     exact_costs = total_of([r.programme_costs for r in year_rows], "programme_costs.total")
@@ -1029,7 +1077,8 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
         unspent=year_rows[-1].unspent if year_rows else Amount(ZERO, "unspent"),
         not_granted=Amount((totals.requisitioned - totals.granted).quantize(KRONA), "not_granted",
                            "requisitioned − granted, the years of the report",
-                           lambda: exact_req.sources() + exact_granted.sources()),
+                           exact=totals.requisitioned - totals.granted,
+                           terms=(("1", exact_req), ("-1", exact_granted))),
     )
     # The recovery row (Återkrav) is printed only when there is something to print: inputs without
     # recoveries give the same report as before the sheet existed.
@@ -1044,12 +1093,14 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
     for f in granted_projects:
         row = rows.row(f)
         pid = f.project.id
-        row.granted_in_period = places.project_amount(
-            "grants", pid, sum((a for y, a in f.granted_by_year.items() if y in project_years), ZERO),
-            f"granted_in_period.project.{pid}", project_years)
-        row.disbursed_in_period = places.project_amount(
-            "disbursements", pid, sum((a for y, a in f.disbursed_by_year.items() if y in project_years), ZERO),
-            f"disbursed_in_period.project.{pid}", project_years)
+        row.granted_in_period = places.period_amount(
+            "grants", pid, project_years,
+            lambda f=f: sum((a for y, a in f.granted_by_year.items() if y in project_years), ZERO),
+            f"granted_in_period.project.{pid}")
+        row.disbursed_in_period = places.period_amount(
+            "disbursements", pid, project_years,
+            lambda f=f: sum((a for y, a in f.disbursed_by_year.items() if y in project_years), ZERO),
+            f"disbursed_in_period.project.{pid}")
         proj_rows.append(row)
     ptotal = ProjectTotals(*(_rounded_column(proj_rows, key, f"{key}.projects.total") for key in (
         "granted_in_period", "disbursed_in_period", "granted", "disbursed", "cofinancing", "total_budget")))
@@ -1064,7 +1115,7 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
     ctx.by_focus_area = _distribution_table(view, "focus_area", project_years,
                                             {a.id: a.name for a in inputs.decision.focus_areas})
     if d.kind == "slutredovisning":
-        ctx.repayment = _repayment(inputs, view, places)
+        ctx.repayment = _repayment(inputs, view, places, leaf)
 
 
 def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFigures], proj_rows: list[ProjectRow],
@@ -1097,13 +1148,16 @@ def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFi
     # The share is a property of the projects' budgets: their whole planned co-financing over their
     # whole budget, whichever years the report shows amounts for.
     granted_ids = sorted(ids)
+    # Their cells are the planned amounts' (Budget): an actual amount (Utfall) is no part of a budget.
     planned = Amount(sum((f.cofinancing_total for f in granted_projects), ZERO), "cofinancing.planned.projects",
                      "sum of the projects' planned co-financing",
-                     lambda: [c for pid in granted_ids for c in places.cells(places.cofinancing[pid])])
+                     lambda: [c for pid in granted_ids
+                              for c in places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
                     "granted + co-financing of the projects of the period",
                     lambda: [c for pid in granted_ids for c in
-                             places.cells(places.grants[pid]) + places.cells(places.cofinancing[pid])])
+                             places.cells(places.grants[pid])
+                             + places.cells([r for r in places.cofinancing[pid] if not r.actual])])
     return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
                             share_of(planned, budget, "cofinancing.share"),
                             has_actual=bool(figures.actual), has_planned=bool(figures.planned))
@@ -1124,7 +1178,7 @@ def _cost_kinds(view: Ledger, places: _Places, years: list[int]) -> CostKindTabl
     return CostKindTable(rows, CostKindTotal(_rounded_column(rows, "amount", "programme_costs.kinds.total")))
 
 
-def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
+def _repayment(inputs: Inputs, view: Ledger, places: _Places, leaf) -> RepaymentInfo:
     repayments = sorted(view.inputs.finances.repayments, key=lambda r: r.date)
     rows = [RepaymentRow(r.date, Amount(r.amount, f"repaid.{i + 1}", "a repayment", (r.where("amount"),)),
                          r.bankgiro, r.reference or "") for i, r in enumerate(repayments)]
@@ -1134,21 +1188,24 @@ def _repayment(inputs: Inputs, view: Ledger, places: _Places) -> RepaymentInfo:
                                         (r.where("amount"),)))
                      for i, r in enumerate(recoveries)]
     years = view.years
-    req = places.year_amount("requisitions", years, view.total.requisitioned, "requisitioned.total",
-                             "sum of the requisitions")
-    disb = places.year_amount("disbursements", years, view.total.disbursed, "disbursed.total",
-                              "sum of the disbursements")
-    costs = places.year_amount("programme_costs", years, view.total.programme_costs, "programme_costs.total",
-                               "sum of the programme-related costs")
-    recovered = total_of([r.amount for r in recovery_rows], "recovered.total", value=view.total.recovered)
+    # The repayment is accounted for to the öre: these totals are not the accounting table's
+    # (``*.total``, sums of rows rounded to kronor), so they have names of their own. They are
+    # sums of the years' (``leaf``: one quantity per year and kind).
+    req = total_of([leaf("requisitions", y) for y in years], "requisitioned.total.exact",
+                   value=view.total.requisitioned, how="sum of the years' requisitions")
+    disb = total_of([leaf("disbursements", y) for y in years], "disbursed.total.exact",
+                    value=view.total.disbursed, how="sum of the years' disbursements")
+    costs = total_of([leaf("programme_costs", y) for y in years], "programme_costs.total.exact",
+                     value=view.total.programme_costs, how="sum of the years' programme-related costs")
+    recovered = total_of([r.amount for r in recovery_rows], "recovered.total.exact", value=view.total.recovered,
+                         how="sum of the recoveries from projects (Återkrav)")
     unspent = Amount(view.total.unspent, "unspent.total",
                      "requisitioned − disbursed − programme-related costs + recovered",
-                     lambda: req.sources() + disb.sources() + costs.sources() + recovered.sources())
+                     terms=(("1", req), ("-1", disb), ("-1", costs), ("1", recovered)))
     repaid = total_of([r.amount for r in rows], "repaid.total", value=view.total.repaid)
     return RepaymentInfo(
         rows=rows, unspent=unspent, repaid=repaid,
-        outstanding=Amount(view.to_repay, "to_repay", "unspent − repaid",
-                           lambda: unspent.sources() + repaid.sources()),
+        outstanding=Amount(view.to_repay, "to_repay", "unspent − repaid", terms=(("1", unspent), ("-1", repaid))),
         requisitioned=req, disbursed=disb, programme_costs=costs,
         recoveries=recovery_rows, recovered=recovered)
 

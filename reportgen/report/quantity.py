@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from reportgen.findings import Finding, Location, error
+from reportgen.inputs.yaml_edit import format_path
 
 FIGURE_UNNAMED = "figure-unnamed"
 FIGURE_INCONSISTENT = "figure-inconsistent"
@@ -45,9 +46,10 @@ class _Named:
         exact = getattr(self, "exact", None)
         if exact is not None and exact != self:
             out["exact"] = _plain(exact)
-        if self.members:
-            # A total's places are its rows' (listed under them): "parts" names them. Not
-            # repeating them keeps the map of a large programme small.
+        if self.members or self.terms:
+            # A total's places are its rows' (listed under them): "parts" names them, and a
+            # computed figure's are its terms'. Not repeating them keeps the map of a large
+            # programme small (``explain`` follows the names down to the cells).
             out["sources"] = []
         else:
             # In the order the records were read (row by row), each place once.
@@ -58,6 +60,11 @@ class _Named:
             out["split"] = [dict(s) for s in self.split]
         if self.refs:
             out["numerator"], out["denominator"] = self.refs[0].name, self.refs[1].name
+        if self.terms:
+            # [weight, quantity] or, where a share was apportioned to the öre, [weight, quantity,
+            # the part]. A weight is "1", "-1" or a fraction of a project in several groups ("1/3").
+            out["terms"] = [[str(t[0]), t[1].name] + ([_plain(t[2])] if len(t) > 2 and t[2] is not None else [])
+                            for t in self.terms]
         return out
 
     def sources(self) -> list:
@@ -72,19 +79,23 @@ class Amount(_Named, Decimal):
     """Money or a share (a fraction), with its name. Arithmetic on it gives plain Decimals: a
     figure computed in a template has no name, and printing it is refused."""
 
-    __slots__ = ("_src", "exact", "how", "members", "name", "parts", "refs", "split")
+    __slots__ = ("_src", "exact", "how", "members", "name", "parts", "refs", "split", "terms")
 
     def __new__(cls, value, name: str, how: str = "", sources: Sources = (), exact: Decimal | None = None,
-                parts: tuple[str, ...] = (), split: tuple = (), refs: tuple = ()):
+                parts: tuple[str, ...] = (), split: tuple = (), refs: tuple = (), terms: tuple = ()):
         self = Decimal.__new__(cls, value)
         self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, exact, parts, split
         self.refs = refs
+        # (weight, quantity[, part]): the value is the sum of weight × quantity (a balance is
+        # +requisitioned −disbursed …), or of the parts where given (a county's apportioned
+        # share of a project in several counties).
+        self.terms = terms
         self.members = ()  # the named rows of a total (their places are the total's)
         return self
 
     def __reduce__(self):  # pickled to forked workers' results never, but copy/deepcopy use it
         return (_amount, (Decimal(self), self.name, self.how, tuple(self.sources()), self.exact, self.parts, self.split,
-                          self.refs))
+                          self.refs, self.terms))
 
     def __repr__(self) -> str:
         return f"Amount({str(Decimal(self))!r}, {self.name!r})"
@@ -99,6 +110,7 @@ class Count(_Named, int):
         self = int.__new__(cls, value)
         self.name, self.how, self._src, self.exact, self.parts, self.split = name, how, sources, None, parts, split
         self.refs = ()
+        self.terms = ()
         self.members = ()
         return self
 
@@ -156,8 +168,10 @@ def share_of(numerator, denominator, name: str) -> Amount | None:
 def rounded(value: Decimal, exact, name: str | None = None) -> Amount:
     """A table cell: ``value`` rounded from the named ``exact`` (largest remainder)."""
     if isinstance(exact, Amount):
-        return Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
-                      split=exact.split)
+        rounded_ = Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
+                          split=exact.split, refs=exact.refs, terms=exact.terms)
+        rounded_.members = exact.members
+        return rounded_
     return Amount(value, name or "?", "", (), exact=exact)
 
 
@@ -181,14 +195,21 @@ class FigureMap:
     printed: dict[str, list[Printed]] = field(default_factory=dict)
     unnamed: list[Printed] = field(default_factory=list)
     related: dict[str, _Named] = field(default_factory=dict)  # parts of shares, sums: not printed themselves
+    # (compiled template code, its instruction) -> "templates/x.md.j2:41": a report prints tens
+    # of thousands of figures from a few hundred template lines.
+    _places: dict = field(default_factory=dict, repr=False, compare=False)
 
     def note(self, value, text: str, unit: str, decimals: int) -> None:
-        place = _template_place()
+        place = _template_place(self._places)
         if not isinstance(value, _Named):
             self.unnamed.append(Printed(text, place, unit, decimals))
             return
-        self.quantities.setdefault(value.name, value)
-        self.printed.setdefault(value.name, []).append(Printed(text, place, unit, decimals))
+        name = value.name
+        printed = self.printed.get(name)
+        if printed is None:
+            self.quantities[name] = value
+            printed = self.printed[name] = []
+        printed.append(Printed(text, place, unit, decimals))
 
     # -- checks --
 
@@ -266,8 +287,14 @@ class FigureMap:
         return (head + ', "quantities": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
 
 
+def yaml_place(file: str, path) -> str:
+    """A place in a YAML file by its path, ``inputs/programme.yaml#projects[3].indicators.companies``
+    (``reportgen explain`` turns it into a line and column)."""
+    return f"{file}#{format_path(path)}"
+
+
 def _related(q) -> list:
-    return list(q.refs) + list(q.members)
+    return [*q.refs, *q.members, *(t[1] for t in q.terms)]
 
 
 _RECORDER: contextvars.ContextVar[FigureMap | None] = contextvars.ContextVar("reportgen_figures", default=None)
@@ -288,26 +315,25 @@ def note(value, text: str, unit: str, decimals: int) -> None:
         figures.note(value, text, unit, decimals)
 
 
-#: (the compiled code, its line) -> (template file, template line): Jinja parses its line table on
-#: every lookup, and a report prints thousands of figures from a few hundred template lines.
-_LINES: dict[tuple[object, int], tuple[str, int]] = {}
-
-
-def _template_place() -> str:
+def _template_place(cache: dict) -> str:
     """The template file and line being rendered (Jinja's compiled code maps its lines back)."""
     frame = sys._getframe(2)
     while frame is not None:
+        # By the code's id and the instruction: hashing a code object hashes all of its bytecode,
+        # and f_lineno scans the line table of the template's (very long) compiled function, every
+        # time. The entry holds the code, so that its id cannot be reused while the entry exists.
+        found = cache.get((id(frame.f_code), frame.f_lasti))
+        if found is not None:
+            return found[1]
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
-            key = (frame.f_code, frame.f_lineno)
-            found = _LINES.get(key)
-            if found is None:
-                try:
-                    line = template.get_corresponding_lineno(frame.f_lineno)
-                except Exception:  # noqa: BLE001 - a line is a courtesy
-                    line = 0
-                found = _LINES[key] = (template.filename or template.name or "?", line)
-            return f"{_display(found[0], os.getcwd())}:{found[1]}"
+            try:
+                line = template.get_corresponding_lineno(frame.f_lineno)
+            except Exception:  # noqa: BLE001 - a line is a courtesy
+                line = 0
+            place = f"{_display(template.filename or template.name or '?', os.getcwd())}:{line}"
+            cache[(id(frame.f_code), frame.f_lasti)] = (frame.f_code, place)
+            return place
         frame = frame.f_back
     return "?"
 

@@ -16,7 +16,8 @@ Pulling edits:
    values into programme.yaml in place (``inputs.yaml_edit``), atomically.
 
 Nothing is written if anything is refused. A document built from other inputs than the current
-ones is accepted when every text edited in it is unchanged in programme.yaml since the build
+ones (the deliverable built from them would show something else: the document carries a hash of
+what it shows, ``output.build.content_hash``) is accepted when every text edited in it is unchanged in programme.yaml since the build
 (each text's hash is in the document); its generated content can then only be checked against
 its own tracked changes.
 """
@@ -52,7 +53,7 @@ from reportgen.findings import Finding, Location, error, has_errors, warning
 from reportgen.formats.docx.reader import DocxPart, read_docx_parts
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
-from reportgen.inputs.fingerprint import inputs_hash, value_hash
+from reportgen.inputs.fingerprint import value_hash
 from reportgen.inputs.load import FINANCES_FILE, PROGRAMME_FILE, Inputs, display_path
 from reportgen.inputs.yaml_edit import (
     YamlEditError,
@@ -167,7 +168,10 @@ def pull_edits(edited: Path, inputs_dir: Path, template_dir: Path | None = None,
         result.findings += read_findings
         return result
     built_parts, _ = read_docx_parts(rendered.docx)
-    same_inputs = props.get(INPUTS_PROPERTY) == inputs_hash(inputs.folder)
+    # The same inputs, as far as the document can tell: the deliverable built from the current
+    # inputs shows exactly what it showed (its hash of what it shows is the same). A change the
+    # deliverable cannot see (a record dated after an interim report) is no change.
+    same_inputs = props.get(INPUTS_PROPERTY) == read_custom_properties(rendered.docx).get(INPUTS_PROPERTY)
     try:
         built_hashes = json.loads(props.get(SOURCES_PROPERTY, "{}"))
     except ValueError:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from reportgen.inputs.model import COFINANCING_SOURCES, COUNTIES, Project
@@ -120,6 +121,9 @@ class GroupFigures:
     granted: Decimal
     disbursed: Decimal
     projects: int  # projects touching the group (a project in two counties counts in both)
+    # What each project adds to the group: (project id, its share of the project as a fraction
+    # "1", "1/2", "3/10", granted part, disbursed part). The parts sum to granted and disbursed.
+    contributions: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,30 +145,37 @@ def ledger_of(inputs) -> Ledger:
     return ledger
 
 
-#: The date each kind of record of finances.xlsx is known from. Co-financing has no day: a row
-#: for the whole project goes with its project (in a deliverable only through its grants), a row
-#: with an År belongs to that year (see as_of).
+#: The date each kind of record of finances.xlsx is known from. Co-financing has no day: it goes
+#: with its project's grants, and an actual amount with its year (see as_of).
 RECORD_DATES = {"requisitions": "date", "grants": "decided", "disbursements": "date",
                 "programme_costs": "date", "repayments": "date", "recoveries": "date"}
 
 
-def as_of(ledger: Ledger, day: dt.date) -> Ledger:
+def as_of(ledger: Ledger, day: dt.date, actual_until: int | None = None) -> Ledger:
     """The ledger of the records known on ``day``: every record dated after it is left out.
 
     A report is computed from what the agency could know on its date; a grant decided or a
-    payment made later must not change it. When no record is later, the ledger itself is
-    returned (its figures are already computed and shared).
+    payment made later must not change it. Co-financing is known with its project's grant: the
+    planned amounts (Budget) of a project granted by ``day`` count in full, whatever their År
+    (the plan is part of the grant decision, known in advance); an actual amount (Utfall) counts
+    only for a year up to ``actual_until`` (the report's last accounting year; default: the year
+    before ``day``'s), a year whose accounts are closed (without År: for the whole project). When
+    no record is left out, the ledger itself is returned (its figures are already computed and
+    shared).
     """
     fin = ledger.inputs.finances
+    until = day.year - 1 if actual_until is None else actual_until
     kept = {}
     for name, attr in RECORD_DATES.items():
         records = getattr(fin, name)
         later = [r for r in records if getattr(r, attr) > day]
         if later:
             kept[name] = [r for r in records if getattr(r, attr) <= day]
-    # A co-financing amount of a year after the day's belongs to a period the report does not cover.
-    if any(c.year is not None and c.year > day.year for c in fin.cofinancing):
-        kept["cofinancing"] = [c for c in fin.cofinancing if c.year is None or c.year <= day.year]
+    granted = {g.project for g in kept.get("grants", fin.grants)}
+    cofinancing = [c for c in fin.cofinancing if c.project in granted
+                   and (not c.actual or c.year is None or c.year <= until)]
+    if len(cofinancing) != len(fin.cofinancing):
+        kept["cofinancing"] = cofinancing
     if not kept:
         return ledger
     import dataclasses
@@ -184,12 +195,15 @@ def as_of(ledger: Ledger, day: dt.date) -> Ledger:
 
 def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
     """The one ledger view a deliverable is made from: the records known on its report date
-    (its due date after the amendments). Every table, chart and sentence of the deliverable
-    uses it (reportgen.report.context asks for it once per deliverable)."""
+    (its due date after the amendments), actual co-financing up to its last accounting year.
+    Every table, chart and sentence of the deliverable uses it (reportgen.report.context asks
+    for it once per deliverable)."""
     day = ledger.terms.due[deliverable_id]
-    view = ledger._views.get(day)
+    d = next(x for x in ledger.inputs.decision.deliverables if x.id == deliverable_id)
+    until = max(d.accounting_years) if d.accounting_years else day.year - 1
+    view = ledger._views.get((day, until))
     if view is None:
-        view = ledger._views[day] = as_of(ledger, day)
+        view = ledger._views[(day, until)] = as_of(ledger, day, until)
     return view
 
 
@@ -480,6 +494,7 @@ class Ledger:
         granted: dict[str, Decimal] = defaultdict(lambda: ZERO)
         disbursed: dict[str, Decimal] = defaultdict(lambda: ZERO)
         counts: dict[str, int] = defaultdict(int)
+        contributions: dict[str, list] = defaultdict(list)
         any_shares = False
         split = 0
         distinct = 0
@@ -496,16 +511,19 @@ class Ledger:
             weights = [s.share if s.share is not None else Decimal(1) for s in groups]
             any_shares |= any(s.share is not None for s in groups)
             split += len(groups) > 1
-            for s, part in zip(groups, apportion(g, weights)):
-                granted[s.code] += part
-            for s, part in zip(groups, apportion(d, weights)):
-                disbursed[s.code] += part
-            for s in groups:
+            whole = _sum(weights)
+            pid = figures.project.id
+            for s, w, g_part, d_part in zip(groups, weights, apportion(g, weights), apportion(d, weights)):
+                granted[s.code] += g_part
+                disbursed[s.code] += d_part
                 counts[s.code] += 1
+                contributions[s.code].append((pid, "1" if len(groups) == 1 else str(Fraction(w) / Fraction(whole)),
+                                              g_part, d_part))
             total_granted += g
             total_disbursed += d
         keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
-        rows = tuple(GroupFigures(k, name_of(k), granted[k], disbursed[k], counts[k]) for k in keys)
+        rows = tuple(GroupFigures(k, name_of(k), granted[k], disbursed[k], counts[k], tuple(contributions[k]))
+                     for k in keys)
         return Distribution(rows, total_granted, total_disbursed, distinct,
                             SPLIT_RULE_SHARES if any_shares else SPLIT_RULE_EQUAL, split)
 

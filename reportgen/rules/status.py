@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 from reportgen.inputs.load import Inputs
@@ -23,10 +24,12 @@ def _state(done: bool, due: dt.date, today: dt.date, late: bool = False) -> str:
     return "upcoming"
 
 
-def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
+def compute_status(inputs: Inputs, out_dir: Path, today: dt.date, drafts: Collection[str] = ()) -> dict:
     """Where things stand on ``today``: only what is dated on or before it counts (requisitions,
     repayments, submissions); a deliverable is done when programme.yaml records its submission,
-    and built (a .docx in ``out_dir``) is shown beside that, not instead of it."""
+    and built (a .docx in ``out_dir``) is shown beside that, not instead of it. ``drafts``: the
+    deliverables whose .docx in ``out_dir`` was built as a draft (build --draft; the output
+    folder's manifest says which: ``reportgen.output.manifest.drafts``)."""
     terms = terms_as_of(inputs.decision, today)
     ledger = Ledger(inputs)
     from reportgen.rules.decision import deliverable_completeness
@@ -43,7 +46,10 @@ def compute_status(inputs: Inputs, out_dir: Path, today: dt.date) -> dict:
         deliverables.append({
             "id": d.id, "title": d.title, "kind": d.kind, "due": date_iso(due),
             "due_changed_by": terms.due_source[d.id] if terms.due_source[d.id] != inputs.decision.diarienummer else None,
-            "built": built, "submitted": date_iso(on) if on else None, "late": bool(on and on > due),
+            "built": built,
+            # Built, but as a draft (UTKAST, its gaps listed): not a document to submit.
+            "draft": built and d.id in drafts,
+            "submitted": date_iso(on) if on else None, "late": bool(on and on > due),
             "state": _state(on is not None, due, today, late=bool(on and on > due)),
             # Complete: the inputs hold everything it needs (a plain build would build it).
             "complete": not gaps, "gaps": [f"{f.where}: {f.message}" if f.where else f.message for f in gaps],
@@ -74,10 +80,15 @@ def format_status(report: dict) -> str:
     rows = [("deliverable", "due", "complete", "submitted", "built", "state")]
     for d in report["deliverables"]:
         due = d["due"] + (f" (moved by {d['due_changed_by']})" if d["due_changed_by"] else "")
+        built = "draft" if d.get("draft") else "yes" if d["built"] else "no"
         rows.append((d["id"], due, "yes" if d["complete"] else f"no ({len(d['gaps'])} gaps)",
-                     d["submitted"] or "-", "yes" if d["built"] else "no", d["state"]))
+                     d["submitted"] or "-", built, d["state"]))
     lines = [f"Status on {report['today']} (outputs in {report['out']}):", ""]
     lines += _table(rows)
+    drafts = [d["id"] for d in report["deliverables"] if d.get("draft")]
+    if drafts:
+        lines += ["", "Built as drafts (UTKAST, gaps listed; not to be submitted): " + ", ".join(drafts)
+                  + ". Build them without --draft once they are complete."]
     gaps = [(d["id"], g) for d in report["deliverables"] for g in d["gaps"]]
     if gaps:
         lines += ["", "Gaps (build --draft builds these deliverables as drafts):", ""]

@@ -29,6 +29,8 @@ from reportgen.report.context import (
     info,
 )
 from reportgen.report.quantity import (
+    Amount,
+    Count,
     FigureMap,
     parse_figure,
     recording,
@@ -77,11 +79,31 @@ def with_indicators(draw, inputs):
     return dataclasses.replace(inputs, programme=inputs.programme.model_copy(update={"projects": projects}))
 
 
+class NamingFigureMap(FigureMap):
+    """A figure map that also keeps every named quantity printed, not only the first of each
+    name: to check that one name is one quantity."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noted: dict[str, dict[tuple, str]] = {}
+
+    def note(self, value, text, unit, decimals):
+        super().note(value, text, unit, decimals)
+        if isinstance(value, (Amount, Count)):
+            exact = value.exact if value.exact is not None else value
+            self.noted.setdefault(value.name, {}).setdefault((str(Decimal(exact)), value.how, value.parts), text)
+
+    def names_of_two_quantities(self) -> dict[str, dict[tuple, str]]:
+        """Names printed for quantities of different exact values, computations or parts (the
+        figure map keeps one of them: its check and ``reportgen explain`` see only that one)."""
+        return {name: kinds for name, kinds in self.noted.items() if len(kinds) > 1}
+
+
 def render_with_figures(inputs, ledger, deliverable_id):
     context = build_context(inputs, ledger, deliverable_id)
     context.charts = Charts(**{s.key: ChartRef(f"diagram/{deliverable_id}-{s.key}", s.caption, s.caption)
                                for s in chart_specs(inputs, ledger, deliverable_id)})
-    figures = FigureMap(deliverable_id)
+    figures = NamingFigureMap(deliverable_id)
     token = recording(figures)
     try:
         text, findings = render(make_environment(ROOT / "templates"), info(inputs, deliverable_id).template, context)
@@ -136,6 +158,7 @@ def test_printed_figures_agree_and_totals_add_up(base, data):
     for deliverable_id in deliverable_ids(inputs):
         text, figures = render_with_figures(inputs, ledger, deliverable_id)
         assert figures.check() == [], deliverable_id
+        assert figures.names_of_two_quantities() == {}, deliverable_id
         # Every quantity printed more than once prints the same figure wherever it has the same precision.
         for name, printed in figures.printed.items():
             by_format: dict = {}
@@ -156,3 +179,14 @@ def test_the_totals_check_reads_the_shipped_final_report():
     rows[-1] = [rows[-1][0]] + ["1 kr"] * (len(rows[-1]) - 1)
     with pytest.raises(AssertionError):
         check_columns(caption, header, rows)
+
+
+@pytest.mark.parametrize("deliverable_id", ["genomforandeplan-2018", "delrapport-2019", "delrapport-2020",
+                                            "slutredovisning-2021"])
+def test_one_name_is_one_quantity_in_the_shipped_reports(deliverable_id):
+    """A name printed for two quantities (the accounting table's total rounded to kronor and the
+    repayment's exact sum, say) would pass the consistency check at the coarser precision, and
+    ``reportgen explain`` would describe both printings by whichever was printed first."""
+    inputs, _ = load_inputs(ROOT / "inputs")
+    _text, figures = render_with_figures(inputs, Ledger(inputs), deliverable_id)
+    assert figures.names_of_two_quantities() == {}

@@ -245,6 +245,31 @@ def test_a_document_built_from_other_inputs(project: Path):
     assert programme.read_bytes() == before
 
 
+def test_a_change_the_document_cannot_show_is_not_other_inputs(inputs_copy: Path):
+    """The document records a hash of what it shows, not of the input files: a grant decided after
+    an interim report's date changes finances.xlsx but not the report, so its edits are checked
+    against the current inputs as usual. A change the report shows makes it "other inputs"."""
+    import datetime as dt
+
+    import openpyxl
+    from conftest import append_rows, set_cell
+
+    out = inputs_copy.parent / "outputs"
+    assert build(inputs_copy, out, ["delrapport-2019"]).ok
+    document = str(out / "delrapport-2019.docx")
+    book = inputs_copy / "finances.xlsx"
+    wb = openpyxl.load_workbook(book)
+    project, granted = wb["Beviljat"]["A2"].value, wb["Beviljat"]["D2"].value
+    wb.close()
+    append_rows(book, "Beviljat", [project, 2018, dt.datetime(2020, 6, 15), 15000, "sent beslut"])
+    result = run_cli("pull-edits", document, "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "pull-edits.other-inputs" not in result.stdout
+    set_cell(book, "Beviljat", "D2", granted + 1000)  # a grant the report does show
+    result = run_cli("pull-edits", document, "--dry-run", "--format", "json")
+    assert "pull-edits.other-inputs" in result.stdout
+
+
 def test_word_comments_are_listed_with_their_anchor(project: Path):
     edited = project / "granskad.docx"
 

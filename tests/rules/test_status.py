@@ -45,7 +45,7 @@ def test_interim_report_not_built_after_its_due_date_is_overdue(example_inputs, 
     assert report["today"] == "2019-04-15"
     assert deliverable(report, "delrapport-2019") == {
         "id": "delrapport-2019", "title": "Delrapportering 2019", "kind": "delrapport", "due": "2019-03-31",
-        "due_changed_by": None, "built": False, "submitted": None, "late": False, "state": "overdue",
+        "due_changed_by": None, "built": False, "draft": False, "submitted": None, "late": False, "state": "overdue",
         "complete": True, "gaps": []}
     assert report["amendments_applied"] == []
 
@@ -135,3 +135,41 @@ def test_status_shows_which_deliverables_are_complete(example_inputs, tmp_path):
     assert rows["delrapport-2019"][1] == "yes"
     final = deliverable(status_json(inputs, tmp_path / "out", "2021-04-01"), "slutredovisning-2021")
     assert final["complete"] is False and "evaluation" in final["gaps"][0]
+
+
+def test_a_draft_build_shows_as_a_draft(inputs_copy, tmp_path):
+    """build --draft writes a document marked UTKAST with its gaps listed: status shows it as a
+    draft (text and JSON), through later builds of other deliverables into the folder, until a
+    plain build replaces it."""
+    prog = inputs_copy / "programme.yaml"
+    content = prog.read_text(encoding="utf-8")
+    start, end = content.index("  budget:\n"), content.index("  milestones:")
+    prog.write_text(content[:start] + content[end:], encoding="utf-8")
+    out = tmp_path / "out"
+    plan = "genomforandeplan-2018"
+    built = run_cli("build", "--inputs", str(inputs_copy), "--out", str(out), "--draft", plan)
+    assert built.exit_code == 0, built.output
+    rows = status_text(inputs_copy, out, "2018-03-01")
+    # deliverable: due, complete, submitted, built, state
+    assert rows[plan][-2:] == ["draft", "due"]
+    assert "Built as drafts" in run_cli("status", "--inputs", str(inputs_copy), "--out", str(out),
+                                        "--today", "2018-03-01").stdout
+    report = deliverable(status_json(inputs_copy, out, "2018-03-01"), plan)
+    assert report["built"] is True and report["draft"] is True and report["complete"] is False
+
+    # Another deliverable built into the folder (a plain build) leaves the draft a draft.
+    built = run_cli("build", "--inputs", str(inputs_copy), "--out", str(out), "delrapport-2019")
+    assert built.exit_code == 0, built.output
+    report = status_json(inputs_copy, out, "2019-04-01")
+    assert deliverable(report, plan)["draft"] is True
+    assert deliverable(report, "delrapport-2019")["draft"] is False
+    assert deliverable(report, "delrapport-2019")["built"] is True
+    assert status_text(inputs_copy, out, "2019-04-01")["delrapport-2019"][-2] == "yes"
+
+    # The gap filled and the plan built plainly: no longer a draft.
+    prog.write_text(content, encoding="utf-8")
+    built = run_cli("build", "--inputs", str(inputs_copy), "--out", str(out), plan)
+    assert built.exit_code == 0, built.output
+    report = deliverable(status_json(inputs_copy, out, "2018-03-01"), plan)
+    assert report["draft"] is False and report["complete"] is True
+    assert status_text(inputs_copy, out, "2018-03-01")[plan][-2] == "yes"
