@@ -76,7 +76,7 @@ def _project_yaml(p: Project) -> dict:
     return data
 
 
-def generate(n: int, out: Path, seed: int = 2018) -> None:
+def generate(n: int, out: Path, seed: int = 2018, portable: bool = False) -> None:
     rng = random.Random(seed)
     scale = max(1, n // 20)
     frames = {y: BASE_FRAMES[y] * scale for y in YEARS}
@@ -99,6 +99,10 @@ def generate(n: int, out: Path, seed: int = 2018) -> None:
          "budget": frames[2019], "focus_areas": FOCUS},
     ]
     programme["projects"] = [_project_yaml(p) for p in projects]
+    if portable:
+        # Code before issue 16 refuses this key: without it, an older revision builds the same
+        # inputs (benchmarks/run.py --against REV).
+        programme.pop("submitted", None)
     (out / "programme.yaml").write_text(
         yaml.safe_dump(programme, allow_unicode=True, sort_keys=False, width=120), "utf-8")
 
@@ -169,8 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--with-templates", action="store_true",
                         help="also copy templates/ beside the inputs folder (for builds with a custom folder)")
+    parser.add_argument("--portable", action="store_true",
+                        help="leave out what older revisions do not read (the submission dates), so that one set "
+                             "of inputs serves both sides of benchmarks/run.py --against")
     args = parser.parse_args(argv)
-    generate(args.projects, args.out, args.seed)
+    generate(args.projects, args.out, args.seed, args.portable)
     if args.with_templates:
         shutil.copytree(ROOT / "templates", args.out.parent / "templates", dirs_exist_ok=True)
     print(f"wrote {args.projects} projects to {args.out}")

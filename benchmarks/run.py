@@ -2,6 +2,7 @@
 
     pip install '.[bench]'
     python benchmarks/run.py [--sizes 20,1000,10000] [--runs 3] [--work DIR]
+    python benchmarks/run.py --against REV [--sizes 10000] [--runs 5]
 
 Prints one table: median wall time and peak memory (max RSS of the process, interpreter start
 included) over several runs of `reportgen validate` and of a full `reportgen build --force` at
@@ -16,6 +17,14 @@ Every command runs in its own process and is measured from outside (os.wait4, in
 launcher process so that this script's own memory does not count), so the figures
 are what a user waits for. The cache is emptied before each full build (REPORTGEN_CACHE_DIR points
 to a fresh folder), so a "full build" is a cold one: every template compiled, every chart written.
+
+With ``--against REV`` it measures instead whether this checkout is slower than revision REV:
+the shipped example (each revision builds its own ``inputs/`` with its own templates, as a user
+of that revision would) and generated inputs of each size (one set, generated with
+``--portable`` so that both read it), a cold full build each, the two revisions taking turns so
+that the machine's load falls on both alike. It prints the medians and their ratio. REV is
+unpacked with ``git archive`` into the work folder and run from there (its dependencies must be
+installed: a revision before issue 17 needs matplotlib).
 """
 
 from __future__ import annotations
@@ -158,7 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="20,1000,10000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="keep generated inputs here (default: a temp dir)")
+    parser.add_argument("--against", metavar="REV", default=None,
+                        help="compare cold builds with git revision REV instead (see above)")
     args = parser.parse_args(argv)
+    if args.against:
+        return against(args.against, [int(s) for s in args.sizes.split(",")], args.runs,
+                       args.work or Path(tempfile.mkdtemp(prefix="reportgen-against-")))
     sizes = [int(s) for s in args.sizes.split(",")]
     work = args.work or Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -235,6 +249,56 @@ def main(argv: list[str] | None = None) -> int:
                 theirs = results[n][f"{what}: {other}"][0]
                 if not math.isnan(theirs):
                     print(f"N = {n}: {other} / reportgen on the {what}: {theirs / ours:.1f}x")
+    print(f"\ninputs and outputs kept in {work}")
+    return 0
+
+
+def against(rev: str, sizes: list[int], runs: int, work: Path) -> int:
+    """Cold builds of this checkout and of ``rev``, taking turns; medians and their ratio."""
+    work.mkdir(parents=True, exist_ok=True)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    base = work / f"rev-{commit}"
+    if not (base / "reportgen").is_dir():
+        base.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    sides = {commit: base, f"{head} (this checkout)": ROOT}
+    cases: list[tuple[str, dict[str, Path]]] = [("shipped example", {name: tree / "inputs" for name, tree in
+                                                                     sides.items()})]
+    for n in sizes:
+        inputs = work / f"n{n}-portable" / "inputs"
+        if not (inputs / "finances.xlsx").exists():
+            subprocess.run([PY, str(ROOT / "benchmarks" / "generate.py"), "--projects", str(n), "--out", str(inputs),
+                            "--portable"], check=True, stdout=subprocess.DEVNULL)
+        cases.append((f"{n:,} projects".replace(",", " "), {name: inputs for name in sides}))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"cold full builds (empty cache, fresh process), median of {runs}, the revisions taking turns")
+    for name, tree in sides.items():  # not measured: writes each side's compiled files
+        env = dict(os.environ, PYTHONPATH=str(tree), REPORTGEN_CACHE_DIR=str(work / "cache"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        measure([PY, "-m", "reportgen.cli", "-q", "build", "--inputs", str(tree / "inputs"), "--out",
+                 str(work / "out" / "warm-up"), "--force"], env, cwd=tree)
+    print(f"\n| inputs | {commit} | {head} (this checkout) | ratio |\n|---|---:|---:|---:|")
+    for label, inputs_of in cases:
+        walls: dict[str, list[float]] = {name: [] for name in sides}
+        peaks: dict[str, float] = {name: 0.0 for name in sides}
+        for _ in range(runs):
+            for name, tree in sides.items():
+                cache = work / "cache"
+                shutil.rmtree(cache, ignore_errors=True)
+                out = work / "out" / name.split()[0] / label.replace(" ", "-")
+                env = dict(os.environ, PYTHONPATH=str(tree), REPORTGEN_CACHE_DIR=str(cache))
+                env.pop("PYTHONDONTWRITEBYTECODE", None)  # each side runs from its compiled files
+                wall, peak = measure([PY, "-m", "reportgen.cli", "-q", "build", "--inputs", str(inputs_of[name]),
+                                      "--out", str(out), "--force"], env, cwd=tree)
+                walls[name].append(wall)
+                peaks[name] = max(peaks[name], peak)
+        old, new = (statistics.median(walls[name]) for name in sides)
+        cells = [f"{statistics.median(walls[name]):.2f} s, {peaks[name]:.0f} MB" for name in sides]
+        print(f"| {label} | {cells[0]} | {cells[1]} | {new / old:.2f} |", flush=True)
     print(f"\ninputs and outputs kept in {work}")
     return 0
 

@@ -15,7 +15,6 @@ each figure says how many projects reported it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import weakref
 from collections import defaultdict
@@ -633,19 +632,40 @@ class _Places:
             self.grants[g.project].append(g)
         for d in fin.disbursements:
             self.disbursements[d.project].append(d)
+        self.cofinancing_planned: dict[str, list] = defaultdict(list)  # Budget rows: what a budget is made of
         for c in fin.cofinancing:
             self.cofinancing[c.project].append(c)
+            if not c.actual:
+                self.cofinancing_planned[c.project].append(c)
         self._project_index: dict[str, int] | None = None
         self._period: dict[tuple, Amount] = {}
+        self._whole: dict[tuple, Amount] = {}
 
-    def period_amount(self, kind: str, pid: str, years: Iterable[int], value, name: str) -> Amount:
+    def whole_amount(self, kind: str, pid: str, value: Decimal, name: str) -> Amount:
+        """All of a project's grants, disbursements, planned co-financing…: one quantity per view."""
+        key = (kind, pid)
+        found = self._whole.get(key)
+        if found is None:
+            found = self._whole[key] = self.project_amount(kind, pid, value, name)
+        return found
+
+    def period_amount(self, kind: str, pid: str, years: Iterable[int], value, name: str,
+                      by_year: dict | None = None) -> Amount:
         """A project's grants or disbursements in ``years``: one quantity for every table that uses
-        it. ``value``: the amount, or a function that computes it (called only the first time)."""
-        key = (kind, pid, tuple(years))
+        it. ``value``: the amount, or a function that computes it (called only the first time).
+        ``by_year``: the project's amounts by year; when all of them lie in ``years``, the
+        quantity is the project's whole amount (one term), and its cells are not listed twice."""
+        years = tuple(years)
+        key = (kind, pid, years)
         found = self._period.get(key)
         if found is None:
-            found = self._period[key] = self.project_amount(kind, pid, value() if callable(value) else value,
-                                                            name, years)
+            amount = value() if callable(value) else value
+            whole = self._whole.get((kind, pid))
+            if whole is not None and by_year is not None and all(y in years for y in by_year):
+                found = Amount(amount, name, f"the project's {kind}, all in the period", terms=(("1", whole),))
+            else:
+                found = self.project_amount(kind, pid, amount, name, years)
+            self._period[key] = found
         return found
 
     @staticmethod
@@ -708,7 +728,8 @@ class _Places:
                     records = [r for r in records if me.view.year_of(r.date) in years]
             return me.cells(records)
 
-        return Amount(value, name, f"sum of the project's {kind}" + (" in the period" if years is not None else ""),
+        what = "planned co-financing (Budget)" if kind == "cofinancing_planned" else kind
+        return Amount(value, name, f"sum of the project's {what}" + (" in the period" if years is not None else ""),
                       sources)
 
 
@@ -756,23 +777,27 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
     figures = {f.project.id: f for f in view.projects}
     wanted = set(years)
 
-    def period(kind: str, pid: str) -> Amount:
-        def value() -> Decimal:
-            f = figures[pid]
-            by_year = f.granted_by_year if kind == "grants" else f.disbursed_by_year
-            return sum((a for y, a in by_year.items() if y in wanted), ZERO)
+    period_of: dict[str, tuple[Amount, Amount]] = {}
 
-        label = "granted" if kind == "grants" else "disbursed"
-        return places.period_amount(kind, pid, years, value, f"{label}_in_period.project.{pid}")
+    def period(pid: str) -> tuple[Amount, Amount]:
+        found = period_of.get(pid)
+        if found is None:
+            f = figures[pid]
+            found = period_of[pid] = tuple(
+                places.period_amount(kind, pid, years, lambda by_year=by_year: sum(
+                    (a for y, a in by_year.items() if y in wanted), ZERO), f"{label}_in_period.project.{pid}", by_year)
+                for kind, label, by_year in (("grants", "granted", f.granted_by_year),
+                                             ("disbursements", "disbursed", f.disbursed_by_year)))
+        return found
 
     rows = []
     for r in dist.rows:
         # A group's figure is the sum of what its projects add to it: all of a project in one
         # group, its share (apportioned to the öre) of one in several.
         split = tuple({"project": pid, "share": share} for pid, share, _, _ in r.contributions if share != "1")
-        granted_terms = tuple((share, period("grants", pid), None if share == "1" else part)
+        granted_terms = tuple((share, period(pid)[0], None if share == "1" else part)
                               for pid, share, part, _ in r.contributions)
-        disbursed_terms = tuple((share, period("disbursements", pid), None if share == "1" else part)
+        disbursed_terms = tuple((share, period(pid)[1], None if share == "1" else part)
                                 for pid, share, _, part in r.contributions)
         how = "sum of the projects' grants in the period" + (", projects in several groups split" if split else "")
         rows.append(GroupRow(
@@ -943,7 +968,10 @@ class _ProjectRows:
         made = self._made.get(id(f))
         if made is None or made[0] is not f:
             made = self._made[id(f)] = (f, _project_row(f, self.areas, self._places()))
-        return copy.copy(made[1])
+        # A shallow copy (copy.copy goes through __reduce_ex__: five times as slow, per row).
+        row = object.__new__(ProjectRow)
+        row.__dict__.update(made[1].__dict__)
+        return row
 
 
 #: id(ledger) -> (weak reference to the ledger, its rows); an entry goes when its ledger does.
@@ -969,11 +997,12 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> P
     p: Project = f.project
     pid = p.id
     place = f"projects[{places.project_index(pid)}]"  # where pull-edits writes an edit of its texts back
-    granted = places.project_amount("grants", pid, f.granted, f"granted.project.{pid}")
-    disbursed = places.project_amount("disbursements", pid, f.disbursed, f"disbursed.project.{pid}")
-    cofinancing = places.project_amount("cofinancing", pid, f.cofinancing_total, f"cofinancing.project.{pid}")
+    granted = places.whole_amount("grants", pid, f.granted, f"granted.project.{pid}")
+    disbursed = places.whole_amount("disbursements", pid, f.disbursed, f"disbursed.project.{pid}")
+    # The planned co-financing (Budget rows): an actual amount (Utfall) is no part of the budget.
+    cofinancing = places.whole_amount("cofinancing_planned", pid, f.cofinancing_total, f"cofinancing.project.{pid}")
     total_budget = Amount(f.total_budget, f"total_budget.project.{pid}", "granted + co-financing",
-                          lambda: granted.sources() + cofinancing.sources())
+                          terms=(("1", granted), ("1", cofinancing)))
     return ProjectRow(
         id=pid, title=p.title, owner=p.owner.name, owner_kind=p.owner.kind,
         anchoring=Sourced(p.owner.anchoring, f"{place}.owner.anchoring") if p.owner.anchoring else None,
@@ -1096,11 +1125,11 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
         row.granted_in_period = places.period_amount(
             "grants", pid, project_years,
             lambda f=f: sum((a for y, a in f.granted_by_year.items() if y in project_years), ZERO),
-            f"granted_in_period.project.{pid}")
+            f"granted_in_period.project.{pid}", f.granted_by_year)
         row.disbursed_in_period = places.period_amount(
             "disbursements", pid, project_years,
             lambda f=f: sum((a for y, a in f.disbursed_by_year.items() if y in project_years), ZERO),
-            f"disbursed_in_period.project.{pid}")
+            f"disbursed_in_period.project.{pid}", f.disbursed_by_year)
         proj_rows.append(row)
     ptotal = ProjectTotals(*(_rounded_column(proj_rows, key, f"{key}.projects.total") for key in (
         "granted_in_period", "disbursed_in_period", "granted", "disbursed", "cofinancing", "total_budget")))
@@ -1147,17 +1176,14 @@ def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFi
                         _rounded_column(rows, "actual", "cofinancing.actual.total"))
     # The share is a property of the projects' budgets: their whole planned co-financing over their
     # whole budget, whichever years the report shows amounts for.
-    granted_ids = sorted(ids)
-    # Their cells are the planned amounts' (Budget): an actual amount (Utfall) is no part of a budget.
+    # Their cells are the planned amounts' (Budget, in each project's co-financing): an actual
+    # amount (Utfall) is no part of a budget.
     planned = Amount(sum((f.cofinancing_total for f in granted_projects), ZERO), "cofinancing.planned.projects",
                      "sum of the projects' planned co-financing",
-                     lambda: [c for pid in granted_ids
-                              for c in places.cells([r for r in places.cofinancing[pid] if not r.actual])])
+                     terms=tuple(("1", r.cofinancing) for r in proj_rows))
     budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
                     "granted + co-financing of the projects of the period",
-                    lambda: [c for pid in granted_ids for c in
-                             places.cells(places.grants[pid])
-                             + places.cells([r for r in places.cofinancing[pid] if not r.actual])])
+                    terms=tuple(("1", r.total_budget) for r in proj_rows))
     return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
                             share_of(planned, budget, "cofinancing.share"),
                             has_actual=bool(figures.actual), has_planned=bool(figures.planned))

@@ -61,10 +61,7 @@ class _Named:
         if self.refs:
             out["numerator"], out["denominator"] = self.refs[0].name, self.refs[1].name
         if self.terms:
-            # [weight, quantity] or, where a share was apportioned to the öre, [weight, quantity,
-            # the part]. A weight is "1", "-1" or a fraction of a project in several groups ("1/3").
-            out["terms"] = [[str(t[0]), t[1].name] + ([_plain(t[2])] if len(t) > 2 and t[2] is not None else [])
-                            for t in self.terms]
+            out["terms"] = _terms(self.terms)
         return out
 
     def sources(self) -> list:
@@ -262,15 +259,20 @@ class FigureMap:
 
     # -- the map as JSON --
 
-    def as_dict(self) -> dict:
-        out: dict = {}
+    def _all_quantities(self) -> dict[str, _Named]:
+        """The quantities printed and, through their parts, terms and shares, those they are made of."""
         names = dict(self.quantities)
         todo = list(names.values())
-        while todo:  # the parts of shares and totals, and theirs
+        while todo:
             for part in _related(todo.pop()):
                 if part.name not in names:
                     names[part.name] = part
                     todo.append(part)
+        return names
+
+    def as_dict(self) -> dict:
+        out: dict = {}
+        names = self._all_quantities()
         for name in sorted(names):
             q = names[name]
             entry = q.describe()
@@ -279,12 +281,51 @@ class FigureMap:
         return {"deliverable": self.deliverable, "as_of": self.as_of, "quantities": out}
 
     def to_json(self) -> bytes:
-        """The map as JSON, one quantity a line (a large programme has tens of thousands)."""
-        data = self.as_dict()
-        head = json.dumps({"deliverable": data["deliverable"], "as_of": data["as_of"]}, ensure_ascii=False)[:-1]
-        lines = [f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(q, ensure_ascii=False, separators=(',', ':'))}"
-                 for name, q in data["quantities"].items()]
+        """The map as JSON, one quantity a line: ``as_dict`` as text, written directly (a large
+        programme has tens of thousands of quantities, and building the dicts first cost as much
+        as the rest of its figures)."""
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        known: dict[str, str] = {}
+
+        def repeated(text: str) -> str:  # "how" and template places: a few hundred distinct texts
+            found = known.get(text)
+            if found is None:
+                found = known[text] = encode(text)
+            return found
+
+        names = self._all_quantities()
+        lines = []
+        for name in sorted(names):
+            q = names[name]
+            out = [encode(name), ': {"value":"', _plain(q), '","how":', repeated(q.how)]
+            exact = q.exact
+            if exact is not None and exact != q:
+                out += [',"exact":"', _plain(exact), '"']
+            if q.members or q.terms:
+                out.append(',"sources":[]')
+            else:
+                out += [',"sources":', encode(list(dict.fromkeys(map(str, q.sources()))))]
+            if q.parts:
+                out += [',"parts":', encode(list(q.parts))]
+            if q.split:
+                out += [',"split":', encode([dict(x) for x in q.split])]
+            if q.refs:
+                out += [',"numerator":', encode(q.refs[0].name), ',"denominator":', encode(q.refs[1].name)]
+            if q.terms:
+                out += [',"terms":', encode(_terms(q.terms))]
+            out.append(',"printed":[')
+            out.append(",".join(f'{{"text":{encode(p.text)},"place":{repeated(p.place)}}}'
+                                for p in self.printed.get(name, ())))
+            out.append("]}")
+            lines.append("".join(out))
+        head = json.dumps({"deliverable": self.deliverable, "as_of": self.as_of}, ensure_ascii=False)[:-1]
         return (head + ', "quantities": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
+
+
+def _terms(terms: tuple) -> list:
+    # [weight, quantity] or, where a share was apportioned to the öre, [weight, quantity, the
+    # part]. A weight is "1", "-1" or a fraction of a project in several groups ("1/3").
+    return [[str(t[0]), t[1].name] + ([_plain(t[2])] if len(t) > 2 and t[2] is not None else []) for t in terms]
 
 
 def yaml_place(file: str, path) -> str:

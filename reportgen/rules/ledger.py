@@ -7,6 +7,7 @@ of its rows (projects split over several counties or focus areas are apportioned
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -205,6 +206,18 @@ def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
     if view is None:
         view = ledger._views[(day, until)] = as_of(ledger, day, until)
     return view
+
+
+@functools.lru_cache(maxsize=1024)
+def _shares(weights: tuple[Decimal, ...]) -> tuple[str, ...]:
+    """Each weight's fraction of their sum, as text ("1", "1/2", "3/10"): a few distinct splits
+    recur over thousands of projects."""
+    if len(weights) == 1:
+        return ("1",)
+    whole = Fraction(sum(weights, ZERO))
+    if whole == 0:
+        return tuple(f"1/{len(weights)}" for _ in weights)
+    return tuple(str(Fraction(w) / whole) for w in weights)
 
 
 @dataclass
@@ -511,14 +524,13 @@ class Ledger:
             weights = [s.share if s.share is not None else Decimal(1) for s in groups]
             any_shares |= any(s.share is not None for s in groups)
             split += len(groups) > 1
-            whole = _sum(weights)
             pid = figures.project.id
-            for s, w, g_part, d_part in zip(groups, weights, apportion(g, weights), apportion(d, weights)):
+            shares = _shares(tuple(weights))
+            for s, share_text, g_part, d_part in zip(groups, shares, apportion(g, weights), apportion(d, weights)):
                 granted[s.code] += g_part
                 disbursed[s.code] += d_part
                 counts[s.code] += 1
-                contributions[s.code].append((pid, "1" if len(groups) == 1 else str(Fraction(w) / Fraction(whole)),
-                                              g_part, d_part))
+                contributions[s.code].append((pid, share_text, g_part, d_part))
             total_granted += g
             total_disbursed += d
         keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))

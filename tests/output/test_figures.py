@@ -469,3 +469,13 @@ def test_a_draft_of_complete_inputs_is_marked_but_lists_no_gaps(tmp_path):
     assert (tmp_path / "out" / "delrapport-2019.md").read_text(encoding="utf-8").startswith("[TOC]")
     with zipfile.ZipFile(tmp_path / "out" / "delrapport-2019.docx") as z:
         assert 'string="UTKAST"' in z.read("word/header1.xml").decode("utf-8")
+
+
+def test_the_written_figure_map_is_the_map_explain_reads(inputs_copy):
+    """to_json writes the map's text directly: it must say what as_dict says, for every deliverable."""
+    from reportgen.output.explain import figure_map
+
+    for deliverable in ("genomforandeplan-2018", "delrapport-2019", "delrapport-2020", FINAL):
+        figures, findings, _ = figure_map(inputs_copy, deliverable)
+        assert figures is not None, findings
+        assert json.loads(figures.to_json()) == figures.as_dict()
