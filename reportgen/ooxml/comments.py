@@ -1,4 +1,12 @@
-"""Word comments (``word/comments.xml``) and the text each is anchored to."""
+"""Word comments (``word/comments.xml``): the text each is anchored to, and writing new ones.
+
+A comment is three things: a ``w:comment`` in the comments part (related from the main document
+with the comments relationship), and in the document a ``w:commentRangeStart``/``w:commentRangeEnd``
+pair around the text it is about plus a run holding ``w:commentReference``, all with the same
+``w:id``. Word shows it as a balloon in the margin and LibreOffice as a margin note; accepting or
+rejecting tracked changes leaves comments alone, so a comment can say what a tracked change cannot
+(the redline uses one for a chart whose data changed: see reportgen/review/redline.py).
+"""
 
 from __future__ import annotations
 
@@ -70,6 +78,44 @@ def comments_with_anchors(data: bytes, places: dict[str, str] | None = None) -> 
         out.append((cid, c.get(_w("author")) or "", c.get(_w("date")) or "", "\n".join(paragraphs).strip(),
                     " ".join("".join(anchors.get(cid, [])).split()), where.get(cid)))
     return out
+
+
+def new_comments_part():
+    """An empty ``w:comments`` root for a document that has no comments part yet."""
+    return etree.Element(_w("comments"), nsmap={"w": W_NS})
+
+
+def add_comment(root, cid: str, author: str, date: str, paragraphs: list[str],
+                initials: str = "") -> None:
+    """Append a comment with one paragraph of plain text per item of ``paragraphs`` to the
+    ``w:comments`` ``root``. The first paragraph starts with the annotation mark Word writes."""
+    c = etree.SubElement(root, _w("comment"))
+    c.set(_w("id"), cid)
+    c.set(_w("author"), author)
+    c.set(_w("date"), date)
+    if initials:
+        c.set(_w("initials"), initials)
+    for k, text in enumerate(paragraphs or [""]):
+        p = etree.SubElement(c, _w("p"))
+        if k == 0:
+            etree.SubElement(etree.SubElement(p, _w("r")), _w("annotationRef"))
+        t = etree.SubElement(etree.SubElement(p, _w("r")), _w("t"))
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = text
+
+
+def anchor_comment(p, cid: str) -> None:
+    """Anchor comment ``cid`` on the whole of paragraph ``p``: the range marks around its
+    content (after its properties) and the reference run at its end."""
+    start = etree.Element(_w("commentRangeStart"))
+    start.set(_w("id"), cid)
+    ppr = p.find(_w("pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    etree.SubElement(p, _w("commentRangeEnd")).set(_w("id"), cid)
+    etree.SubElement(etree.SubElement(p, _w("r")), _w("commentReference")).set(_w("id"), cid)
 
 
 def _enclosing_place(el) -> str | None:

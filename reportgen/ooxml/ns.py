@@ -67,6 +67,7 @@ class RT:
     IMAGE = _OD + "image"
     HEADER = _OD + "header"
     FOOTER = _OD + "footer"
+    COMMENTS = _OD + "comments"
     CORE_PROPERTIES = f"{_OPENXML}/package/2006/relationships/metadata/core-properties"
 
 
@@ -75,6 +76,7 @@ class CT:
 
     _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
     NUMBERING = _WML + "numbering+xml"
+    COMMENTS = _WML + "comments+xml"
     #: The content types of a Word main document (.docx, .docm, .dotx, .dotm).
     MAIN = (_WML + "document.main+xml",
             "application/vnd.ms-word.document.macroEnabled.main+xml",

@@ -163,9 +163,33 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                 walk(part, weight, depth + 1)
 
         walk(name, Fraction(1), 0)
-        # Cells in the order of the workbook (sheet, column, row), whichever rows cite them.
-        sources = [resolve(s) for s in sorted(weights, key=_place_order)]
-        return sources, {resolve(s): str(w) for s, w in weights.items() if w != 1}
+        # Cell by cell (a cell cited through two rows counts twice), then as ranges again: the
+        # cells of a column with the same weight, in the order of the workbook.
+        cells: dict[tuple[str, str, int], Fraction] = {}
+        others: dict[str, Fraction] = {}
+        for place, weight in weights.items():
+            m = _RANGE.match(place)
+            if m is None or (m.group(4) and m.group(4) != m.group(2)):
+                others[place] = others.get(place, Fraction(0)) + weight
+                continue
+            prefix, column, first = m.group(1), m.group(2), int(m.group(3))
+            for row in range(first, int(m.group(5) or first) + 1):
+                key = (prefix, column, row)
+                cells[key] = cells.get(key, Fraction(0)) + weight
+        groups: dict[tuple[str, str, Fraction], list[int]] = {}
+        for (prefix, column, row), weight in cells.items():
+            if weight:
+                groups.setdefault((prefix, column, weight), []).append(row)
+        placed: list[tuple[tuple, str, Fraction]] = []
+        for (prefix, column, weight), rows in groups.items():
+            for a, b in _runs(rows):
+                text = f"{prefix}{column}{a}" + (f":{column}{b}" if b != a else "")
+                placed.append(((prefix, len(column), column, a), text, weight))
+        placed.sort(key=lambda p: p[0])
+        sources = [text for _, text, _ in placed] + [resolve(p) for p in others]
+        weighted = {text: str(w) for _, text, w in placed if w != 1}
+        weighted.update({resolve(p): str(w) for p, w in others.items() if w != 1})
+        return sources, weighted
 
     for name in sorted(described):
         entry = described[name]
@@ -215,12 +239,17 @@ def format_text(result: Explained) -> str:
     return "\n".join(lines)
 
 
-_CELL = re.compile(r"^(.*!)([A-Z]+)(\d+)$")
+_RANGE = re.compile(r"^(.*!)([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$")
 
 
-def _place_order(place: str) -> tuple:
-    m = _CELL.match(place)
-    return (m.group(1), len(m.group(2)), m.group(2), int(m.group(3))) if m else (place, 0, "", 0)
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for n in sorted(rows):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def _term_text(term: list, first: bool) -> str:

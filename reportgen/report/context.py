@@ -671,15 +671,27 @@ class _Places:
     @staticmethod
     def cells(records: Iterable, column: str = "amount") -> list:
         # A record made in code (tests, generated inputs) has no place: it is not cited. Rows read
-        # from the workbook give their cell's place as text at once (see RowPlaces.text).
+        # from the workbook are cited as ranges of their column: the year's payments, listed as
+        # they were paid, are one range (Utbetalningar!C2:C9412), not thousands of cells.
         out = []
+        rows: dict[tuple[int, str], tuple[object, str, list[int]]] = {}
         for r in records:
             places = r.places
-            text = places.text(column) if type(places) is RowPlaces else None
-            if text is None:
-                text = r.where(column)
+            if type(places) is RowPlaces:
+                sheet = places.sheet
+                letter = sheet.letters.get(column)
+                if letter is not None:
+                    entry = rows.get((id(sheet), letter))
+                    if entry is None:
+                        entry = rows[(id(sheet), letter)] = (sheet, letter, [])
+                    entry[2].append(places.number)
+                    continue
+            text = r.where(column)
             if text is not None:
                 out.append(text)
+        for sheet, letter, numbers in rows.values():
+            prefix = f"{sheet.file}:{sheet.name}!{letter}"
+            out += [f"{prefix}{a}" if a == b else f"{prefix}{a}:{letter}{b}" for a, b in _runs(numbers)]
         return out
 
     def project_index(self, pid: str) -> int:
@@ -731,6 +743,17 @@ class _Places:
         what = "planned co-financing (Budget)" if kind == "cofinancing_planned" else kind
         return Amount(value, name, f"sum of the project's {what}" + (" in the period" if years is not None else ""),
                       sources)
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Row numbers as runs of consecutive rows, in order (a row listed twice counts once)."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def _places(view: Ledger) -> _Places:

@@ -18,7 +18,12 @@ LibreOffice show it and can accept or reject each change:
   cell by cell, word by word; a row only NEW has is inserted (``w:trPr/w:ins``), one only OLD
   has is copied in as deleted (``w:trPr/w:del``, its text in ``w:delText``);
 * a paired paragraph or table whose own properties differ (alignment, spacing, a totals row
-  in ``tblLook``) records OLD's in ``w:pPrChange`` / ``w:tblPrChange``.
+  in ``tblLook``) records OLD's in ``w:pPrChange`` / ``w:tblPrChange``;
+* a native chart is matched by its name (``wp:docPr/@name``): one both documents have whose
+  data or alt text changed stays once, NEW's, untracked (a chart part has no tracked-change
+  markup, and a deleted plus an inserted chart hide which value moved), and a Word comment on
+  its caption lists what changed, old → new (``2020, Utbetalt: 36,9681329 → 36,9781329 mnkr``),
+  see ``chart_changes``. Rejecting all therefore keeps NEW's charts.
 
 Every change has ``w:author="reportgen"`` and one fixed ``w:date``: ``SOURCE_DATE_EPOCH`` when
 set, else NEW's core properties' modified date (never the clock); ``w:id`` run in document order
@@ -38,14 +43,17 @@ import copy
 import hashlib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
 from reportgen.ooxml import charts
+from reportgen.ooxml.comments import add_comment, anchor_comment, new_comments_part
 from reportgen.ooxml.ns import CT, NS, RT, W_NS, qn, w
 from reportgen.ooxml.numbering import Numbering
 from reportgen.ooxml.package import Package, open_package, reproducible_zip
@@ -104,10 +112,12 @@ class RedlineStats:
     insertions: int = 0  # w:ins elements written
     deletions: int = 0  # w:del elements written
     property_changes: int = 0  # w:pPrChange and w:tblPrChange elements written
+    charts_changed: int = 0  # charts kept once, with a comment saying what changed
+    comments: int = 0  # comments written
 
     @property
     def changes(self) -> int:
-        return self.insertions + self.deletions + self.property_changes
+        return self.insertions + self.deletions + self.property_changes + self.comments
 
 
 @dataclass
@@ -235,11 +245,16 @@ class _Doc:
                     for tok in _TOKEN.findall(c.text or ""):
                         pieces.append(_Piece(("t", tok, fk, lk), tok, None, r, link))
                 else:
-                    pieces.append(_Piece(("a", self.atom_key(c), fk, lk), None, c, r, link))
+                    key = ("a", self.atom_key(c), fk, lk)
+                    name = self.chart_name(c)
+                    # A chart is matched by its name, so that a chart whose data changed pairs
+                    # with itself and stays one chart (see _Redline.note_chart).
+                    match = key if name is None else ("a", ("chart", name), fk, lk)
+                    pieces.append(_Piece(key, None, c, r, link, match))
 
         walk(p, None)
         keys = tuple(pc.key for pc in pieces)
-        words = tuple(pc.key for pc in pieces if pc.text is None or not pc.text.isspace())
+        words = tuple(pc.match for pc in pieces if pc.text is None or not pc.text.isspace())
         return _PInfo(self.kind(p), pieces, marks, keys, words)
 
     def fmt_key(self, r) -> tuple:
@@ -274,6 +289,31 @@ class _Doc:
                     cnv.get("name") if cnv is not None else None, self.part_digest(rid))
         return (el.tag, tuple(sorted(el.attrib.items())), el.text or "",
                 etree.tostring(el) if len(el) else b"")
+
+    def chart_name(self, el) -> str | None:
+        """The name (``wp:docPr/@name``) of a run's ``w:drawing`` that shows a native chart, ""
+        for an unnamed one; None for anything else."""
+        if el.tag != w("drawing") or el.find(f".//{{{charts.CHART_NS}}}chart") is None:
+            return None
+        doc_pr = el.find(f".//{{{NS['wp']}}}docPr")
+        return (doc_pr.get("name") or "") if doc_pr is not None else ""
+
+    def chart_of(self, el) -> tuple[str, charts.ChartData | None]:
+        """A chart drawing's alt text and data (None when its part cannot be read)."""
+        doc_pr = el.find(f".//{{{NS['wp']}}}docPr")
+        alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
+        chart = el.find(f".//{{{charts.CHART_NS}}}chart")
+        rid = chart.get(f"{{{R_NS}}}id") if chart is not None else None
+        if not rid or rid not in self.rels or self.rels[rid][2] == "External":
+            return alt, None
+        target = self.rels[rid][1]
+        xml = self.pkg.entries.get(target)
+        if xml is None:
+            return alt, None
+        try:
+            return alt, charts.read_chart(xml)  # the caches: what the chart shows
+        except charts.ChartError:
+            return alt, None
 
     def part_digest(self, rid: str | None) -> str | None:
         if not rid or rid not in self.rels:
@@ -329,6 +369,11 @@ class _Piece:
     el: object  # an atom (a run child, or a paragraph-level element when run is None)
     run: object  # the w:r it comes from
     link: object  # the w:hyperlink it sits in
+    match: tuple = None  # type: ignore[assignment]  # what is aligned (a chart: its name)
+
+    def __post_init__(self) -> None:
+        if self.match is None:
+            self.match = self.key
 
 
 @dataclass
@@ -379,6 +424,8 @@ class _Redline:
         self._defaults: dict[str, str] = {}
         self._numbering_changed = False
         self._numbering: tuple | None = None
+        self._chart_notes: list[tuple[object, list[str]]] = []  # (NEW's paragraph, lines)
+        self._comments: tuple[str, object] | None = None  # (part name, w:comments)
         docpr = [int(v) for v in new.xml(new.main).xpath("//wp:docPr/@id", namespaces=NS)
                  if v.isdecimal()]
         self._next_docpr = max(docpr or [0]) + 1
@@ -391,6 +438,7 @@ class _Redline:
         new_blocks = blocks_of(body)
         out = self.diff_blocks(old_blocks, new_blocks, in_cell=False)
         _place(body, new_blocks, out)
+        self.anchor_chart_notes()
         self.resolve_numbering()
         self.number_changes()
         return self.package_changes()
@@ -472,8 +520,9 @@ class _Redline:
         ia, ib = self.old.info(a), self.new.info(b)
         if count and ia.keys != ib.keys:
             self.stats.paragraphs_changed += 1
-        ops = _cleanup(SequenceMatcher(None, ia.keys, ib.keys, autojunk=False).get_opcodes(),
-                       ia.pieces)
+        ops = _cleanup(SequenceMatcher(None, [pc.match for pc in ia.pieces],
+                                       [pc.match for pc in ib.pieces],
+                                       autojunk=False).get_opcodes(), ia.pieces)
         marks: dict[int, list] = {}
         for k, el in ib.marks:
             marks.setdefault(k, []).append(el)
@@ -493,6 +542,9 @@ class _Redline:
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 for k in range(j1, j2):
+                    old_pc, new_pc = ia.pieces[i1 + k - j1], ib.pieces[k]
+                    if old_pc.key != new_pc.key:  # the same chart, changed
+                        self.note_chart(old_pc.el, new_pc.el, b)
                     new_piece(k, "eq")
                 continue
             for k in range(i1, i2):
@@ -503,6 +555,66 @@ class _Redline:
             for m in marks[k]:
                 em.mark(m)
         return b
+
+    # ------------------------------------------------------------------ charts
+
+    def note_chart(self, old_el, new_el, p) -> None:
+        """A chart that both documents have (by name) and that changed stays once: NEW's, not
+        tracked, since OOXML has no markup for a change inside a chart part. What changed (its
+        data, row by row, and its alt text) goes into a comment on its caption."""
+        old_alt, old_data = self.old.chart_of(old_el)
+        new_alt, new_data = self.new.chart_of(new_el)
+        lines = chart_changes(old_data, new_data)
+        lines += alt_changes(old_alt, new_alt, bool(lines))
+        if not lines:
+            lines = ["Diagrammets utformning har ändrats; värdena är desamma."]
+        self.stats.charts_changed += 1
+        self._chart_notes.append((p, lines))
+
+    def anchor_chart_notes(self) -> None:
+        if not self._chart_notes:
+            return
+        name, root = self._comments_root()
+        used = [int(v) for el in self.new.root.iter() for v in [el.get(w("id"))]
+                if v is not None and v.lstrip("-").isdecimal()]
+        used += [int(c.get(w("id")) or 0) for c in root.iter(w("comment"))
+                 if (c.get(w("id")) or "").isdecimal()]
+        next_id = max(used or [0]) + 1
+        for p, lines in self._chart_notes:
+            cid = str(next_id)
+            next_id += 1
+            anchor_comment(self._caption_of(p), cid)
+            add_comment(root, cid, self.author, self.date,
+                        ["Ändrat i diagrammet (före → efter):", *lines], initials="rg")
+            self.stats.comments += 1
+        self._new_parts[name] = _xml_bytes(root)
+
+    def _caption_of(self, p):
+        """The chart's caption: the caption paragraph after it (as reportgen writes it), else
+        the one before it, if not deleted; else the chart's own paragraph."""
+        for near in (p.getnext(), p.getprevious()):
+            if near is None or near.tag != w("p") or _mark_deleted(near):
+                continue
+            ps = near.find(f"{w('pPr')}/{w('pStyle')}")
+            if self.new.styles.role(ps.get(w("val")) if ps is not None else None) == "caption":
+                return near
+        return p
+
+    def _comments_root(self) -> tuple[str, object]:
+        if self._comments is None:
+            pkg = self.new.pkg
+            name = pkg.related(pkg.main, RT.COMMENTS)
+            root = pkg.xml(name) if name is not None else None
+            if name is None or root is None:
+                name = "word/comments.xml"
+                while name in pkg.entries:
+                    name = name.replace(".xml", "-redline.xml")
+                rid = f"rIdRedline{len(self._new_rels) + 1}"
+                self._new_rels.append((rid, RT.COMMENTS, name, "Internal"))
+                self._overrides[name] = CT.COMMENTS
+                root = new_comments_part()
+            self._comments = (name, root)
+        return self._comments
 
     # ------------------------------------------------------------------ tables
 
@@ -906,6 +1018,135 @@ class _Redline:
         return out
 
 
+# ============================================================================ what changed in a chart
+
+
+def _rows(data: charts.ChartData) -> dict[tuple[str, int], dict[tuple[str, int], Decimal]]:
+    """category → series → value, each keyed by its label and which occurrence of it it is."""
+    series = _occurrences([label for label, _ in data.series])
+    out: dict = {}
+    for i, cat in enumerate(_occurrences(list(data.categories))):
+        out[cat] = {s: values[i] for s, (_, values) in zip(series, data.series)}
+    return out
+
+
+def _occurrences(labels: list[str]) -> list[tuple[str, int]]:
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        out.append((label, seen.get(label, 0)))
+        seen[label] = seen.get(label, 0) + 1
+    return out
+
+
+def chart_changes(old: charts.ChartData | None, new: charts.ChartData | None) -> list[str]:
+    """What changed between two charts' data, one line each, in Swedish with the values as the
+    chart's data table writes them: ``2020, Utbetalt: 36,9681329 → 36,9781329 mnkr`` (the
+    series is named when the chart has more than one), a category or series added or removed,
+    the unit, the order of the bars."""
+    if old is None or new is None:
+        return [] if old is new else ["Diagrammets data kan inte läsas i ena dokumentet."]
+    out: list[str] = []
+    unit = f"\u00a0{new.unit}" if new.unit else ""
+    old_unit = f"\u00a0{old.unit}" if old.unit else ""
+    if old.unit != new.unit:
+        out.append(f"Enhet: {old.unit or '–'} → {new.unit or '–'}")
+    a, b = _rows(old), _rows(new)
+    a_series = _occurrences([label for label, _ in old.series])
+    b_series = _occurrences([label for label, _ in new.series])
+    named = len(b_series) > 1 or len(a_series) > 1
+
+    def where(cat: tuple[str, int], s: tuple[str, int]) -> str:
+        return f"{cat[0]}, {s[0]}" if named else cat[0]
+
+    def values(row: dict, u: str) -> str:
+        if not named:
+            return "".join(f"{charts.table_number(v)}{u}" for v in row.values())
+        return "(" + ", ".join(f"{s[0]} {charts.table_number(v)}{u}" for s, v in row.items()) + ")"
+
+    for s in b_series:
+        if s not in a_series:
+            out.append(f"Ny serie: {s[0]}")
+    for s in a_series:
+        if s not in b_series:
+            out.append(f"Borttagen serie: {s[0]}")
+    for cat, row in b.items():
+        if cat not in a:
+            out.append(f"Ny: {cat[0]} {values(row, unit)}")
+            continue
+        for s, v in row.items():
+            before = a[cat].get(s)
+            if before is not None and before != v:
+                out.append(f"{where(cat, s)}: {charts.table_number(before)}"
+                           f"{old_unit if old_unit != unit else ''} → {charts.table_number(v)}{unit}")
+    for cat, row in a.items():
+        if cat not in b:
+            out.append(f"Borttagen: {cat[0]} {values(row, old_unit)}")
+    # The bars that moved. A chart that ranks its bars moves the one whose value changed, not
+    # every bar it passes: the bars whose values stayed keep the longest run they can in order,
+    # and a bar moved when it is outside that run, or (its value changed) when it stands
+    # before or after other bars of that run than it did.
+    common_a = [c for c in a if c in b]
+    common_b = [c for c in b if c in a]
+    if common_a != common_b:
+        both = [s for s in b_series if s in a_series]
+        changed = {c for c in common_b if any(a[c][s] != b[c][s] for s in both)}
+        stable_a = [c for c in common_a if c not in changed]
+        stable_b = [c for c in common_b if c not in changed]
+        kept = {stable_b[m.b + k] for m in SequenceMatcher(None, stable_a, stable_b, autojunk=False)
+                .get_matching_blocks() for k in range(m.size)}
+        pos_a = {c: i for i, c in enumerate(common_a)}
+        pos_b = {c: i for i, c in enumerate(common_b)}
+
+        def moved(c) -> bool:
+            if c not in changed:
+                return c not in kept
+            return ({x for x in kept if pos_a[x] < pos_a[c]}
+                    != {x for x in kept if pos_b[x] < pos_b[c]})
+
+        shown = [c for c in common_b if moved(c)] or [c for c in common_b if pos_a[c] != pos_b[c]]
+        old_place = {c: i + 1 for i, c in enumerate(a)}
+        new_place = {c: i + 1 for i, c in enumerate(b)}
+        out.append("Ny plats i ordningen: " + ", ".join(
+            f"{c[0]} {old_place[c]} → {new_place[c]}" for c in shown))
+    return out
+
+
+def alt_changes(old: str, new: str, data_changed: bool) -> list[str]:
+    """The alt text's change. A chart's alt text states its figures in its order, so when the
+    data changed and the alt text still has the same words (numbers and order aside), one line
+    says so; otherwise the words that differ are shown (text_changes)."""
+    if old == new:
+        return []
+    if data_changed and Counter(_LETTERS.findall(old)) == Counter(_LETTERS.findall(new)):
+        return ["Alternativtexten anger de nya värdena."]
+    return [f"Alternativtext: {x}" for x in text_changes(old, new)]
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def text_changes(old: str, new: str, context: int = 3) -> list[str]:
+    """The words that differ between two texts (an alt text), each stretch with a few words
+    around it: ``”…utbetalt 37,0 mnkr…” → ”…utbetalt 37,1 mnkr…”``."""
+    a, b = old.split(), new.split()
+    hunks: list[list[int]] = []  # [i1, i2, j1, j2], stretches closer than 2 × context joined
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if hunks and i1 - hunks[-1][1] <= 2 * context:
+            hunks[-1][1], hunks[-1][3] = i2, j2
+        else:
+            hunks.append([i1, i2, j1, j2])
+    return [f"{_quote(a, max(0, i1 - context), min(len(a), i2 + context))} → "
+            f"{_quote(b, max(0, j1 - context), min(len(b), j2 + context))}"
+            for i1, i2, j1, j2 in hunks]
+
+
+def _quote(ws: list[str], lo: int, hi: int) -> str:
+    return "”" + ("…" if lo > 0 else "") + " ".join(ws[lo:hi]) + ("…" if hi < len(ws) else "") + "”"
+
+
 # ============================================================================ building runs
 
 
@@ -1095,6 +1336,10 @@ def _canonical_abstract(a) -> bytes:
         for x in c.findall(w(tag)):
             c.remove(x)
     return etree.tostring(c)
+
+
+def _mark_deleted(p) -> bool:
+    return p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
 
 
 def _mark_tracked(el) -> bool:

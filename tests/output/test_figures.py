@@ -263,14 +263,25 @@ def test_the_figure_map_is_written_beside_the_outputs_and_in_the_manifest(final_
     assert f"{FINAL}.figures.json" in manifest
 
 
+def _cells(place: str) -> list[tuple[str, str]]:
+    """The cells a cited place names: one cell (Utbetalningar!C7) or a range of a column (C2:C110)."""
+    file, _, ref = place.partition(":")
+    assert file.endswith("finances.xlsx"), place
+    sheet, _, cells = ref.partition("!")
+    first, _, last = cells.partition(":")
+    column = first.rstrip("0123456789")
+    start = int(first[len(column):])
+    end = int(last[len(column):]) if last else start
+    assert not last or last.startswith(column), place
+    return [(sheet, f"{column}{row}") for row in range(start, end + 1)]
+
+
 def _cells_sum(sources: list[str]) -> Decimal:
     wb = openpyxl.load_workbook(ROOT / "inputs" / "finances.xlsx", data_only=True)
     total = Decimal(0)
     for place in sources:
-        file, _, ref = place.partition(":")
-        assert file.endswith("finances.xlsx"), place
-        sheet, _, cell = ref.partition("!")
-        total += Decimal(str(wb[sheet][cell].value))
+        for sheet, cell in _cells(place):
+            total += Decimal(str(wb[sheet][cell].value))
     return total
 
 
@@ -289,6 +300,8 @@ def test_explain_the_disbursed_total(final_built, monkeypatch):
     [match] = [m for m in data["matches"] if m["quantity"] == "disbursed.total" and m["printed"] == printed]
     assert _cells_sum(match["sources"]) == Decimal(match["value"])
     assert all(":Utbetalningar!C" in s for s in match["sources"])
+    # Consecutive cells of a column are cited as a range: every payment is one range here.
+    assert match["sources"] == ["inputs/finances.xlsx:Utbetalningar!C2:C110"]
 
 
 def test_explain_a_county_figure(final_built, monkeypatch):
@@ -310,8 +323,8 @@ def _weighted_sum(match: dict) -> Decimal:
     weights = match.get("weights", {})
     total = Fraction(0)
     for place in match["sources"]:
-        sheet, _, cell = place.partition(":")[2].partition("!")
-        total += Fraction(str(wb[sheet][cell].value)) * Fraction(weights.get(place, "1"))
+        for sheet, cell in _cells(place):
+            total += Fraction(str(wb[sheet][cell].value)) * Fraction(weights.get(place, "1"))
     return Decimal(total.numerator) / Decimal(total.denominator)
 
 

@@ -226,6 +226,18 @@ def test_deleted_content_brings_its_numbering_and_images(tmp_path):
 
 # ----------------------------------------------------------------------------- the example
 
+# A native chart in the Markdown text: its figure line and its {.chart} data table.
+_CHART = re.compile(r"!\[[^\n]*\n\n\{\.chart\}\n(?:\|[^\n]*\n)+")
+
+
+def without_charts(md: str) -> str:
+    return _CHART.sub("", md)
+
+
+def charts_of(md: str) -> list[str]:
+    return _CHART.findall(md)
+
+
 
 @pytest.mark.slow
 def test_redline_of_the_final_report(tmp_path):
@@ -236,7 +248,13 @@ def test_redline_of_the_final_report(tmp_path):
     elapsed = time.perf_counter() - start
     assert elapsed < 10, f"the redline took {elapsed:.1f} s"
     assert docx_markdown(accept_docx(result.data)) == docx_markdown(new / name)
-    assert docx_markdown(reject_docx(result.data)) == docx_markdown(old / name)
+    # Rejecting gives OLD, but for the charts: a changed chart is kept once, NEW's (a chart part
+    # has no tracked-change markup), with a comment on its caption (test_redline_charts.py).
+    rejected = docx_markdown(reject_docx(result.data))
+    assert without_charts(rejected) == without_charts(docx_markdown(old / name))
+    assert charts_of(rejected) == charts_of(docx_markdown(new / name)) != charts_of(
+        docx_markdown(old / name))
+    assert result.stats.comments == result.stats.charts_changed > 0
     s = result.stats
     assert s.rows_deleted == 3 and s.rows_inserted == 0
     root = body(result.data)
@@ -264,6 +282,7 @@ def test_libreoffice_opens_the_redline(tmp_path):
     src = tmp_path / "redline.docx"
     src.write_bytes(redline(old / "slutredovisning-2021.docx",
                             new / "slutredovisning-2021.docx").data)
+    assert "word/comments.xml" in zipfile.ZipFile(src).namelist()  # the changed charts' notes
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=180)
@@ -345,11 +364,17 @@ def _python_with_uno() -> str | None:
 @pytest.mark.skipif(shutil.which("soffice") is None or _python_with_uno() is None,
                     reason="LibreOffice with its Python bridge (uno) not installed")
 def test_libreoffice_accepts_and_rejects_every_change(tmp_path):
-    """LibreOffice's own Accept All / Reject All turn the redline into NEW and OLD."""
+    """LibreOffice's own Accept All / Reject All turn the redline into NEW and OLD; a changed
+    chart is NEW's, not a tracked change, so it is NEW's after either."""
     old, new = example_builds()
     src = tmp_path / "redline.docx"
     result = redline(old / "slutredovisning-2021.docx", new / "slutredovisning-2021.docx")
-    src.write_bytes(result.data)
+    assert result.stats.comments > 0
+    # LibreOffice 7.4 driven over UNO (a hidden frame in a --headless office) does not load a
+    # .docx that has comments (any: python-docx's too), while --convert-to does (see
+    # test_libreoffice_opens_the_redline); comments are not tracked changes, so they are left out
+    # of the copy given to it here.
+    src.write_bytes(without_comments(result.data))
     script = tmp_path / "lo.py"
     script.write_text(_UNO_SCRIPT, encoding="utf-8")
     accepted, rejected = tmp_path / "accepted.docx", tmp_path / "rejected.docx"
@@ -362,21 +387,36 @@ def test_libreoffice_accepts_and_rejects_every_change(tmp_path):
                                                    (".uno:RejectAllTrackedChanges", 0)]
     assert int(counts[0][1]) > 100  # LibreOffice sees the changes one by one
 
-    def text(path) -> str:  # LibreOffice renames pictures when it saves
-        return re.sub(r"\]\([^)]*? \"Figur", '](bild "Figur', docx_markdown(path))
+    def text(path) -> str:
+        """LibreOffice renames pictures and charts when it saves, and drops a chart's alt text
+        (wp:docPr/@descr): compare figures by caption (and a chart by its data)."""
+        return re.sub(r"!\[[^\n]*\]\([^)\n]*? \"Figur", '![](bild "Figur', docx_markdown(path))
 
-    def without_charts(path) -> str:
-        """The text without the native charts: a figure line, its {.chart} data table, and its
-        caption where LibreOffice has left it as a paragraph of its own."""
-        out = re.sub(r"!\[[^\n]*\n\n\{\.chart\}\n(?:\|[^\n]*\n)+|!\[\]\([^\n]*\n|^Figur \d+\. [^\n]*\n",
-                     "", text(path), flags=re.MULTILINE)
-        return re.sub(r"\n{3,}", "\n\n", out)
+    assert text(accepted) == text(new / "slutredovisning-2021.docx")
+    back, was = text(rejected), text(old / "slutredovisning-2021.docx")
+    assert without_charts(back) == without_charts(was)
+    assert charts_of(back) == charts_of(text(new / "slutredovisning-2021.docx")) != charts_of(was)
 
-    assert without_charts(accepted) == without_charts(new / "slutredovisning-2021.docx")
-    assert without_charts(rejected) == without_charts(old / "slutredovisning-2021.docx")
-    if (text(accepted), text(rejected)) != (text(new / "slutredovisning-2021.docx"),
-                                            text(old / "slutredovisning-2021.docx")):
-        # Known limitation (LibreOffice 7.x): a chart in a tracked deletion or insertion is not
-        # removed or kept as the change says (Accept All can leave OLD's chart), and LibreOffice
-        # drops a chart's alt text (wp:docPr/@descr) when it saves a .docx.
-        pytest.xfail("LibreOffice does not accept/reject tracked chart replacements as it does pictures")
+
+def without_comments(data: bytes) -> bytes:
+    """A .docx without its comments: the part, its relationship, and the marks in the body."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename == "word/comments.xml":
+                continue
+            part = src.read(info)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(part)
+                for el in root.xpath("//w:commentRangeStart | //w:commentRangeEnd"
+                                     " | //w:r[w:commentReference]", namespaces=NS):
+                    el.getparent().remove(el)
+                part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif info.filename == "word/_rels/document.xml.rels":
+                root = etree.fromstring(part)
+                for rel in [r for r in root if r.get("Type", "").endswith("/comments")]:
+                    root.remove(rel)
+                part = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            z.writestr(info, part)
+    return out.getvalue()

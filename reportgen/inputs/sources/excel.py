@@ -118,6 +118,14 @@ class RowPlaces(Mapping):
     def row(self) -> Location:
         return Location(self._sheet.file, sheet=self._sheet.name, cell=f"A{self._number}")
 
+    @property
+    def sheet(self) -> Sheet:
+        return self._sheet
+
+    @property
+    def number(self) -> int:
+        return self._number
+
     def text(self, key: str) -> str | None:
         """``str(self[key])`` without making the Location: the figure map cites every cell of a
         large programme's figures."""
