@@ -1,6 +1,6 @@
 """What a cold build (a fresh process, no cache) spends its start on: it parses no shipped template
 (tests/report/test_precompiled.py) and imports no module it does not need. Each module named here
-cost a measurable part of the example's cold build (docs/performance.md, "Cold build")."""
+cost a measurable part of the example's cold build (docs/performance.md, "Cold build of the example")."""
 
 from __future__ import annotations
 
