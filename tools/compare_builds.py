@@ -7,7 +7,7 @@ output byte for byte (the manifest aside: it records the code's own hash).
 The inputs are the shipped example (inputs/) and N generated projects
 (benchmarks/generate.py of the working tree, so both builds read the same files). The code at
 BASE_REV is checked out into a temporary ``git worktree`` and run from there (PYTHONPATH), with
-its own templates (each revision finds the templates of its own source tree). Each build runs
+its own templates (copied to one place for both builds, which the figure maps name). Each build runs
 in a process of its own with an empty chart cache, so every chart is drawn by the code under
 test. Prints one line per input set and every file that differs; exit 0 when all are identical,
 1 when not, 2 when a build failed.
@@ -44,8 +44,13 @@ main(sys.argv[2:])
 def build(code_root: Path, inputs: Path, out: Path, today: str, scratch: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(code_root), REPORTGEN_CACHE_DIR=str(scratch / f"cache-{out.name}"),
                REPORTGEN_JOBS="1")
+    # The revision's own templates, copied to the same place for both builds: the figure maps
+    # name the template file of every figure, and two source trees would differ there alone.
+    templates = scratch / "templates"
+    shutil.rmtree(templates, ignore_errors=True)
+    shutil.copytree(code_root / "templates", templates)
     cmd = [sys.executable, "-c", _RUN, str(code_root), "build", "--inputs", str(inputs), "--out", str(out),
-           "--today", today, "--force", "-q"]
+           "--templates", str(templates), "--today", today, "--force", "-q"]
     proc = subprocess.run(cmd, env=env, cwd=scratch, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"build with {code_root} of {inputs} failed (exit {proc.returncode}):\n"
