@@ -16,6 +16,7 @@ each figure says how many projects reported it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
@@ -673,6 +674,25 @@ class _Places:
         # A record made in code (tests, generated inputs) has no place: it is not cited. Rows read
         # from the workbook are cited as ranges of their column: the year's payments, listed as
         # they were paid, are one range (Utbetalningar!C2:C9412), not thousands of cells.
+        if not isinstance(records, list):
+            records = list(records)  # read twice below
+        sheet = None
+        numbers = []
+        for r in records:  # the common case: rows of one sheet
+            places = r.places
+            if type(places) is not RowPlaces or (sheet is not None and places.sheet is not sheet):
+                break
+            sheet = places.sheet
+            numbers.append(places.number)
+        else:
+            if sheet is None:
+                return []
+            letter = sheet.letters.get(column)
+            if letter is not None:
+                prefix = f"{sheet.file}:{sheet.name}!{letter}"
+                if len(numbers) == 1:
+                    return [f"{prefix}{numbers[0]}"]
+                return [f"{prefix}{a}" if a == b else f"{prefix}{a}:{letter}{b}" for a, b in _runs(numbers)]
         out = []
         rows: dict[tuple[int, str], tuple[object, str, list[int]]] = {}
         for r in records:
@@ -705,6 +725,13 @@ class _Places:
     def programme(self, *path: Any) -> str:
         doc = self.inputs.programme_doc
         return yaml_place(doc.file if doc is not None else "programme.yaml", path)
+
+    def project(self, pid: str, *path: str) -> str:
+        """A place in a project of programme.yaml, ``…#projects[17].indicators.companies`` (the
+        figures cite one for every project and indicator: made without format_path's checks)."""
+        doc = self.inputs.programme_doc
+        file = doc.file if doc is not None else "programme.yaml"
+        return f"{file}#projects[{self.project_index(pid)}]{_path_suffix(path)}"
 
     def decision(self, *path: Any) -> str:
         doc = self.inputs.decision_doc
@@ -743,6 +770,12 @@ class _Places:
         what = "planned co-financing (Budget)" if kind == "cofinancing_planned" else kind
         return Amount(value, name, f"sum of the project's {what}" + (" in the period" if years is not None else ""),
                       sources)
+
+
+@functools.lru_cache(maxsize=256)
+def _path_suffix(path: tuple[str, ...]) -> str:
+    """``("indicators", "companies")`` as ``.indicators.companies``, as format_path writes it after a step."""
+    return format_path(("x", *path))[1:]
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -1288,7 +1321,7 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
         ids = reporting.get(key, [])
 
         def sources(ids=ids):
-            return [places.programme("projects", places.project_index(pid), "indicators", key) for pid in ids]
+            return [places.project(pid, "indicators", key) for pid in ids]
 
         value = Count(sums[key], f"indicators.{key}", "sum over the projects that reported it", sources) \
             if ids else None
@@ -1357,7 +1390,7 @@ def _targets(inputs: Inputs, places: _Places) -> Targets | None:
     unit = Decimal(1)
 
     def where(pid: str, part: str, key: str):
-        return places.programme("projects", places.project_index(pid), part, key)
+        return places.project(pid, part, key)
 
     for key, name in INDICATOR_NAMES.items():
         target = outcome = 0
@@ -1402,7 +1435,7 @@ def _targets(inputs: Inputs, places: _Places) -> Targets | None:
         area_rows.append(TargetAreaRow(areas.get(code, code), key, INDICATOR_NAMES[key], t_q, o_q,
                                        share_of(o_q, t_q, f"targets.{key}.share.focus_area.{code}") if t else None))
     return Targets(rows, area_rows, Count(len(projects), "targets.projects", "projects that state targets",
-                                          tuple(places.programme("projects", places.project_index(p.id), "targets")
+                                          tuple(places.project(p.id, "targets")
                                                 for p in projects)))
 
 

@@ -694,3 +694,24 @@ def test_not_xml_is_exactly_what_xml_1_0_excludes():
 
     everything = "".join(map(chr, range(0x110000)))
     assert [ord(c) for c in _NOT_XML.findall(everything)] == [cp for cp in range(0x110000) if not allowed(cp)]
+
+
+def _kept_rows(table) -> list[bool]:
+    """For each row of a python-docx table: whether its paragraphs keep with the next."""
+    return [all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in row._tr.iter(qn("w:p")))
+            for row in table.rows]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # A short table stays on one page: every row but the last keeps with the next.
+    (4, [True, True, True, True, False]),
+    # A long one may break, but not after its header or first row, nor before its last row.
+    (20, [True, True] + [False] * 17 + [True, False]),
+])
+def test_a_table_does_not_leave_a_header_or_a_total_alone_on_a_page(rows, expected):
+    md = "| År | Belopp |\n|---|---:|\n" + "".join(f"| {2000 + i} | {i} kr |\n" for i in range(rows))
+    doc, findings = parse(md)
+    assert not findings
+    data, findings = write_docx(doc, BASE, FIELDS, CORE)
+    [table] = docx.Document(io.BytesIO(data)).tables
+    assert _kept_rows(table) == expected

@@ -118,6 +118,9 @@ _EMU_PER_TWIP = 635
 _BREAKABLE = re.compile(r"[ \t]+")
 _CHAR, _CHAR_BOLD = 115, 128  # twips per character of 10 pt Arial/Liberation Sans, estimated
 _CELL_PAD = 2 * 85 + 40  # the table style's left and right cell margins, and some air
+#: Tables of at most this many rows (a year's accounting) are kept on one page; a longer one (the projects) would leave
+#: most of a page empty when it moves to the next.
+_KEEP_TOGETHER_ROWS = 15
 _SPACE_AFTER_TABLE = "200"  # twips above the first paragraph after a table
 
 
@@ -923,7 +926,7 @@ class _Builder:
         return widths
 
     def _row_writer(self, widths: list[int], align: tuple[str, ...], *, header: bool,
-                    bold: bool):
+                    bold: bool, keep_next: bool = False):
         """A function writing one w:tr of this table from its cells.
 
         Every cell has the same frame (tcPr, pPr and, for plain text, one run), so each row is
@@ -940,7 +943,7 @@ class _Builder:
         for j, w in enumerate(widths):
             jc = {"right": "right", "center": "center"}.get(align[j])
             frames.append((f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>',
-                           self._ppr(cell_style, jc=jc)))
+                           self._ppr(cell_style, keep_next=keep_next, jc=jc)))
         plain = [f"{tc}<w:p>{ppr}{r_open}<w:t xml:space=\"preserve\">" for tc, ppr in frames]
         plain_end = "</w:t></w:r></w:p></w:tc>"
         # A cell the row does not have keeps the frame's empty run.
@@ -980,18 +983,24 @@ class _Builder:
         widths = self._widths(t)
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out.add(f"<w:tbl><w:tblPr>{tblpr}</w:tblPr>{_el('w:tblGrid', grid)}")
-        # Header cells bold directly too: LibreOffice does not apply every table-style part.
-        out.add(self._row_writer(widths, t.align, header=True, bold=True)(t.header))
-        body_row = self._row_writer(widths, t.align, header=False, bold=False)
         rows = t.rows
-        last = len(rows) - 1 if t.totals else -1
+        # A short table is kept on one page (each row kept with the next): a frames table must
+        # not leave its total row alone on the next page. A longer one may break, but not
+        # before its second row nor before its last: no header alone at the foot of a page, no
+        # total row alone at the top of the next.
+        n = len(rows)
+        kept = [n <= _KEEP_TOGETHER_ROWS or i == 0 or i == n - 2 for i in range(n - 1)] + [False] * bool(n)
+        # Header cells bold directly too: LibreOffice does not apply every table-style part.
+        out.add(self._row_writer(widths, t.align, header=True, bold=True, keep_next=bool(rows))(t.header))
+        writers = {}
+        last = n - 1 if t.totals else -1
         for i, row in enumerate(rows):
-            if i == last:
-                # Bold directly as well as by the style's last-row format, which not every
-                # reader (LibreOffice) applies.
-                out.add(self._row_writer(widths, t.align, header=False, bold=True)(row))
-            else:
-                out.add(body_row(row))
+            # Bold directly as well as by the style's last-row format, which not every reader
+            # (LibreOffice) applies.
+            key = (i == last, kept[i])
+            if key not in writers:
+                writers[key] = self._row_writer(widths, t.align, header=False, bold=key[0], keep_next=key[1])
+            out.add(writers[key](row))
         out.add("</w:tbl>", table=True)
 
     # ------------------------------------------------------------------ figures
