@@ -660,12 +660,11 @@ class _Places:
         key = (kind, pid, years)
         found = self._period.get(key)
         if found is None:
-            amount = value() if callable(value) else value
             whole = self._whole.get((kind, pid))
             if whole is not None and by_year is not None and all(y in years for y in by_year):
-                found = Amount(amount, name, f"the project's {kind}, all in the period", terms=(("1", whole),))
+                found = Amount(whole, name, f"the project's {kind}, all in the period", terms=(("1", whole),))
             else:
-                found = self.project_amount(kind, pid, amount, name, years)
+                found = self.project_amount(kind, pid, value() if callable(value) else value, name, years)
             self._period[key] = found
         return found
 
