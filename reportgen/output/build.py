@@ -60,6 +60,7 @@ from reportgen.report.context import (
     chart_specs,
     deliverable_ids,
     info,
+    release,
 )
 from reportgen.report.formatting import date_long
 from reportgen.report.quantity import FigureMap, recording, stop_recording
@@ -547,6 +548,7 @@ def render_checked(job: _Job, deliverable_id: str) -> tuple[Rendered | None, lis
     with _collector_paused():
         item, findings = render_deliverable(job.inputs, job.ledger, deliverable_id, job.template_dir, job.warnings,
                                             job.gaps.get(deliverable_id) if job.gaps is not None else None)
+        release(job.ledger, deliverable_id)
     if item is not None:
         findings += check_accessibility(item, job.out_dir, job.template_dir / info(job.inputs, deliverable_id).template)
     return item, findings

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from json.encoder import encode_basestring
 
 from reportgen.findings import Finding, Location, error
 from reportgen.inputs.yaml_edit import format_path
@@ -165,6 +166,9 @@ def share_of(numerator, denominator, name: str) -> Amount | None:
 def rounded(value: Decimal, exact, name: str | None = None) -> Amount:
     """A table cell: ``value`` rounded from the named ``exact`` (largest remainder)."""
     if isinstance(exact, Amount):
+        if (name is None or name == exact.name) and value == exact \
+                and value.as_tuple().exponent == exact.as_tuple().exponent:
+            return exact  # nothing to round (whole kronor): the quantity itself
         rounded_ = Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
                           split=exact.split, refs=exact.refs, terms=exact.terms)
         rounded_.members = exact.members
@@ -282,39 +286,44 @@ class FigureMap:
 
     def to_json(self) -> bytes:
         """The map as JSON, one quantity a line: ``as_dict`` as text, written directly (a large
-        programme has tens of thousands of quantities, and building the dicts first cost as much
-        as the rest of its figures)."""
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        programme has tens of thousands of quantities, and building the dicts first, then
+        encoding them, cost as much as the rest of its figures)."""
+        text = encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
+
+        def strings(items) -> str:
+            return "[" + ",".join(map(text, items)) + "]"
+
         known: dict[str, str] = {}
 
-        def repeated(text: str) -> str:  # "how" and template places: a few hundred distinct texts
-            found = known.get(text)
+        def repeated(value: str) -> str:  # "how" and template places: a few hundred distinct texts
+            found = known.get(value)
             if found is None:
-                found = known[text] = encode(text)
+                found = known[value] = text(value)
             return found
 
         names = self._all_quantities()
         lines = []
         for name in sorted(names):
             q = names[name]
-            out = [encode(name), ': {"value":"', _plain(q), '","how":', repeated(q.how)]
+            out = [text(name), ': {"value":"', _plain(q), '","how":', repeated(q.how)]
             exact = q.exact
             if exact is not None and exact != q:
                 out += [',"exact":"', _plain(exact), '"']
             if q.members or q.terms:
                 out.append(',"sources":[]')
             else:
-                out += [',"sources":', encode(list(dict.fromkeys(map(str, q.sources()))))]
+                out += [',"sources":', strings(dict.fromkeys(map(str, q.sources())))]
             if q.parts:
-                out += [',"parts":', encode(list(q.parts))]
+                out += [',"parts":', strings(q.parts)]
             if q.split:
-                out += [',"split":', encode([dict(x) for x in q.split])]
+                out += [',"split":[', ",".join(f'{{"project":{text(x["project"])},"share":{text(x["share"])}}}'
+                                              for x in q.split), "]"]
             if q.refs:
-                out += [',"numerator":', encode(q.refs[0].name), ',"denominator":', encode(q.refs[1].name)]
+                out += [',"numerator":', text(q.refs[0].name), ',"denominator":', text(q.refs[1].name)]
             if q.terms:
-                out += [',"terms":', encode(_terms(q.terms))]
+                out += [',"terms":[', ",".join(strings(t) for t in _terms(q.terms)), "]"]
             out.append(',"printed":[')
-            out.append(",".join(f'{{"text":{encode(p.text)},"place":{repeated(p.place)}}}'
+            out.append(",".join(f'{{"text":{text(p.text)},"place":{repeated(p.place)}}}'
                                 for p in self.printed.get(name, ())))
             out.append("]}")
             lines.append("".join(out))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -383,6 +384,20 @@ def test_explain_gives_yaml_places_as_line_and_column(final_built, monkeypatch):
         file, line, column = place.rsplit(":", 2)
         assert file.endswith("programme.yaml")
         assert programme[int(line) - 1][int(column) - 1:].split()[0].isdigit(), place
+
+
+def test_explain_from_the_written_map_gives_yaml_places_as_lines_too(final_built, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    text = figures["indicators.companies"]["printed"][0]["text"]
+    rendered = run_cli("explain", FINAL, text, "--inputs", str(ROOT / "inputs"), "--format", "json")
+    written = run_cli("explain", FINAL, text, "--out", str(final_built), "--inputs", str(ROOT / "inputs"),
+                      "--format", "json")
+    assert rendered.exit_code == written.exit_code == 0
+    pick = lambda out: next(m["sources"] for m in json.loads(out)["matches"]
+                            if m["quantity"] == "indicators.companies")
+    assert pick(written.stdout) == pick(rendered.stdout)
+    assert all(re.fullmatch(r".*programme\.yaml:\d+:\d+", s) for s in pick(written.stdout))
 
 
 def test_explain_a_percentage(final_built, monkeypatch):
