@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'e1eb46d784d4ddd4b78aae6db3be5f4ad4f663d75af4285f8cc26596ac775724'),
-    '_makron.md.j2': ('_makron_md_j2', '0081b4480f32168e7dabbc041890cb20186b0e129b2283a18ad8513535c06170'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '707fca6b08393035082fbde96409c0af6c86d98fbe15c25b863223a78d5eb8de'),
-    'delrapport.md.j2': ('delrapport_md_j2', 'b51d741d5763bbb84eb260c884c19d0785ad7c5362b0ba367bfba04b66c2e348'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '5401c69f687898d377eb993476ee6e80ed81bc52b4d41bce14f74a247aada238'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '4fc463c1923a7c2911fa80bb544caae5a5a90898918f541c1cf1fa4100f3ce54'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'a370d4150fdab995b7ff173b0cf0fc7260383dacfca0d7c8ef92529e0335c69f'),
+    '_makron.md.j2': ('_makron_md_j2', '697cd4e7bd18820b5db313a497247b46ef7ec471c82e2d78bd64caab169d21b0'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '78e9956645c3de74c46b6f6a7e403c13183cb16634e7936706854d1487042774'),
+    'delrapport.md.j2': ('delrapport_md_j2', 'c949172714f50df9a4638fe82ea0838e551013b58a088e863903dab130c783b1'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'dbf91de4ab072ced35f77380bb3c4f7ae7e254de7553f7c356bc028708ad39fe'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cda0ee157acc2b05adf02c2dccb5a8fdf6fec2c85e3ac3c7e6c49a8c5700245f'),
 }
