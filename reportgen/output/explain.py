@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from reportgen.findings import Finding, Location, error, has_errors
+from reportgen.findings import Finding, Location, error, excerpt, has_errors
 from reportgen.inputs.load import display_path
 from reportgen.inputs.sources.yaml import load_yaml
 from reportgen.inputs.yaml_edit import YamlEditError, parse_path
@@ -38,6 +38,9 @@ from reportgen.report.render import make_environment, render
 from reportgen.report.resources import default_template_dir
 from reportgen.rules.ledger import ledger_of
 from reportgen.rules.validate import validate_inputs
+
+#: A figure map larger than this is not read (the final report's of 10 000 projects is 34 MB).
+MAX_MAP_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -99,8 +102,12 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
     rendered_inputs = None
     if figures_file is not None:
         try:
+            if Path(figures_file).stat().st_size > MAX_MAP_BYTES:
+                raise ValueError(f"it is larger than {MAX_MAP_BYTES} bytes")
             data = json.loads(Path(figures_file).read_text(encoding="utf-8"))
             described = data["quantities"]
+            if not isinstance(described, dict):
+                raise TypeError("'quantities' is no mapping")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             result.findings = [error("figures-unreadable", f"cannot read the figure map: {exc}",
                                      Location(display_path(Path(figures_file))),
@@ -144,25 +151,34 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
         except YamlEditError:
             return place
 
+    expanded: dict[str, dict[str, Fraction] | None] = {}
+
+    def expand(name: str) -> dict[str, Fraction]:
+        """Each place behind a quantity with the fraction of it the quantity takes: its own
+        sources, or its terms' (times their weights) or its parts'. Each quantity is expanded
+        once (a map is a graph: a total and a balance share their rows), and a quantity that
+        leads back to itself adds nothing (a written map is input like any other)."""
+        if name in expanded:
+            return expanded[name] or {}
+        expanded[name] = None
+        entry = described.get(name)
+        out: dict[str, Fraction] = {}
+        if isinstance(entry, dict):
+            sources, terms, parts = entry.get("sources") or [], entry.get("terms") or [], entry.get("parts") or []
+            if sources or not (parts or terms):
+                for place in sources:
+                    out[str(place)] = out.get(str(place), Fraction(0)) + 1
+            else:
+                for weight, sub in ((Fraction(t[0]), t[1]) for t in terms) if terms else ((Fraction(1), p) for p in parts):
+                    for place, x in expand(sub).items():
+                        out[place] = out.get(place, Fraction(0)) + weight * x
+        expanded[name] = out
+        return out
+
     def places(name: str) -> tuple[list[str], dict[str, str]]:
         """A quantity's cells and places: its own, or those of its parts and terms (each with
         the fraction of it the figure takes, where that is not all of it)."""
-        weights: dict[str, Fraction] = {}
-
-        def walk(name: str, weight: Fraction, depth: int) -> None:
-            entry = described.get(name)
-            if entry is None or depth > 50:
-                return
-            if entry["sources"] or not (entry.get("parts") or entry.get("terms")):
-                for s in entry["sources"]:
-                    weights[s] = weights.get(s, Fraction(0)) + weight
-                return
-            for term in entry.get("terms", ()):
-                walk(term[1], weight * Fraction(term[0]), depth + 1)
-            for part in entry.get("parts", ()) if not entry.get("terms") else ():
-                walk(part, weight, depth + 1)
-
-        walk(name, Fraction(1), 0)
+        weights = expand(name)
         # Cell by cell (a cell cited through two rows counts twice), then as ranges again: the
         # cells of a column with the same weight, in the order of the workbook.
         cells: dict[tuple[str, str, int], Fraction] = {}
@@ -191,6 +207,18 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
         weighted.update({resolve(p): str(w) for p, w in others.items() if w != 1})
         return sources, weighted
 
+    try:
+        _match_all(result, described, text, places)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        # Only a written map can be malformed: one rendered here is reportgen's own.
+        result.matches = []
+        result.findings = [error("figures-unreadable", f"the figure map is malformed: {excerpt(repr(exc))}",
+                                 Location(display_path(Path(figures_file))) if figures_file else None,
+                                 hint="build the deliverable again, or leave out --out to render it from the inputs")]
+    return result
+
+
+def _match_all(result: Explained, described: dict, text: str, places) -> None:
     for name in sorted(described):
         entry = described[name]
         for p in entry.get("printed", ()):
@@ -216,7 +244,6 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                     if part_weights:
                         match[key]["weights"] = part_weights
             result.matches.append(match)
-    return result
 
 
 def format_text(result: Explained) -> str:

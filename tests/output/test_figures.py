@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from decimal import Decimal
 from fractions import Fraction
@@ -507,3 +508,45 @@ def test_the_written_figure_map_is_the_map_explain_reads(inputs_copy):
         figures, findings, _ = figure_map(inputs_copy, deliverable)
         assert figures is not None, findings
         assert json.loads(figures.to_json()) == figures.as_dict()
+
+
+def _written_map(tmp_path, quantities: dict) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{FINAL}.figures.json").write_text(json.dumps(
+        {"deliverable": FINAL, "as_of": "2021-03-31", "quantities": quantities}), encoding="utf-8")
+    return out
+
+
+def test_explain_reads_a_hostile_figure_map_without_hanging_or_a_traceback(tmp_path):
+    # Each level names the next twice: followed path by path, 2**60 ways down; and a cycle.
+    levels = {f"q{i}": {"value": "1", "how": "sum", "sources": [], "terms": [["1", f"q{i + 1}"], ["1", f"q{i + 1}"]],
+                        "printed": []} for i in range(60)}
+    levels["q60"] = {"value": "1", "how": "cell", "sources": ["inputs/finances.xlsx:Beviljat!D2"], "printed": []}
+    levels["q0"]["printed"] = [{"text": "123", "place": "t:1"}]
+    levels["loop.a"] = {"value": "1", "how": "x", "sources": [], "terms": [["1", "loop.b"]],
+                        "printed": [{"text": "77", "place": "t:2"}]}
+    levels["loop.b"] = {"value": "1", "how": "x", "sources": [], "terms": [["1", "loop.a"]], "printed": []}
+    out = _written_map(tmp_path, levels)
+    started = time.perf_counter()
+    result = run_cli("explain", FINAL, "123", "--out", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [match] = json.loads(result.stdout)["matches"]
+    assert match["sources"] == ["inputs/finances.xlsx:Beviljat!D2"]
+    assert match["weights"] == {"inputs/finances.xlsx:Beviljat!D2": str(2 ** 60)}
+    assert run_cli("explain", FINAL, "77", "--out", str(out)).exit_code == 0
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("quantities", [
+    {"a": {"value": "1", "how": "x", "sources": [], "terms": [["not a number", "b"]],
+           "printed": [{"text": "5", "place": "t:1"}]}},
+    {"a": {"value": "1", "how": "x", "sources": [], "printed": [{"text": 5}]}},
+    {"a": "not an entry"},
+    [],
+])
+def test_explain_reports_a_malformed_figure_map_as_a_finding(tmp_path, quantities):
+    out = _written_map(tmp_path, quantities)
+    result = run_cli("explain", FINAL, "5", "--out", str(out))
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert "figures-unreadable" in result.output or "figure map" in result.output
