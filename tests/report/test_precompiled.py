@@ -20,7 +20,21 @@ TEMPLATES = ROOT / "templates"
 SHIPPED = sorted(p.name for p in TEMPLATES.glob("*.j2"))
 
 
+def _same_jinja() -> bool:
+    from reportgen.report._compiled_templates import JINJA
+
+    return JINJA == jinja2.__version__
+
+
 def test_committed_compiled_templates_are_up_to_date():
+    if not _same_jinja():
+        # A newer Jinja installed (CI installs the newest): the committed code is not used, and
+        # must not be. Regenerating it is then worth a commit, not a red build.
+        env = R.make_environment(TEMPLATES)
+        for name in SHIPPED:
+            source, filename, _ = env.loader.get_source(env, name)
+            assert P.shipped(env, source, name, filename, raw=False) is None, name
+        return
     wanted = P.generate(R.shipped_environment(TEMPLATES), TEMPLATES)
     present = {p.name: p.read_text(encoding="utf-8") for p in P.FOLDER.glob("*.py")}
     stale = sorted(name for name in wanted.keys() | present.keys() if wanted.get(name) != present.get(name))
@@ -47,6 +61,8 @@ def test_check_flag_reports_a_stale_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_code_is_what_the_build_environment_compiles(name):
+    if not _same_jinja():
+        pytest.skip("compiled with another Jinja: not used (test_committed_compiled_templates_are_up_to_date)")
     env = R.make_environment(TEMPLATES)
     source, filename, _ = env.loader.get_source(env, name)
     code = P.shipped(env, source, name, filename, raw=False)
@@ -67,6 +83,8 @@ def _filenames(code) -> set[str]:
 
 
 def test_a_build_of_the_shipped_templates_parses_no_template(tmp_path, monkeypatch):
+    if not _same_jinja():
+        pytest.skip("compiled with another Jinja: a build compiles the templates (run tools/precompile_templates.py)")
     # Run in a fresh interpreter: this process has compiled templates already.
     script = (
         "import jinja2, sys\n"
@@ -154,3 +172,9 @@ def test_the_fingerprint_hashes_reportgens_own_code_only():
     assert "datetime" in modules and "jinja2.filters" in modules  # named, but not hashed:
     assert P.source_modules(modules) == ["reportgen.report.formatting", "reportgen.report.quantity",
                                          "reportgen.report.render"]
+
+
+def test_code_compiled_with_another_jinja_is_not_used(monkeypatch):
+    monkeypatch.setattr(jinja2, "__version__", "9.9.9")
+    assert not _same_jinja()
+    test_committed_compiled_templates_are_up_to_date()  # takes the other branch: nothing shipped is used
