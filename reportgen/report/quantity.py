@@ -390,11 +390,19 @@ def _template_place(cache: dict) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _display(file: str, cwd: str) -> str:
+    """A template's file as the map names it: reportgen's own templates as ``templates/…``
+    wherever reportgen is installed (the map of the same inputs is the same bytes on every
+    machine), a project's own relative to the working folder, as findings name files."""
     from pathlib import Path
 
     from reportgen.inputs.load import display_path
+    from reportgen.report.resources import package_templates
 
-    return display_path(Path(file))
+    path = Path(file)
+    try:
+        return "templates/" + path.resolve().relative_to(package_templates().resolve()).as_posix()
+    except (ValueError, OSError):
+        return display_path(path)
 
 
 def _location(place: str) -> Location:

@@ -550,3 +550,19 @@ def test_explain_reports_a_malformed_figure_map_as_a_finding(tmp_path, quantitie
     result = run_cli("explain", FINAL, "5", "--out", str(out))
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert "figures-unreadable" in result.output or "figure map" in result.output
+
+
+def test_the_figure_map_is_the_same_wherever_reportgen_is_installed(tmp_path, monkeypatch):
+    """An installed reportgen's templates live elsewhere (site-packages/…/share) than a checkout's:
+    the map names reportgen's own templates alike, so the same inputs give the same bytes."""
+    from reportgen.report import resources
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    assert build(ROOT / "inputs", here, "genomforandeplan-2018").exit_code == 0
+    elsewhere = tmp_path / "venv" / "share" / "reportgen" / "templates"
+    shutil.copytree(resources.package_templates(), elsewhere)
+    monkeypatch.setattr(resources, "package_templates", lambda: elsewhere)
+    assert build(ROOT / "inputs", there, "genomforandeplan-2018").exit_code == 0
+    name = "genomforandeplan-2018.figures.json"
+    assert (here / name).read_bytes() == (there / name).read_bytes()
+    assert b'"place":"templates/genomforandeplan.md.j2:' in (there / name).read_bytes()

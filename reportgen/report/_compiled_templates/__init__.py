@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'a370d4150fdab995b7ff173b0cf0fc7260383dacfca0d7c8ef92529e0335c69f'),
-    '_makron.md.j2': ('_makron_md_j2', '697cd4e7bd18820b5db313a497247b46ef7ec471c82e2d78bd64caab169d21b0'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '78e9956645c3de74c46b6f6a7e403c13183cb16634e7936706854d1487042774'),
-    'delrapport.md.j2': ('delrapport_md_j2', 'c949172714f50df9a4638fe82ea0838e551013b58a088e863903dab130c783b1'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'dbf91de4ab072ced35f77380bb3c4f7ae7e254de7553f7c356bc028708ad39fe'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cda0ee157acc2b05adf02c2dccb5a8fdf6fec2c85e3ac3c7e6c49a8c5700245f'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '1451dd53b062d23c4d05ba77461bd05e3d0d834551240f77bc3d3ecb87d6899d'),
+    '_makron.md.j2': ('_makron_md_j2', 'dfe6eb64eea416844790effa652458a4fcf37bb41a6c76092143bc38d5e03ce4'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '1d7a80d1fb9aea61f05c069e4464124d29ecfe6383e544a5df7cc7fe429bcf4a'),
+    'delrapport.md.j2': ('delrapport_md_j2', 'eae7f6504c47b4b6202451338d48a1ffb43f4b2a2206189efda3d9d1329a2e2c'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'f49bfb6d96994460dc125867647d2086a01d7155b466e87de2917115b43b18fe'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cd859ae5c08f505a7504e89bc14b1e506b8bb09ceb1f46ee6071829375204140'),
 }
