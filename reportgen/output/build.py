@@ -173,7 +173,8 @@ def render_deliverable(inputs: Inputs, ledger: Ledger, deliverable_id: str, temp
         refs[spec.key] = ChartRef(chart.name, chart.alt, chart.caption)
     context.charts = Charts(**refs)
     env = make_environment(template_dir)
-    figure_map = FigureMap(deliverable_id, context.report.as_of.isoformat())
+    figure_map = FigureMap(deliverable_id, context.report.as_of.isoformat(),
+                           inputs_folder=display_path(inputs.folder))
     token = recording(figure_map)
     try:
         text, findings = render(env, d.template, context)

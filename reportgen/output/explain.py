@@ -28,6 +28,7 @@ from reportgen.report.context import (
     info,
 )
 from reportgen.report.quantity import (
+    INPUTS_LABEL,
     FigureMap,
     normalize_text,
     recording,
@@ -151,6 +152,15 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
         except YamlEditError:
             return place
 
+    # A written map names the inputs folder "inputs/" (whatever it is called and wherever the
+    # build ran): named here as the findings name it.
+    local_inputs = display_path(Path(inputs_dir)).rstrip("/") + "/"
+
+    def localize(place: str) -> str:
+        if figures_file is not None and place.startswith(INPUTS_LABEL) and local_inputs != INPUTS_LABEL:
+            return local_inputs + place[len(INPUTS_LABEL):]
+        return place
+
     expanded: dict[str, dict[str, Fraction] | None] = {}
 
     def expand(name: str) -> dict[str, Fraction]:
@@ -167,7 +177,8 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
             sources, terms, parts = entry.get("sources") or [], entry.get("terms") or [], entry.get("parts") or []
             if sources or not (parts or terms):
                 for place in sources:
-                    out[str(place)] = out.get(str(place), Fraction(0)) + 1
+                    place = localize(str(place))
+                    out[place] = out.get(place, Fraction(0)) + 1
             else:
                 for weight, sub in ((Fraction(t[0]), t[1]) for t in terms) if terms else ((Fraction(1), p) for p in parts):
                     for place, x in expand(sub).items():

@@ -31,6 +31,9 @@ from reportgen.findings import Finding, Location, error
 from reportgen.inputs.yaml_edit import format_path
 
 FIGURE_UNNAMED = "figure-unnamed"
+#: How a written figure map names the inputs folder (``inputs/finances.xlsx:Beviljat!D7``),
+#: whatever it was called and wherever the build ran; ``reportgen explain`` names it as given.
+INPUTS_LABEL = "inputs/"
 FIGURE_INCONSISTENT = "figure-inconsistent"
 FIGURE_TOTAL = "figure-total"
 
@@ -196,6 +199,9 @@ class FigureMap:
     printed: dict[str, list[Printed]] = field(default_factory=dict)
     unnamed: list[Printed] = field(default_factory=list)
     related: dict[str, _Named] = field(default_factory=dict)  # parts of shares, sums: not printed themselves
+    # The inputs folder as the sources name it (its display path): the written map names it
+    # ``inputs`` instead, so that where the build ran from does not change its bytes.
+    inputs_folder: str | None = None
     # (compiled template code, its instruction) -> "templates/x.md.j2:41": a report prints tens
     # of thousands of figures from a few hundred template lines.
     _places: dict = field(default_factory=dict, repr=False, compare=False)
@@ -301,6 +307,11 @@ class FigureMap:
                 found = known[value] = text(value)
             return found
 
+        prefix = None if self.inputs_folder in (None, "", ".") else self.inputs_folder.rstrip("/") + "/"
+
+        def portable(place: str) -> str:
+            return INPUTS_LABEL + place[len(prefix):] if prefix and place.startswith(prefix) else place
+
         names = self._all_quantities()
         lines = []
         for name in sorted(names):
@@ -312,7 +323,7 @@ class FigureMap:
             if q.members or q.terms:
                 out.append(',"sources":[]')
             else:
-                out += [',"sources":', strings(dict.fromkeys(map(str, q.sources())))]
+                out += [',"sources":', strings(map(portable, dict.fromkeys(map(str, q.sources()))))]
             if q.parts:
                 out += [',"parts":', strings(q.parts)]
             if q.split:

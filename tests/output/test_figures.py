@@ -566,3 +566,22 @@ def test_the_figure_map_is_the_same_wherever_reportgen_is_installed(tmp_path, mo
     name = "genomforandeplan-2018.figures.json"
     assert (here / name).read_bytes() == (there / name).read_bytes()
     assert b'"place":"templates/genomforandeplan.md.j2:' in (there / name).read_bytes()
+
+
+def test_the_outputs_are_the_same_bytes_wherever_the_build_runs_from(tmp_path, monkeypatch):
+    project = tmp_path / "projekt"
+    shutil.copytree(ROOT / "inputs", project / "inputs")
+    monkeypatch.chdir(project)
+    assert build(Path("inputs"), Path("outputs")).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert build(project / "inputs", tmp_path / "elsewhere").exit_code == 0
+    names = sorted(p.name for p in (project / "outputs").iterdir())
+    assert any(n.endswith(".figures.json") for n in names)
+    for name in names:
+        assert (project / "outputs" / name).read_bytes() == (tmp_path / "elsewhere" / name).read_bytes(), name
+    # explain names the cells as findings do, from where it runs
+    result = run_cli("explain", FINAL, "62 427 570", "--inputs", str(project / "inputs"), "--out",
+                     str(tmp_path / "elsewhere"), "--format", "json")
+    assert result.exit_code == 0
+    assert all(s.startswith("projekt/inputs/finances.xlsx:") for m in json.loads(result.stdout)["matches"]
+               for s in m["sources"])

@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '1451dd53b062d23c4d05ba77461bd05e3d0d834551240f77bc3d3ecb87d6899d'),
-    '_makron.md.j2': ('_makron_md_j2', 'dfe6eb64eea416844790effa652458a4fcf37bb41a6c76092143bc38d5e03ce4'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '1d7a80d1fb9aea61f05c069e4464124d29ecfe6383e544a5df7cc7fe429bcf4a'),
-    'delrapport.md.j2': ('delrapport_md_j2', 'eae7f6504c47b4b6202451338d48a1ffb43f4b2a2206189efda3d9d1329a2e2c'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'f49bfb6d96994460dc125867647d2086a01d7155b466e87de2917115b43b18fe'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cd859ae5c08f505a7504e89bc14b1e506b8bb09ceb1f46ee6071829375204140'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'a9f348bed05312a936ef2ba41e99b4106f95f69a9c14f065202d9d9fe3134d37'),
+    '_makron.md.j2': ('_makron_md_j2', '270726e58e58928159dc1b308f529882f41ba881a5dd16894bb2cbe1c0f30b0e'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '7b4abcccad15813db097aa46140a6c8ed0c2b21a820ebc5b95231b2507f42736'),
+    'delrapport.md.j2': ('delrapport_md_j2', '7b2e5d4ec1f0cedaeff63a9cd27431a4509a4253d793d100fe4cfc5212af7d4f'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'da8f3520405ff07a679aae60d8fcc17e1f525755a1a31d41643869ea89a9b7ce'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'eb2560739d2da8e2bdca82a2aae167814d0e162b712ca2be51cf99c96beeb520'),
 }
