@@ -45,12 +45,14 @@ def leftovers(out: Path) -> list[str]:
 
 @pytest.fixture
 def two_inputs(tmp_path: Path) -> tuple[Path, Path]:
-    """Inputs A (the shipped ones) and B, whose deliverable differs in every file."""
+    """Inputs A (the shipped ones) and B, whose deliverable differs in every file: a text (the
+    draft and the document) and a figure (the figure map too, which names no folder)."""
     a, b = tmp_path / "a" / "inputs", tmp_path / "b" / "inputs"
     shutil.copytree(EXAMPLE_INPUTS, a)
     shutil.copytree(EXAMPLE_INPUTS, b)
     replace_text(b / "programme.yaml", "    sammanfattning: |\n      Regeringen har gett",
                  "    sammanfattning: |\n      Version B av planen.\n\n      Regeringen har gett")
+    replace_text(b / "programme.yaml", "{year: 2018, calls: 19000000,", "{year: 2018, calls: 18900000,")
     return a, b
 
 
