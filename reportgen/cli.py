@@ -643,7 +643,9 @@ def diff(printer: Printer, old: Path, new: Path, stat: bool, redline_out: Path |
             click.echo(f"wrote {redline_out}: {s.insertions} insertions, {s.deletions} deletions "
                        f"(paragraphs {s.paragraphs_inserted} inserted, {s.paragraphs_deleted} deleted, "
                        f"{s.paragraphs_changed} changed; table rows {s.rows_inserted} inserted, "
-                       f"{s.rows_deleted} deleted, {s.rows_changed} changed)", err=True)
+                       f"{s.rows_deleted} deleted, {s.rows_changed} changed"
+                       + (f"; charts changed: {s.charts_changed}, comments: {s.comments}" if s.comments else "")
+                       + ")", err=True)
     sys.exit(EXIT_INVALID if different else EXIT_OK)
 
 

@@ -140,6 +140,7 @@ def test_a_changed_value_is_marked_on_the_charts_caption(builds, wml_schema, tmp
     out = tmp_path / "R.docx"
     cli = run_cli("diff", str(a), str(b), "--redline", str(out))
     assert cli.exit_code == 1, cli.stderr
+    assert "charts changed: 1, comments: 1" in cli.stderr  # the reviewer is told where to look
     data = out.read_bytes()
     doc = part(data, "word/document.xml")
 
