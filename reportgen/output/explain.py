@@ -155,6 +155,7 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
     # A written map names the inputs folder "inputs/" (whatever it is called and wherever the
     # build ran): named here as the findings name it.
     local_inputs = display_path(Path(inputs_dir)).rstrip("/") + "/"
+    local_inputs = "" if local_inputs == "./" else local_inputs
 
     def localize(place: str) -> str:
         if figures_file is not None and place.startswith(INPUTS_LABEL) and local_inputs != INPUTS_LABEL:

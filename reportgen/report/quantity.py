@@ -307,10 +307,12 @@ class FigureMap:
                 found = known[value] = text(value)
             return found
 
-        prefix = None if self.inputs_folder in (None, "", ".") else self.inputs_folder.rstrip("/") + "/"
+        # Built from inside the inputs folder, its files are named bare ("finances.xlsx:…").
+        prefix = None if self.inputs_folder is None else \
+            "" if self.inputs_folder in ("", ".") else self.inputs_folder.rstrip("/") + "/"
 
         def portable(place: str) -> str:
-            return INPUTS_LABEL + place[len(prefix):] if prefix and place.startswith(prefix) else place
+            return INPUTS_LABEL + place[len(prefix):] if prefix is not None and place.startswith(prefix) else place
 
         names = self._all_quantities()
         lines = []

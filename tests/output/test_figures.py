@@ -575,10 +575,14 @@ def test_the_outputs_are_the_same_bytes_wherever_the_build_runs_from(tmp_path, m
     assert build(Path("inputs"), Path("outputs")).exit_code == 0
     monkeypatch.chdir(tmp_path)
     assert build(project / "inputs", tmp_path / "elsewhere").exit_code == 0
+    monkeypatch.chdir(project / "inputs")
+    assert build(Path("."), tmp_path / "inside").exit_code == 0
+    monkeypatch.chdir(tmp_path)
     names = sorted(p.name for p in (project / "outputs").iterdir())
     assert any(n.endswith(".figures.json") for n in names)
     for name in names:
-        assert (project / "outputs" / name).read_bytes() == (tmp_path / "elsewhere" / name).read_bytes(), name
+        for other in ("elsewhere", "inside"):
+            assert (project / "outputs" / name).read_bytes() == (tmp_path / other / name).read_bytes(), (name, other)
     # explain names the cells as findings do, from where it runs
     result = run_cli("explain", FINAL, "62 427 570", "--inputs", str(project / "inputs"), "--out",
                      str(tmp_path / "elsewhere"), "--format", "json")

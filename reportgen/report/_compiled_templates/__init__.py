@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'a9f348bed05312a936ef2ba41e99b4106f95f69a9c14f065202d9d9fe3134d37'),
-    '_makron.md.j2': ('_makron_md_j2', '270726e58e58928159dc1b308f529882f41ba881a5dd16894bb2cbe1c0f30b0e'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '7b4abcccad15813db097aa46140a6c8ed0c2b21a820ebc5b95231b2507f42736'),
-    'delrapport.md.j2': ('delrapport_md_j2', '7b2e5d4ec1f0cedaeff63a9cd27431a4509a4253d793d100fe4cfc5212af7d4f'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'da8f3520405ff07a679aae60d8fcc17e1f525755a1a31d41643869ea89a9b7ce'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'eb2560739d2da8e2bdca82a2aae167814d0e162b712ca2be51cf99c96beeb520'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '2e989e432277160775662cbde5877ce24e47effeb24944651f5dc69260388725'),
+    '_makron.md.j2': ('_makron_md_j2', 'd56b5513758f217744bd7f35e74ad17a69951f568168c55dad91295453f2f782'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '5f28434b0dbc70d247c936944c8e240c34c68c7de010663be1837e94200a47f8'),
+    'delrapport.md.j2': ('delrapport_md_j2', 'db996af8c944693c446dbd8f06681c19fdc7ef13e41c48314f00a7a03ab78443'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'b95ca754f6622ebd88b88d1878bce81f0812c37770806a101731363aec1281cb'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cd2258db3976136f217a0c30dfa26c5c199520e07cc4f94f07c938e17116472c'),
 }
