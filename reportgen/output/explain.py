@@ -10,7 +10,6 @@ and denominator are given with their own sources.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -28,8 +27,10 @@ from reportgen.report.context import (
     info,
 )
 from reportgen.report.quantity import (
+    CELL_RANGE,
     INPUTS_LABEL,
     FigureMap,
+    cell_ranges,
     normalize_text,
     recording,
     split_unit,
@@ -196,7 +197,7 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
         cells: dict[tuple[str, str, int], Fraction] = {}
         others: dict[str, Fraction] = {}
         for place, weight in weights.items():
-            m = _RANGE.match(place)
+            m = CELL_RANGE.match(place)
             if m is None or (m.group(4) and m.group(4) != m.group(2)):
                 others[place] = others.get(place, Fraction(0)) + weight
                 continue
@@ -210,9 +211,9 @@ def explain(inputs_dir: Path, deliverable_id: str, text: str, template_dir: Path
                 groups.setdefault((prefix, column, weight), []).append(row)
         placed: list[tuple[tuple, str, Fraction]] = []
         for (prefix, column, weight), rows in groups.items():
-            for a, b in _runs(rows):
-                text = f"{prefix}{column}{a}" + (f":{column}{b}" if b != a else "")
-                placed.append(((prefix, len(column), column, a), text, weight))
+            for cited in cell_ranges(prefix, column, rows):
+                first = int(CELL_RANGE.match(cited).group(3))
+                placed.append(((prefix, len(column), column, first), cited, weight))
         placed.sort(key=lambda p: p[0])
         sources = [text for _, text, _ in placed] + [resolve(p) for p in others]
         weighted = {text: str(w) for _, text, w in placed if w != 1}
@@ -276,19 +277,6 @@ def format_text(result: Explained) -> str:
             lines.append(f"  sources ({len(m['sources'])}):")
             lines += _source_lines(m["sources"], m.get("weights", {}))
     return "\n".join(lines)
-
-
-_RANGE = re.compile(r"^(.*!)([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$")
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for n in sorted(rows):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
 
 
 def _term_text(term: list, first: bool) -> str:

@@ -38,6 +38,7 @@ from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.quantity import (
     Amount,
     Count,
+    cell_ranges,
     rounded,
     share_of,
     total_of,
@@ -650,21 +651,20 @@ class _Places:
             found = self._whole[key] = self.project_amount(kind, pid, value, name)
         return found
 
-    def period_amount(self, kind: str, pid: str, years: Iterable[int], value, name: str,
-                      by_year: dict | None = None) -> Amount:
-        """A project's grants or disbursements in ``years``: one quantity for every table that uses
-        it. ``value``: the amount, or a function that computes it (called only the first time).
-        ``by_year``: the project's amounts by year; when all of them lie in ``years``, the
-        quantity is the project's whole amount (one term), and its cells are not listed twice."""
+    def period_amount(self, kind: str, pid: str, years: Iterable[int], by_year: dict, name: str) -> Amount:
+        """A project's grants or disbursements in ``years`` (``by_year``: its amounts by year): one
+        quantity for every table that uses it. When all of them lie in ``years``, it is the
+        project's whole amount (one term), and its cells are not listed twice."""
         years = tuple(years)
         key = (kind, pid, years)
         found = self._period.get(key)
         if found is None:
             whole = self._whole.get((kind, pid))
-            if whole is not None and by_year is not None and all(y in years for y in by_year):
+            if whole is not None and all(y in years for y in by_year):
                 found = Amount(whole, name, f"the project's {kind}, all in the period", terms=(("1", whole),))
             else:
-                found = self.project_amount(kind, pid, value() if callable(value) else value, name, years)
+                found = self.project_amount(kind, pid, sum((a for y, a in by_year.items() if y in years), ZERO),
+                                            name, years)
             self._period[key] = found
         return found
 
@@ -673,44 +673,24 @@ class _Places:
         # A record made in code (tests, generated inputs) has no place: it is not cited. Rows read
         # from the workbook are cited as ranges of their column: the year's payments, listed as
         # they were paid, are one range (Utbetalningar!C2:C9412), not thousands of cells.
-        if not isinstance(records, list):
-            records = list(records)  # read twice below
-        sheet = None
-        numbers = []
-        for r in records:  # the common case: rows of one sheet
-            places = r.places
-            if type(places) is not RowPlaces or (sheet is not None and places.sheet is not sheet):
-                break
-            sheet = places.sheet
-            numbers.append(places.number)
-        else:
-            if sheet is None:
-                return []
-            letter = sheet.letters.get(column)
-            if letter is not None:
-                prefix = f"{sheet.file}:{sheet.name}!{letter}"
-                if len(numbers) == 1:
-                    return [f"{prefix}{numbers[0]}"]
-                return [f"{prefix}{a}" if a == b else f"{prefix}{a}:{letter}{b}" for a, b in _runs(numbers)]
         out = []
-        rows: dict[tuple[int, str], tuple[object, str, list[int]]] = {}
+        rows: dict[int, tuple[object, str, list[int]]] = {}  # by sheet
         for r in records:
             places = r.places
             if type(places) is RowPlaces:
                 sheet = places.sheet
-                letter = sheet.letters.get(column)
-                if letter is not None:
-                    entry = rows.get((id(sheet), letter))
-                    if entry is None:
-                        entry = rows[(id(sheet), letter)] = (sheet, letter, [])
+                entry = rows.get(id(sheet))
+                if entry is None:
+                    entry = rows[id(sheet)] = (sheet, sheet.letters.get(column), [])
+                if entry[1] is not None:
                     entry[2].append(places.number)
                     continue
             text = r.where(column)
             if text is not None:
                 out.append(text)
         for sheet, letter, numbers in rows.values():
-            prefix = f"{sheet.file}:{sheet.name}!{letter}"
-            out += [f"{prefix}{a}" if a == b else f"{prefix}{a}:{letter}{b}" for a, b in _runs(numbers)]
+            if numbers:
+                out += cell_ranges(f"{sheet.file}:{sheet.name}!", letter, numbers)
         return out
 
     def project_index(self, pid: str) -> int:
@@ -777,17 +757,6 @@ def _path_suffix(path: tuple[str, ...]) -> str:
     return format_path(("x", *path))[1:]
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """Row numbers as runs of consecutive rows, in order (a row listed twice counts once)."""
-    runs: list[tuple[int, int]] = []
-    for n in sorted(set(numbers)):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
-
-
 def release(ledger: Ledger, deliverable_id: str) -> None:
     """Let go of what a deliverable's context cached on its ledger view (its project rows, the
     quantities behind its figures) once the deliverable is written: kept, every deliverable's
@@ -839,19 +808,16 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
     dist = view.by_county(years) if by == "county" else view.by_focus_area(years)
     places = _places(view)
     figures = {f.project.id: f for f in view.projects}
-    wanted = set(years)
-
     period_of: dict[str, tuple[Amount, Amount]] = {}
 
     def period(pid: str) -> tuple[Amount, Amount]:
         found = period_of.get(pid)
         if found is None:
             f = figures[pid]
-            found = period_of[pid] = tuple(
-                places.period_amount(kind, pid, years, lambda by_year=by_year: sum(
-                    (a for y, a in by_year.items() if y in wanted), ZERO), f"{label}_in_period.project.{pid}", by_year)
-                for kind, label, by_year in (("grants", "granted", f.granted_by_year),
-                                             ("disbursements", "disbursed", f.disbursed_by_year)))
+            found = period_of[pid] = (
+                places.period_amount("grants", pid, years, f.granted_by_year, f"granted_in_period.project.{pid}"),
+                places.period_amount("disbursements", pid, years, f.disbursed_by_year,
+                                     f"disbursed_in_period.project.{pid}"))
         return found
 
     rows = []
@@ -1186,14 +1152,10 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
     for f in granted_projects:
         row = rows.row(f)
         pid = f.project.id
-        row.granted_in_period = places.period_amount(
-            "grants", pid, project_years,
-            lambda f=f: sum((a for y, a in f.granted_by_year.items() if y in project_years), ZERO),
-            f"granted_in_period.project.{pid}", f.granted_by_year)
-        row.disbursed_in_period = places.period_amount(
-            "disbursements", pid, project_years,
-            lambda f=f: sum((a for y, a in f.disbursed_by_year.items() if y in project_years), ZERO),
-            f"disbursed_in_period.project.{pid}", f.disbursed_by_year)
+        row.granted_in_period = places.period_amount("grants", pid, project_years, f.granted_by_year,
+                                                     f"granted_in_period.project.{pid}")
+        row.disbursed_in_period = places.period_amount("disbursements", pid, project_years, f.disbursed_by_year,
+                                                       f"disbursed_in_period.project.{pid}")
         proj_rows.append(row)
     ptotal = ProjectTotals(*(_rounded_column(proj_rows, key, f"{key}.projects.total") for key in (
         "granted_in_period", "disbursed_in_period", "granted", "disbursed", "cofinancing", "total_budget")))

@@ -21,6 +21,7 @@ import contextvars
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -348,6 +349,23 @@ def _terms(terms: tuple) -> list:
     # [weight, quantity] or, where a share was apportioned to the öre, [weight, quantity, the
     # part]. A weight is "1", "-1" or a fraction of a project in several groups ("1/3").
     return [[str(t[0]), t[1].name] + ([_plain(t[2])] if len(t) > 2 and t[2] is not None else []) for t in terms]
+
+
+#: A cited cell or range of one column: ``…finances.xlsx:Utbetalningar!C7`` or ``…!C2:C110``
+#: (groups: the part up to "!", the column, the first row, the last row's column and row).
+CELL_RANGE = re.compile(r"^(.*!)([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$")
+
+
+def cell_ranges(prefix: str, column: str, rows: Iterable[int]) -> list[str]:
+    """Rows of one column cited as ranges of consecutive rows, in order, a row listed twice
+    once: ``prefix`` is the place up to the "!" (``inputs/finances.xlsx:Utbetalningar!``)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(rows)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [f"{prefix}{column}{a}" if a == b else f"{prefix}{column}{a}:{column}{b}" for a, b in runs]
 
 
 def yaml_place(file: str, path) -> str:

@@ -126,12 +126,6 @@ class RowPlaces(Mapping):
     def number(self) -> int:
         return self._number
 
-    def text(self, key: str) -> str | None:
-        """``str(self[key])`` without making the Location: the figure map cites every cell of a
-        large programme's figures."""
-        letter = self._sheet.letters.get(key)
-        return None if letter is None else f"{self._sheet.file}:{self._sheet.name}!{letter}{self._number}"
-
 
 def normalize_header(text: Any) -> str:
     s = unicodedata.normalize("NFC", str(text)).casefold()

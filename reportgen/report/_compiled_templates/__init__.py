@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '2e989e432277160775662cbde5877ce24e47effeb24944651f5dc69260388725'),
-    '_makron.md.j2': ('_makron_md_j2', 'd56b5513758f217744bd7f35e74ad17a69951f568168c55dad91295453f2f782'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '5f28434b0dbc70d247c936944c8e240c34c68c7de010663be1837e94200a47f8'),
-    'delrapport.md.j2': ('delrapport_md_j2', 'db996af8c944693c446dbd8f06681c19fdc7ef13e41c48314f00a7a03ab78443'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'b95ca754f6622ebd88b88d1878bce81f0812c37770806a101731363aec1281cb'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'cd2258db3976136f217a0c30dfa26c5c199520e07cc4f94f07c938e17116472c'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'bd68dea44309f365c34ba0712fff0993cd8b902dd1f10e3c9e7793b536817e14'),
+    '_makron.md.j2': ('_makron_md_j2', '3cfd01da912569c6e3933fcc9d4388498fb5c7e1dee9c7dcb39b132d303d2f66'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'b974bc3318bc8ed140fba7873a05c28c756bb566a803230a82cf6c97ca1641b6'),
+    'delrapport.md.j2': ('delrapport_md_j2', '5a41b567f39452a7bfc44cbf4e4d9f42d0992d34ca7f62ecbe5d9bdf57f03d7a'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'ad13ecc7f7322cbb440eca04d7f6d2827d3b8626edfad66639d2869679acbea0'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', '38614dd2f21010a653452d334c0fb789cb971cf83e07ad049fc1973f90e0f80e'),
 }
