@@ -45,44 +45,73 @@ class _CoreSchemaLoader(_BaseLoader):
     """YAML 1.2 core schema resolution instead of PyYAML's YAML 1.1 rules."""
 
 
+# YAML 1.2 core schema. The booleans and nulls are a few exact words; numbers need a pattern.
+_BOOL_WORDS = ("true", "True", "TRUE", "false", "False", "FALSE")
+_NULL_WORDS = ("~", "null", "Null", "NULL", "")
+_INT_PATTERN = r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"
+_FLOAT_PATTERN = (r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+                  r"|\.(?:nan|NaN|NAN))$")
+
+
+def _exactly(words: tuple[str, ...]) -> str:
+    return "^(?:" + "|".join(re.escape(w) for w in words) + ")$"
+
+
 _CoreSchemaLoader.yaml_implicit_resolvers = {}
 for _tag, _regex, _first in [
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+0123456789."),
-    ),
+    ("bool", _exactly(_BOOL_WORDS), list("tTfF")),
+    ("null", _exactly(_NULL_WORDS), ["~", "n", "N", ""]),
+    ("int", _INT_PATTERN, list("-+0123456789")),
+    ("float", _FLOAT_PATTERN, list("-+0123456789.")),
 ]:
     _CoreSchemaLoader.add_implicit_resolver(_TAG + _tag, re.compile(_regex), _first)
 
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
 _NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
 _TIMESTAMP, _BINARY = _TAG + "timestamp", _TAG + "binary"
-_IMPLICIT = {first: tuple(pairs) for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()}
+# The resolvers above as _resolve uses them: the words looked up, the patterns tried only on a
+# text that can start a number (most keys and texts start with a letter, many with t, f or n).
+_WORDS = {**{w: _BOOL for w in _BOOL_WORDS}, **{w: _NULL for w in _NULL_WORDS}}
+_NUMBERS = {first: tuple((tag, regex) for tag, regex in pairs if tag in (_INT, _FLOAT))
+            for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items() if first and first in "-+0123456789."}
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
 def _resolve(self: Any, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
     # BaseResolver.resolve, without the path resolvers (none are registered) and without the
-    # list concatenation it does per scalar: the C composer calls this once for every node.
-    if kind is yaml.ScalarNode:
+    # list concatenation it does per scalar: the C composer calls this once for every node it
+    # makes (never for an alias), so it also counts them (see _Builder).
+    self.nodes_made += 1
+    if kind is _ScalarNode:
         if implicit[0]:
-            for tag, regex in _IMPLICIT.get(value[:1], ()):
+            tag = _WORDS.get(value)
+            if tag is not None:
+                return tag
+            for tag, regex in _NUMBERS.get(value[:1], ()):
                 if regex.match(value):
                     return tag
         return _STR
-    return _SEQ if kind is yaml.SequenceNode else _MAP
+    return _SEQ if kind is _SequenceNode else _MAP
 
 
 def _no_path_resolvers(self: Any, *args: Any) -> None:
     return None
 
 
+_CoreSchemaLoader.nodes_made = 0
 _CoreSchemaLoader.resolve = _resolve
 _CoreSchemaLoader.descend_resolver = _no_path_resolvers
 _CoreSchemaLoader.ascend_resolver = _no_path_resolvers
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, int]:
+    """The node graph of ``text`` (as yaml.compose) and how many nodes the composer made at
+    least: the distinct nodes, each counted once however many aliases refer to it."""
+    loader = _CoreSchemaLoader(text)
+    try:
+        return loader.get_single_node(), loader.nodes_made
+    finally:
+        loader.dispose()
 
 
 @contextlib.contextmanager
@@ -103,7 +132,7 @@ def _gc_paused() -> Iterator[None]:
 
 def compose(text: str) -> yaml.Node | None:
     with _gc_paused():
-        return yaml.compose(text, Loader=_CoreSchemaLoader)
+        return _compose(text)[0]
 
 
 _RELEASED = object()
@@ -200,7 +229,7 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 class _Builder:
-    def __init__(self, file: str, root: yaml.Node | None, aliases: bool):
+    def __init__(self, file: str, root: yaml.Node | None, aliases: bool, nodes_made: int = 0):
         self.file = file
         self.root = root
         self.findings: list[Finding] = []
@@ -208,21 +237,19 @@ class _Builder:
         self.too_big = False
         # Without aliases nothing expands: no limit. With them the limit is ALIAS_ALLOWANCE plus four
         # times the distinct nodes, and counting those takes a walk of its own (a third of the
-        # build's time). The distinct values met so far give a limit that is never above the real
-        # one; the real one is counted only when that lower one is passed.
-        self.seen: set[int] | None = set() if aliases else None
-        self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
+        # build's time). The nodes the composer made (explicitly tagged ones aside) give a limit
+        # that is never above the real one; the real one is counted only when that one is passed.
+        self.exact = not aliases
+        self.limit = ALIAS_ALLOWANCE + 4 * nodes_made if aliases else sys.maxsize
 
     def build(self, node: yaml.Node) -> Any:
         self.count += 1
-        if self.seen is not None:
-            self.seen.add(id(node))
         if self.count > self.limit and self._over_limit(node):
             return None
         kind = node.__class__
-        if kind is yaml.ScalarNode:
+        if kind is _ScalarNode:
             return node.value if node.tag == _STR else self._scalar(node.tag, node.value, node.start_mark)
-        if kind is yaml.MappingNode:
+        if kind is _MappingNode:
             return self._mapping(node)
         if node.tag != _SEQ:
             self._bad_tag(node.tag, node.start_mark)
@@ -230,11 +257,8 @@ class _Builder:
         return [build(child) for child in node.value]
 
     def _over_limit(self, node: yaml.Node | None) -> bool:
-        if self.seen is not None:
-            self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
-            if self.count <= self.limit:
-                return False
-            self.seen = None
+        if not self.exact:
+            self.exact = True
             self.limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(self.root)
             if self.count <= self.limit:
                 return False
@@ -489,10 +513,10 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
 
 def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, list[Finding]]:
     """Compose the node graph, then build the values from it; the root's place is None when they cannot be used."""
-    node = yaml.compose(text, Loader=_CoreSchemaLoader)
+    node, nodes_made = _compose(text)
     if node is None:
         return None, None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
-    builder = _Builder(file, node, aliases)
+    builder = _Builder(file, node, aliases, nodes_made)
     try:
         data = builder.build(node)
     except RecursionError:
@@ -515,7 +539,7 @@ def _distinct_nodes(root: yaml.Node) -> int:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, _MappingNode):
             for key, value in node.value:
                 stack.append(key)
                 stack.append(value)
