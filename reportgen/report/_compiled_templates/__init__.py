@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'bd68dea44309f365c34ba0712fff0993cd8b902dd1f10e3c9e7793b536817e14'),
-    '_makron.md.j2': ('_makron_md_j2', '3cfd01da912569c6e3933fcc9d4388498fb5c7e1dee9c7dcb39b132d303d2f66'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'b974bc3318bc8ed140fba7873a05c28c756bb566a803230a82cf6c97ca1641b6'),
-    'delrapport.md.j2': ('delrapport_md_j2', '5a41b567f39452a7bfc44cbf4e4d9f42d0992d34ca7f62ecbe5d9bdf57f03d7a'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'ad13ecc7f7322cbb440eca04d7f6d2827d3b8626edfad66639d2869679acbea0'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '38614dd2f21010a653452d334c0fb789cb971cf83e07ad049fc1973f90e0f80e'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '06ad0a93f7c077a7bb8fb39292f6726c7412592725954acf505f1c4d59f08afc'),
+    '_makron.md.j2': ('_makron_md_j2', '3f0bbf28f6608f8fbdb897797661dee2af65a6e04052311200e25914df9710d2'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'bf8fd392e4a09fc6bc87ee49d2b456a5acf79cf6f00784c85c37bd72b3f8d811'),
+    'delrapport.md.j2': ('delrapport_md_j2', '63d7784d45f3010d420932710903cad997e40d3eb738864c45767eb5f44298fd'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'b28e56c7507c39192fb4487ba4727ca1dfd91437ee20b8e532e14b995bbb9268'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'be63448aa59fbc7162bb7b7c2967c8a3c538145188a43ae2c8ba5ff2d3b0f7f8'),
 }
