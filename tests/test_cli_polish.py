@@ -95,7 +95,7 @@ def _program(*args: str, cwd, stdout=None):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "reportgen.cli", *args], cwd=cwd, text=True,
+    return subprocess.run([sys.executable, "-m", "reportgen.cli", *args], check=False, cwd=cwd, text=True,
                           stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
 
 

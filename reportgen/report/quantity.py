@@ -170,9 +170,11 @@ def share_of(numerator, denominator, name: str) -> Amount | None:
 def rounded(value: Decimal, exact, name: str | None = None) -> Amount:
     """A table cell: ``value`` rounded from the named ``exact`` (largest remainder)."""
     if isinstance(exact, Amount):
-        if (name is None or name == exact.name) and value == exact \
-                and value.as_tuple().exponent == exact.as_tuple().exponent:
-            return exact  # nothing to round (whole kronor): the quantity itself
+        if (name is None or name == exact.name) and value == exact:
+            # Nothing to round (whole kronor): the quantity itself, as it was read ("4041584.00"
+            # prints as "4 041 584 kr" all the same). A copy for each cell of a column of
+            # 10 000 projects would be 10 000 more quantities, per column and deliverable.
+            return exact
         rounded_ = Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
                           split=exact.split, refs=exact.refs, terms=exact.terms)
         rounded_.members = exact.members

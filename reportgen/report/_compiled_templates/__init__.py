@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '06ad0a93f7c077a7bb8fb39292f6726c7412592725954acf505f1c4d59f08afc'),
-    '_makron.md.j2': ('_makron_md_j2', '3f0bbf28f6608f8fbdb897797661dee2af65a6e04052311200e25914df9710d2'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'bf8fd392e4a09fc6bc87ee49d2b456a5acf79cf6f00784c85c37bd72b3f8d811'),
-    'delrapport.md.j2': ('delrapport_md_j2', '63d7784d45f3010d420932710903cad997e40d3eb738864c45767eb5f44298fd'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'b28e56c7507c39192fb4487ba4727ca1dfd91437ee20b8e532e14b995bbb9268'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'be63448aa59fbc7162bb7b7c2967c8a3c538145188a43ae2c8ba5ff2d3b0f7f8'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '67dee0051cb5d5ef73f63c9d24750d05e5647992441c624cc320795aa1fe007b'),
+    '_makron.md.j2': ('_makron_md_j2', 'c11187b7d8ad5fada44e9a823a8dc4a688a79c934a0e5043677af530131f6c33'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '159fe5084e0e972f9c62028d1feeab911e527cebfc29305ae7f0654fbc044850'),
+    'delrapport.md.j2': ('delrapport_md_j2', 'cb1d306a2b6ec2eb4426f7622370c49d56ecef909ce95abcd7ea837934a2a148'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '34401e55a230ca7187aa9d3574fc3e43514007ab52b3f3995921a92419f6d4c4'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', '0290c1ab55e1902c3e7ccc29075d6b21e388af405e1034b9510e12330a8e0d75'),
 }
