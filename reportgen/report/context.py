@@ -642,6 +642,7 @@ class _Places:
         self._project_index: dict[str, int] | None = None
         self._period: dict[tuple, Amount] = {}
         self._whole: dict[tuple, Amount] = {}
+        self._record_years: dict[str, tuple[list, list[int]]] = {}
 
     def whole_amount(self, kind: str, pid: str, value: Decimal, name: str) -> Amount:
         """All of a project's grants, disbursements, planned co-financing…: one quantity per view."""
@@ -720,10 +721,22 @@ class _Places:
 
     def year_records(self, kind: str, years: Iterable[int]) -> list:
         wanted = set(years)
-        fin = self.inputs.finances
-        if kind in ("disbursements", "recoveries"):  # counted in the year of their day (Ledger.year_of)
-            return [d for d in getattr(fin, kind) if self.view.year_of(d.date) in wanted]
-        return [r for r in getattr(fin, kind) if r.year in wanted]
+        records, years_of = self._years_of(kind)
+        return [r for r, y in zip(records, years_of) if y in wanted]
+
+    def _years_of(self, kind: str) -> tuple[list, list[int]]:
+        """The records of a kind, in the order read, and the year each counts in: worked out once
+        per view, as every year's sum (and balance) cites the records of its year."""
+        found = self._record_years.get(kind)
+        if found is None:
+            records = getattr(self.inputs.finances, kind)
+            if kind in ("disbursements", "recoveries"):  # counted in the year of their day (Ledger.year_of)
+                year_of = self.view.year_of
+                found = (records, [year_of(r.date) for r in records])
+            else:
+                found = (records, [r.year for r in records])
+            self._record_years[kind] = found
+        return found
 
     def year_amount(self, kind: str, years: Iterable[int], value: Decimal, name: str, how: str) -> Amount:
         years = tuple(years)

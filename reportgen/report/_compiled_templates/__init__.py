@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'bd68dea44309f365c34ba0712fff0993cd8b902dd1f10e3c9e7793b536817e14'),
-    '_makron.md.j2': ('_makron_md_j2', '3cfd01da912569c6e3933fcc9d4388498fb5c7e1dee9c7dcb39b132d303d2f66'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'b974bc3318bc8ed140fba7873a05c28c756bb566a803230a82cf6c97ca1641b6'),
-    'delrapport.md.j2': ('delrapport_md_j2', '5a41b567f39452a7bfc44cbf4e4d9f42d0992d34ca7f62ecbe5d9bdf57f03d7a'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'ad13ecc7f7322cbb440eca04d7f6d2827d3b8626edfad66639d2869679acbea0'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '38614dd2f21010a653452d334c0fb789cb971cf83e07ad049fc1973f90e0f80e'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '67dee0051cb5d5ef73f63c9d24750d05e5647992441c624cc320795aa1fe007b'),
+    '_makron.md.j2': ('_makron_md_j2', 'c11187b7d8ad5fada44e9a823a8dc4a688a79c934a0e5043677af530131f6c33'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '159fe5084e0e972f9c62028d1feeab911e527cebfc29305ae7f0654fbc044850'),
+    'delrapport.md.j2': ('delrapport_md_j2', 'cb1d306a2b6ec2eb4426f7622370c49d56ecef909ce95abcd7ea837934a2a148'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '34401e55a230ca7187aa9d3574fc3e43514007ab52b3f3995921a92419f6d4c4'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', '0290c1ab55e1902c3e7ccc29075d6b21e388af405e1034b9510e12330a8e0d75'),
 }
