@@ -69,27 +69,35 @@ for _tag, _regex, _first in [
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
 _NULL, _BOOL, _INT, _FLOAT = _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
 _TIMESTAMP, _BINARY = _TAG + "timestamp", _TAG + "binary"
-# The resolvers above as _resolve uses them: the words looked up, the patterns tried only on a
-# text that can start a number (most keys and texts start with a letter, many with t, f or n).
+# The resolvers above by the first character of a text, as _resolve uses them: the words (true,
+# null, ...) looked up, if the text could be one, and the patterns of the numbers tried in order,
+# if it could be one. A text whose first character starts neither is text (most keys and texts).
 _WORDS = {**{w: _BOOL for w in _BOOL_WORDS}, **{w: _NULL for w in _NULL_WORDS}}
-_NUMBERS = {first: tuple((tag, regex) for tag, regex in pairs if tag in (_INT, _FLOAT))
-            for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items() if first and first in "-+0123456789."}
-_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_BY_FIRST = {
+    first: (_WORDS if any(w[:1] == first for w in _WORDS) else None,
+            tuple((tag, regex) for tag, regex in pairs if tag in (_INT, _FLOAT)))
+    for first, pairs in _CoreSchemaLoader.yaml_implicit_resolvers.items()
+}
+_ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
 
 
 def _resolve(self: Any, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
     # BaseResolver.resolve, without the path resolvers (none are registered) and without the
-    # list concatenation it does per scalar: the C composer calls this once for every node it
-    # makes (never for an alias), so it also counts them (see _Builder).
-    self.nodes_made += 1
+    # list concatenation it does per scalar: the C composer calls this once for every node. A
+    # word is looked up rather than matched with a pattern (keys such as title, name and
+    # focus_areas start as true, null and false do); a text that can be neither is not hashed.
     if kind is _ScalarNode:
         if implicit[0]:
-            tag = _WORDS.get(value)
-            if tag is not None:
-                return tag
-            for tag, regex in _NUMBERS.get(value[:1], ()):
-                if regex.match(value):
-                    return tag
+            found = _BY_FIRST.get(value[:1])
+            if found is not None:
+                words, numbers = found
+                if words is not None:
+                    tag = words.get(value)
+                    if tag is not None:
+                        return tag
+                for tag, regex in numbers:
+                    if regex.match(value):
+                        return tag
         return _STR
     return _SEQ if kind is _SequenceNode else _MAP
 
@@ -98,20 +106,9 @@ def _no_path_resolvers(self: Any, *args: Any) -> None:
     return None
 
 
-_CoreSchemaLoader.nodes_made = 0
 _CoreSchemaLoader.resolve = _resolve
 _CoreSchemaLoader.descend_resolver = _no_path_resolvers
 _CoreSchemaLoader.ascend_resolver = _no_path_resolvers
-
-
-def _compose(text: str) -> tuple[yaml.Node | None, int]:
-    """The node graph of ``text`` (as yaml.compose) and how many nodes the composer made at
-    least: the distinct nodes, each counted once however many aliases refer to it."""
-    loader = _CoreSchemaLoader(text)
-    try:
-        return loader.get_single_node(), loader.nodes_made
-    finally:
-        loader.dispose()
 
 
 @contextlib.contextmanager
@@ -132,7 +129,7 @@ def _gc_paused() -> Iterator[None]:
 
 def compose(text: str) -> yaml.Node | None:
     with _gc_paused():
-        return _compose(text)[0]
+        return yaml.compose(text, Loader=_CoreSchemaLoader)
 
 
 _RELEASED = object()
@@ -229,7 +226,7 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 class _Builder:
-    def __init__(self, file: str, root: yaml.Node | None, aliases: bool, nodes_made: int = 0):
+    def __init__(self, file: str, root: yaml.Node | None, aliases: bool):
         self.file = file
         self.root = root
         self.findings: list[Finding] = []
@@ -237,19 +234,21 @@ class _Builder:
         self.too_big = False
         # Without aliases nothing expands: no limit. With them the limit is ALIAS_ALLOWANCE plus four
         # times the distinct nodes, and counting those takes a walk of its own (a third of the
-        # build's time). The nodes the composer made (explicitly tagged ones aside) give a limit
-        # that is never above the real one; the real one is counted only when that one is passed.
-        self.exact = not aliases
-        self.limit = ALIAS_ALLOWANCE + 4 * nodes_made if aliases else sys.maxsize
+        # build's time). The distinct values met so far give a limit that is never above the real
+        # one; the real one is counted only when that lower one is passed.
+        self.seen: set[int] | None = set() if aliases else None
+        self.limit = ALIAS_ALLOWANCE if aliases else sys.maxsize
 
     def build(self, node: yaml.Node) -> Any:
         self.count += 1
+        if self.seen is not None:
+            self.seen.add(id(node))
         if self.count > self.limit and self._over_limit(node):
             return None
         kind = node.__class__
-        if kind is _ScalarNode:
+        if kind is yaml.ScalarNode:
             return node.value if node.tag == _STR else self._scalar(node.tag, node.value, node.start_mark)
-        if kind is _MappingNode:
+        if kind is yaml.MappingNode:
             return self._mapping(node)
         if node.tag != _SEQ:
             self._bad_tag(node.tag, node.start_mark)
@@ -257,8 +256,11 @@ class _Builder:
         return [build(child) for child in node.value]
 
     def _over_limit(self, node: yaml.Node | None) -> bool:
-        if not self.exact:
-            self.exact = True
+        if self.seen is not None:
+            self.limit = ALIAS_ALLOWANCE + 4 * len(self.seen)
+            if self.count <= self.limit:
+                return False
+            self.seen = None
             self.limit = ALIAS_ALLOWANCE + 4 * _distinct_nodes(self.root)
             if self.count <= self.limit:
                 return False
@@ -513,10 +515,10 @@ def _compose_and_build(file: str, text: str) -> tuple[YamlDocument | None, list[
 
 def _build_from_graph(file: str, text: str, aliases: bool) -> tuple[Any, Any, list[Finding]]:
     """Compose the node graph, then build the values from it; the root's place is None when they cannot be used."""
-    node, nodes_made = _compose(text)
+    node = yaml.compose(text, Loader=_CoreSchemaLoader)
     if node is None:
         return None, None, [error("file-empty", "the file is empty; expected a YAML mapping", Location(file))]
-    builder = _Builder(file, node, aliases, nodes_made)
+    builder = _Builder(file, node, aliases)
     try:
         data = builder.build(node)
     except RecursionError:
@@ -539,7 +541,7 @@ def _distinct_nodes(root: yaml.Node) -> int:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, _MappingNode):
+        if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.append(key)
                 stack.append(value)
