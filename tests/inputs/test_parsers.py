@@ -1,4 +1,5 @@
-"""The model's value parsers, made cheaper, give what they gave before on every kind of value."""
+"""The model's value parsers, made cheaper, give what they gave before on every kind of value;
+the sheets' columns are the records' fields (the loader relies on it)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
+from reportgen.inputs.load import SHEETS
 from reportgen.inputs.model import MAX_MONEY, OERE, _found, parse_money
 
 
@@ -90,3 +93,12 @@ def test_parse_money_at_the_edges():
     for value in [0, 0.0, -0.0, 1, -1, 0.1 + 0.2, 123456.5, 1e12, 1e12 - 0.01, 10**12, 10**12 - 1, 1e-7, 0.005,
                   "125 000,50", "1e3", "nan", "-inf", True, False, Decimal("1.000"), Decimal("-0"), _Count(7)]:
         assert _outcome(parse_money, value) == _outcome(_parse_money_before, value), value
+
+
+@pytest.mark.parametrize("spec", SHEETS, ids=lambda s: s.sheet)
+def test_every_column_of_a_sheet_is_a_field_of_its_record(spec):
+    # The loader validates a sheet's rows without pydantic's look for unknown keys: a row holds
+    # its sheet's columns and "places", so each must be a field of the record.
+    fields = set(spec.record.model_fields)
+    assert {c.key for c in spec.columns} | {"places"} <= fields
+    assert fields - {c.key for c in spec.columns} == {"places", "row"}
