@@ -154,7 +154,7 @@ def parse_date(value: Any) -> dt.date:
         text = value.strip()
         match = _ISO_DATE.match(text)
         if match:
-            year, month, day = (int(g) for g in match.groups())
+            year, month, day = map(int, match.groups())
             try:
                 return dt.date(year, month, day)
             except ValueError:

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 from reportgen.inputs.load import SHEETS
-from reportgen.inputs.model import MAX_MONEY, OERE, _found, parse_money
+from reportgen.inputs.model import (
+    _ISO_DATE,
+    MAX_MONEY,
+    OERE,
+    _found,
+    parse_date,
+    parse_money,
+)
 
 
 def _parse_money_before(value: Any) -> Decimal:
@@ -102,3 +109,26 @@ def test_every_column_of_a_sheet_is_a_field_of_its_record(spec):
     fields = set(spec.record.model_fields)
     assert {c.key for c in spec.columns} | {"places"} <= fields
     assert fields - {c.key for c in spec.columns} == {"places", "row"}
+
+
+def _parse_date_before(value: Any) -> dt.date:
+    """parse_date's text branch as it was: the groups read through a generator."""
+    match = _ISO_DATE.match(value.strip())
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return "impossible"
+    return "no date"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.dates().map(dt.date.isoformat), st.text(alphabet="0123456789- ", max_size=12),
+                 st.from_regex(r"\A[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")))
+def test_parse_date_reads_text_as_before(text):
+    try:
+        found: Any = parse_date(text)
+    except PydanticCustomError as exc:
+        found = "impossible" if exc.type == "date_impossible" else "no date"
+    assert found == _parse_date_before(text)
