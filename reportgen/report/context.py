@@ -1066,7 +1066,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> P
         summary=Sourced(p.summary, f"{place}.summary") if p.summary else None, continues=p.continues,
         granted=granted, disbursed=disbursed,
         remaining=Amount(f.remaining, f"remaining.project.{pid}", "granted − disbursed",
-                         lambda: granted.sources() + disbursed.sources()),
+                         terms=(("1", granted), ("-1", disbursed))),
         cofinancing=cofinancing, cofinancing_share=share_of(cofinancing, total_budget,
                                                             f"cofinancing_share.project.{pid}"),
         total_budget=total_budget,
