@@ -871,7 +871,9 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
     if dist.split_projects:
         rule_text += (" Ett projekt som omfattar flera räknas i var och en av dem i kolumnen Projekt; "
                       "totalraden anger antalet projekt.")
-    groups = Count(len(rows), f"{by}.count", f"groups ({by}) with projects", distinct_projects)
+    # The rows it counts name its places (their projects'), as a total's rows do.
+    groups = Count(len(rows), f"{by}.count", f"groups ({by}) with projects: the rows",
+                   parts=tuple(r.projects.name for r in rows))
     return DistributionTable(rows, GroupTotals(projects, granted, disbursed), dist.rule, rule_text,
                              dist.split_projects, groups)
 
