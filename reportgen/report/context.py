@@ -33,6 +33,7 @@ from reportgen.inputs.model import (
     Deliverable,
     Project,
 )
+from reportgen.inputs.model import Indicators as IndicatorsModel
 from reportgen.inputs.sources.excel import RowPlaces
 from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.quantity import (
@@ -1312,10 +1313,13 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
     n = len(projects)
     sums: dict[str, int] = defaultdict(int)
     reporting: dict[str, list[str]] = defaultdict(list)
+    fields = tuple(IndicatorsModel.model_fields)
     for p in projects:
         if p.indicators is None:
             continue
-        for key, value in p.indicators.model_dump().items():
+        found = p.indicators
+        for key in fields:  # as model_dump() gives them, without making a dict of each project's
+            value = getattr(found, key)
             if value is not None:
                 sums[key] += value
                 reporting[key].append(p.id)
@@ -1358,8 +1362,9 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
 
 def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, totals: dict[str, Indicator],
                      places: _Places) -> IndicatorTable:
-    made_of: dict[tuple[str, str], list] = {}
+    made_of: dict[tuple[str, str], list] = defaultdict(list)
     plain = _indicator_groups(inputs, groups_of, names, made_of)
+    made_of = dict(made_of)  # looked up below: no entries made by asking
     file = places.project_file()
 
     def figure(key: str, group: str, value: int) -> Count:
@@ -1370,18 +1375,10 @@ def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, 
                      "projects in several groups split",
                      lambda: [f"{file}#projects[{i}].indicators.{key}" for i, _, _ in contributions],
                      split=tuple({"project": pid, "share": share} for _, pid, share in contributions if share != "1"))
-    # Which groups had a project that reported each indicator: a group where none did prints "–".
-    reported: dict[str, set[str]] = defaultdict(set)
-    for p in inputs.programme.projects:
-        if p.indicators is None:
-            continue
-        for key in GROUP_INDICATORS:
-            if getattr(p.indicators, key, None) is not None:
-                for g in groups_of(p):
-                    reported[g.code].add(key)
     rows = []
     for r in plain["rows"]:
-        values = {k: figure(k, r["key"], r[k]) if k in reported[r["key"]] else None for k in GROUP_INDICATORS}
+        # A group where no project reported an indicator prints "–" for it, not 0.
+        values = {k: figure(k, r["key"], r[k]) if (r["key"], k) in made_of else None for k in GROUP_INDICATORS}
         rows.append(IndicatorRow(r["key"], r["name"], **values))
     total_values = {}
     for k in GROUP_INDICATORS:
@@ -1468,7 +1465,7 @@ def _split_count(value: int, weights: list[Decimal]) -> list:
 
 
 def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str],
-                      contributions: dict[tuple[str, str], list] | None = None) -> dict:
+                      contributions: defaultdict[tuple[str, str], list] | None = None) -> dict:
     """Indicators per group, a project's figures split over its groups like its money.
 
     ``contributions``, when given, is filled with what each group's figure is made of: by
@@ -1492,7 +1489,7 @@ def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str],
             for key, v in values:
                 row[key] += v if type(v) is int else Decimal(v)
                 if contributions is not None:
-                    contributions.setdefault((code, key), []).append((index, p.id, "1"))
+                    contributions[code, key].append((index, p.id, "1"))
             continue
         weights = [g.share if g.share is not None else unit for g in groups]
         equal = bool(weights) and weights[0] != 0 and all(w == weights[0] for w in weights)
@@ -1505,7 +1502,7 @@ def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str],
                     row = sums[g.code] = dict.fromkeys(GROUP_INDICATORS, 0)
                 row[key] += part
                 if contributions is not None:
-                    contributions.setdefault((g.code, key), []).append((index, p.id, shares[i]))
+                    contributions[g.code, key].append((index, p.id, shares[i]))
     order = list(names)
     rows = [{"key": k, "name": names.get(k, k), **{i: int(v) for i, v in sums[k].items()}}
             for k in sorted(sums, key=lambda k: order.index(k) if k in order else len(order))]
