@@ -209,7 +209,7 @@ def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
 
 
 @functools.lru_cache(maxsize=1024)
-def _shares(weights: tuple[Decimal, ...]) -> tuple[str, ...]:
+def share_texts(weights: tuple[Decimal, ...]) -> tuple[str, ...]:
     """Each weight's fraction of their sum, as text ("1", "1/2", "3/10"): a few distinct splits
     recur over thousands of projects."""
     if len(weights) == 1:
@@ -535,7 +535,7 @@ class Ledger:
             any_shares |= any(s.share is not None for s in groups)
             split += len(groups) > 1
             pid = figures.project.id
-            shares = _shares(tuple(weights))
+            shares = share_texts(tuple(weights))
             for s, share_text, g_part, d_part in zip(groups, shares, apportion(g, weights), apportion(d, weights)):
                 granted[s.code] += g_part
                 disbursed[s.code] += d_part

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reportgen.rules.money import _apportion, round_parts
@@ -84,7 +84,6 @@ def test_whole_kronor_are_left_as_they_are():
     assert _exactly(rounded) == _exactly(_apportion_reference(total, parts, Decimal(1)))
 
 
-@settings(max_examples=300)
 @given(units=st.lists(st.integers(min_value=0, max_value=10**13), min_size=1, max_size=15),
        exponent=st.integers(min_value=-4, max_value=0))
 def test_whole_kronor_written_alike_round_to_the_same_decimals_as_the_plain_steps(units, exponent):
