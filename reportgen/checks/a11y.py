@@ -548,9 +548,11 @@ class _BodyReader:
 _FEED = 1 << 20
 
 
-#: The smallest main document (bytes of word/document.xml) read by the fast lane. It saves about
-#: 30 ms a megabyte, and compiling its grammar costs about 25 ms, once a process: on the
-#: example's documents (40-250 kB) it was a loss. Tests set it to 0.
+#: The smallest main document (bytes of word/document.xml) read by the fast lane while its grammar
+#: is not compiled yet. It saves 15-30 ms a megabyte, and compiling the grammar costs 40-50 ms, once
+#: a process: on the example's documents (40-250 kB) that was a loss. Once compiled (a large
+#: document was checked), it is used for every document: it is then no slower even on the smallest.
+#: Tests set it to 0.
 FAST_LANE_MIN_BYTES = 1 << 20
 
 
@@ -561,7 +563,7 @@ def _read_body(data: bytes, name: str) -> _BodyReader:
     The skeleton of the part (see "the fast lane") is read when it has one, the part itself
     otherwise, or when the skeleton turns out not to stand for the part.
     """
-    if fast_paths_enabled() and len(data) >= FAST_LANE_MIN_BYTES:
+    if fast_paths_enabled() and (len(data) >= FAST_LANE_MIN_BYTES or fastlane.compiled()):
         skeleton = fastlane.skeleton(data)
         if skeleton is not None:
             xml, runs, cuts, target = skeleton

@@ -16,7 +16,7 @@ import functools
 import os
 import re
 
-__all__ = ["CANDIDATE_RUNS", "headings", "para", "runless", "simple_para", "skeleton"]
+__all__ = ["CANDIDATE_RUNS", "compiled", "headings", "para", "runless", "simple_para", "skeleton"]
 
 
 # Most of a large report is plain: body paragraphs of a style and a few runs of text, and table
@@ -158,6 +158,11 @@ class _Grammar:
 @functools.cache
 def grammar() -> _Grammar:
     return _Grammar()
+
+
+def compiled() -> bool:
+    """Whether this process has compiled the grammar already."""
+    return grammar.cache_info().currsize > 0
 
 
 def para(data: bytes, at: int) -> re.Match | None:
