@@ -152,6 +152,10 @@ class Document:
 
 def plain_text(inlines: Inline | Iterable[Inline]) -> str:
     """The text a reader sees, without formatting; a line break counts as a newline."""
+    # Nearly every call is for one Text (a table cell, a heading): spared the general walk below,
+    # which the writers' table layout made hundreds of thousands of times in a large report.
+    if type(inlines) is tuple and len(inlines) == 1 and type(inlines[0]) is Text:
+        return inlines[0].text
     if isinstance(inlines, (Text, Code)):
         return inlines.text
     if isinstance(inlines, LineBreak):

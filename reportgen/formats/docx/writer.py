@@ -903,9 +903,13 @@ class _Builder:
             head = plain_text(t.header[j])
             token = max((len(w) for w in _BREAKABLE.split(head)), default=0) * _CHAR_BOLD
             longest = len(head) * _CHAR_BOLD
-            for row in t.rows[:2000]:  # a sample is plenty for proportions
-                text = plain_text(row[j])
+            # A sample of the rows is plenty for proportions. Equal cells (a status, a county)
+            # measure alike, and a cell no longer than the longest piece so far has no longer
+            # piece: most cells of a long table are measured without splitting them into words.
+            for text in {plain_text(row[j]) for row in t.rows[:2000]}:
                 longest = max(longest, min(len(text), 60) * _CHAR)
+                if len(text) * _CHAR <= token:
+                    continue
                 for word in _BREAKABLE.split(text):
                     n_chars = len(word)
                     if n_chars > 14 and not any(map(str.isdigit, word)):
@@ -952,9 +956,17 @@ class _Builder:
 
         def write(cells) -> str:
             out = [tr_open]
+            texts = [cell[0].text for cell in cells if len(cell) == 1 and type(cell[0]) is Text]
+            # The plain cells' texts escaped at once, a line feed between them (which escaping
+            # neither adds nor drops): per cell, the calls cost more than the escaping itself.
+            escaped = _esc(_xml_safe("\n".join(texts))).split("\n")
+            if len(escaped) != len(texts):  # a text with a line feed of its own
+                escaped = [_esc(_xml_safe(text)) for text in texts]
+            k = 0
             for j, cell in enumerate(cells):
                 if len(cell) == 1 and type(cell[0]) is Text:
-                    out += (plain[j], _esc(_xml_safe(cell[0].text)), plain_end)
+                    out += (plain[j], escaped[k], plain_end)
+                    k += 1
                 else:
                     tc, ppr = frames[j]
                     out.append(f"{tc}{_el('w:p', ppr + self.runs(cell, fmt))}</w:tc>")
