@@ -905,11 +905,13 @@ class _Builder:
             longest = len(head) * _CHAR_BOLD
             # A sample of the rows is plenty for proportions. Equal cells (a status, a county)
             # measure alike, and a cell no longer than the longest piece so far has no longer
-            # piece: most cells of a long table are measured without splitting them into words.
-            for text in {plain_text(row[j]) for row in t.rows[:2000]}:
-                longest = max(longest, min(len(text), 60) * _CHAR)
+            # piece: taken longest first, most cells of a long table are never split into words.
+            texts = sorted({plain_text(row[j]) for row in t.rows[:2000]}, key=len, reverse=True)
+            if texts:
+                longest = max(longest, min(len(texts[0]), 60) * _CHAR)
+            for text in texts:
                 if len(text) * _CHAR <= token:
-                    continue
+                    break
                 for word in _BREAKABLE.split(text):
                     n_chars = len(word)
                     if n_chars > 14 and not any(map(str.isdigit, word)):
@@ -1170,8 +1172,14 @@ def chart_data(f: Figure) -> charts.ChartData:
                             plain_text(t.header[0]).strip(), name=f.src)
 
 
+# What _text_xml must drop, escape or split at: text without any is written as it is (most is).
+_NOT_VERBATIM = re.compile("[&<>\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text_xml(text: str) -> str:
     """The w:t (and w:tab) elements of a run holding ``text``."""
+    if not _NOT_VERBATIM.search(text):
+        return f'<w:t xml:space="preserve">{text}</w:t>' if text else ""
     text = _xml_safe(text)
     if "\t" not in text:
         return f'<w:t xml:space="preserve">{_esc(text)}</w:t>' if text else ""
