@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', 'bd68dea44309f365c34ba0712fff0993cd8b902dd1f10e3c9e7793b536817e14'),
-    '_makron.md.j2': ('_makron_md_j2', '3cfd01da912569c6e3933fcc9d4388498fb5c7e1dee9c7dcb39b132d303d2f66'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'b974bc3318bc8ed140fba7873a05c28c756bb566a803230a82cf6c97ca1641b6'),
-    'delrapport.md.j2': ('delrapport_md_j2', '5a41b567f39452a7bfc44cbf4e4d9f42d0992d34ca7f62ecbe5d9bdf57f03d7a'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'ad13ecc7f7322cbb440eca04d7f6d2827d3b8626edfad66639d2869679acbea0'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '38614dd2f21010a653452d334c0fb789cb971cf83e07ad049fc1973f90e0f80e'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '9de10c5dee39bd5aa1b67a6a4435ff753e3c44e9fe49909e3cba47ff8dd1f580'),
+    '_makron.md.j2': ('_makron_md_j2', '369a917de1da516ad60a1e27df89cb177ff45307aea012b3aaceba03c2b10756'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', '70a44ee4a29030bdc5e884f7ce9758c15d64eaa69e6e298c3101fa90caa57ff2'),
+    'delrapport.md.j2': ('delrapport_md_j2', '23275100d9f66c9def555116386bd3ddff07e3bc35c9dd48c8c9c2c200137b03'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'd5a5f9af3c8f1c419f4d8e3c46d5962f1b53d35db933e7b3d5fef16ae44ea6e3'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', '5ddcf64aa67406d05b3afce3a58d820e41ba042862796d44cc73bbfe3846bef4'),
 }
