@@ -805,6 +805,7 @@ class _Builder:
             num_id = self.bullet_num
             style = self.style("bullet")
         numpr = (level, num_id)
+        ppr = self._ppr(style, numpr=numpr)  # every item's but one right after a table
         for item in lst.items:
             if not item or not isinstance(item[0], Paragraph):
                 # The item starts with something that cannot carry the number or bullet (a
@@ -812,8 +813,10 @@ class _Builder:
                 out.add(self.paragraph((), style, numpr=numpr, after_table=out.last_tbl))
             for i, b in enumerate(item):
                 if i == 0 and isinstance(b, Paragraph):
-                    out.add(self.paragraph(b.inlines, style, numpr=numpr,
-                                           after_table=out.last_tbl))
+                    if out.last_tbl:
+                        out.add(self.paragraph(b.inlines, style, numpr=numpr, after_table=True))
+                    else:
+                        out.add(_el("w:p", ppr + self.runs(b.inlines, _NO_FMT)))
                 elif isinstance(b, (BulletList, OrderedList)):
                     self.list_block(b, out, depth=depth + 1, quote=quote)
                 else:
@@ -821,7 +824,9 @@ class _Builder:
 
     # ------------------------------------------------------------------ inlines
 
-    def runs(self, inlines: Iterable[Inline], fmt: frozenset) -> str:
+    def runs(self, inlines: tuple[Inline, ...], fmt: frozenset) -> str:
+        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs and list items
+            return self.run(inlines[0].text, fmt)
         out = []
         for x in inlines:
             kind = type(x)
