@@ -136,14 +136,12 @@ def escape_attribute(text: str) -> str:
     ``&`` that would start a reference are escaped.
     """
     s = clean_text(text)
-    if not _ATTRIBUTE_SPECIAL.search(s):
+    if '"' not in s and "\\" not in s and "{" not in s and "}" not in s and "&" not in s:
         return s  # a place such as "projects[3].summary": nothing to escape, no pass per character
     entity_at = {m.start() for m in ENTITY_LIKE.finditer(s)} if "&" in s else ()
     return "".join("\\" + c if c in '\\"{}' or (c == "&" and i in entity_at) else c
                    for i, c in enumerate(s))
 
-
-_ATTRIBUTE_SPECIAL = re.compile(r'[\\"{}&]')
 
 
 # --------------------------------------------------------------------------- sources
