@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -810,5 +811,34 @@ def _interrupted() -> None:
     sys.exit(EXIT_INTERRUPTED)
 
 
+def run() -> None:
+    """The program: :func:`main`, then the process ends without tearing the interpreter down.
+
+    A build of a large programme leaves hundreds of megabytes of objects (the inputs, four
+    contexts, their figure maps) for the interpreter's exit to free one by one: 0.8 s of a
+    17 s build of 10 000 projects, for nothing, as the process is about to end. Everything a
+    command writes is written and closed when main returns (outputs are renamed into place,
+    child processes waited for, temporary folders removed by their context managers), so only
+    the standard streams are left to flush. In-process callers (tests, the API) call main or
+    the library and keep the ordinary exit.
+    """
+    try:
+        main()
+        code: object = EXIT_OK
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = EXIT_OK
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)  # as the interpreter does with sys.exit("message")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (reportgen ... | head): nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

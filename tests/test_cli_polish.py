@@ -89,3 +89,45 @@ def test_environment_numbers_in_other_digits_do_not_crash_the_build(example_inpu
                      "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "genomforandeplan-2018.docx").is_file()
+
+
+def _program(*args: str, cwd, stdout=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "reportgen.cli", *args], check=False, cwd=cwd, text=True,
+                          stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+
+def test_the_program_exits_with_its_code_and_everything_it_printed(inputs_copy):
+    # The program ends with os._exit (no interpreter teardown): its exit codes and its output,
+    # to a pipe (block-buffered), must come out whole all the same.
+    from conftest import set_cell
+
+    ok = _program("validate", "--format", "json", cwd=inputs_copy.parent)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == []
+    set_cell(inputs_copy / "finances.xlsx", "Återbetalningar", "C2", "1234-5678")
+    bad = _program("validate", "--format", "json", cwd=inputs_copy.parent)
+    assert bad.returncode == 1
+    report = json.loads(bad.stdout)  # the whole document: it parses
+    assert any(f["code"] == "SI602" for f in report), report
+    text = _program("validate", cwd=inputs_copy.parent)
+    assert text.returncode == 1 and "SI602" in text.stdout + text.stderr
+    usage = _program("build", "--no-such-option", cwd=inputs_copy.parent)
+    assert usage.returncode == 2 and "no-such-option" in usage.stderr
+
+
+def test_the_program_survives_a_reader_that_stops_early(inputs_copy):
+    # `reportgen docs findings | head -1`: the pipe closes under the program; it still exits
+    # with a code (no hang, no traceback of the flush).
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "reportgen.cli", "docs", "findings"], cwd=inputs_copy.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode is not None
+    assert b"Traceback" not in err

@@ -33,6 +33,7 @@ from reportgen.inputs.model import (
     Deliverable,
     Project,
 )
+from reportgen.inputs.model import Indicators as IndicatorsModel
 from reportgen.inputs.sources.excel import RowPlaces
 from reportgen.inputs.yaml_edit import format_path
 from reportgen.report.quantity import (
@@ -49,6 +50,7 @@ from reportgen.rules.ledger import (
     SPLIT_RULE_SHARES,
     Ledger,
     ProjectFigures,
+    share_texts,
     view_of,
 )
 from reportgen.rules.money import apportion, round_parts
@@ -642,6 +644,7 @@ class _Places:
         self._project_index: dict[str, int] | None = None
         self._period: dict[tuple, Amount] = {}
         self._whole: dict[tuple, Amount] = {}
+        self._record_years: dict[str, tuple[list, list[int]]] = {}
 
     def whole_amount(self, kind: str, pid: str, value: Decimal, name: str) -> Amount:
         """All of a project's grants, disbursements, planned co-financing…: one quantity per view."""
@@ -708,9 +711,11 @@ class _Places:
     def project(self, pid: str, *path: str) -> str:
         """A place in a project of programme.yaml, ``…#projects[17].indicators.companies`` (the
         figures cite one for every project and indicator: made without format_path's checks)."""
+        return f"{self.project_file()}#projects[{self.project_index(pid)}]{_path_suffix(path)}"
+
+    def project_file(self) -> str:
         doc = self.inputs.programme_doc
-        file = doc.file if doc is not None else "programme.yaml"
-        return f"{file}#projects[{self.project_index(pid)}]{_path_suffix(path)}"
+        return doc.file if doc is not None else "programme.yaml"
 
     def decision(self, *path: Any) -> str:
         doc = self.inputs.decision_doc
@@ -720,10 +725,22 @@ class _Places:
 
     def year_records(self, kind: str, years: Iterable[int]) -> list:
         wanted = set(years)
-        fin = self.inputs.finances
-        if kind in ("disbursements", "recoveries"):  # counted in the year of their day (Ledger.year_of)
-            return [d for d in getattr(fin, kind) if self.view.year_of(d.date) in wanted]
-        return [r for r in getattr(fin, kind) if r.year in wanted]
+        records, years_of = self._years_of(kind)
+        return [r for r, y in zip(records, years_of) if y in wanted]
+
+    def _years_of(self, kind: str) -> tuple[list, list[int]]:
+        """The records of a kind, in the order read, and the year each counts in: worked out once
+        per view, as every year's sum (and balance) cites the records of its year."""
+        found = self._record_years.get(kind)
+        if found is None:
+            records = getattr(self.inputs.finances, kind)
+            if kind in ("disbursements", "recoveries"):  # counted in the year of their day (Ledger.year_of)
+                year_of = self.view.year_of
+                found = (records, [year_of(r.date) for r in records])
+            else:
+                found = (records, [r.year for r in records])
+            self._record_years[kind] = found
+        return found
 
     def year_amount(self, kind: str, years: Iterable[int], value: Decimal, name: str, how: str) -> Amount:
         years = tuple(years)
@@ -807,6 +824,7 @@ def _rounded_column(rows: list, key: str, total_name: str, quantum: Decimal = KR
 def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str, str]) -> DistributionTable:
     dist = view.by_county(years) if by == "county" else view.by_focus_area(years)
     places = _places(view)
+    field = "counties" if by == "county" else "focus_areas"  # where a project names its groups
     figures = {f.project.id: f for f in view.projects}
     period_of: dict[str, tuple[Amount, Amount]] = {}
 
@@ -831,14 +849,20 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
                                 for pid, share, _, part in r.contributions)
         how = "sum of the projects' grants in the period" + (", projects in several groups split" if split else "")
         rows.append(GroupRow(
-            r.key, r.name, Count(r.projects, f"projects.{by}.{r.key}", "projects in the group"),
+            r.key, r.name, Count(r.projects, f"projects.{by}.{r.key}", "projects in the group",
+                                 lambda r=r: [places.project(c[0], field) for c in r.contributions]),
             Amount(r.granted, f"granted.{by}.{r.key}", how, split=split, terms=granted_terms),
             Amount(r.disbursed, f"disbursed.{by}.{r.key}", how.replace("grants", "disbursements"),
                    split=split, terms=disbursed_terms)))
     granted = _rounded_column(rows, "granted", f"granted.{by}.total")
     disbursed = _rounded_column(rows, "disbursed", f"disbursed.{by}.total")
+    def distinct_projects() -> list:  # each project once, where it names its groups
+        return list(dict.fromkeys(places.project(c[0], field) for r in dist.rows for c in r.contributions))
+
+    # Without split projects the total is the sum of the rows (their places are theirs).
     projects = Count(dist.projects, f"projects.{by}.total", "distinct projects (a project in several groups "
-                     "counts once)", parts=() if dist.split_projects else tuple(r.projects.name for r in rows))
+                     "counts once)", distinct_projects if dist.split_projects else (),
+                     parts=() if dist.split_projects else tuple(r.projects.name for r in rows))
     if not dist.split_projects:
         projects.how = "sum of the rows"
     rule_text = (
@@ -848,8 +872,11 @@ def _distribution_table(view: Ledger, by: str, years: list[int], names: dict[str
     if dist.split_projects:
         rule_text += (" Ett projekt som omfattar flera räknas i var och en av dem i kolumnen Projekt; "
                       "totalraden anger antalet projekt.")
+    # The rows it counts name its places (their projects'), as a total's rows do.
+    groups = Count(len(rows), f"{by}.count", f"groups ({by}) with projects: the rows",
+                   parts=tuple(r.projects.name for r in rows))
     return DistributionTable(rows, GroupTotals(projects, granted, disbursed), dist.rule, rule_text,
-                             dist.split_projects, Count(len(rows), f"{by}.count", f"groups ({by}) with projects"))
+                             dist.split_projects, groups)
 
 
 # --- the context ------------------------------------------------------------------------------
@@ -1042,7 +1069,7 @@ def _project_row(f: ProjectFigures, areas: dict[str, str], places: _Places) -> P
         summary=Sourced(p.summary, f"{place}.summary") if p.summary else None, continues=p.continues,
         granted=granted, disbursed=disbursed,
         remaining=Amount(f.remaining, f"remaining.project.{pid}", "granted − disbursed",
-                         lambda: granted.sources() + disbursed.sources()),
+                         terms=(("1", granted), ("-1", disbursed))),
         cofinancing=cofinancing, cofinancing_share=share_of(cofinancing, total_budget,
                                                             f"cofinancing_share.project.{pid}"),
         total_budget=total_budget,
@@ -1159,8 +1186,11 @@ def _accounting(ctx: Context, inputs: Inputs, view: Ledger, d: Deliverable, rows
         proj_rows.append(row)
     ptotal = ProjectTotals(*(_rounded_column(proj_rows, key, f"{key}.projects.total") for key in (
         "granted_in_period", "disbursed_in_period", "granted", "disbursed", "cofinancing", "total_budget")))
-    ctx.projects = ProjectTable(proj_rows, ptotal, Count(len(proj_rows), "projects.count",
-                                                         "projects granted funds in the period"))
+    in_period = set(project_years)
+    ctx.projects = ProjectTable(proj_rows, ptotal, Count(
+        len(proj_rows), "projects.count", "projects granted funds in the period",
+        lambda: places.cells([g for f in granted_projects for g in places.grants[f.project.id]
+                              if g.year in in_period])))
     ctx.project_years = project_years
 
     ctx.cofinancing = _cofinancing(view, places, granted_projects, proj_rows,
@@ -1210,7 +1240,12 @@ def _cofinancing(view: Ledger, places: _Places, granted_projects: list[ProjectFi
     budget = Amount(sum((f.total_budget for f in granted_projects), ZERO), "total_budget.projects.total",
                     "granted + co-financing of the projects of the period",
                     terms=tuple(("1", r.total_budget) for r in proj_rows))
-    return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing"),
+    def with_cofinancing() -> list:  # the rows that make a project one with co-financing (as Ledger.cofinancing)
+        return places.cells([c for pid in ids for c in places.cofinancing[pid]
+                             if c.amount and (in_years is None or c.year is None or c.year in in_years)])
+
+    return CofinancingTable(rows, total, Count(figures.projects, "cofinancing.projects", "projects with co-financing",
+                                               with_cofinancing),
                             share_of(planned, budget, "cofinancing.share"),
                             has_actual=bool(figures.actual), has_planned=bool(figures.planned))
 
@@ -1278,10 +1313,13 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
     n = len(projects)
     sums: dict[str, int] = defaultdict(int)
     reporting: dict[str, list[str]] = defaultdict(list)
+    fields = tuple(IndicatorsModel.model_fields)
     for p in projects:
         if p.indicators is None:
             continue
-        for key, value in p.indicators.model_dump().items():
+        found = p.indicators
+        for key in fields:  # as model_dump() gives them, without making a dict of each project's
+            value = getattr(found, key)
             if value is not None:
                 sums[key] += value
                 reporting[key].append(p.id)
@@ -1312,31 +1350,35 @@ def _results(inputs: Inputs, view: Ledger, places: _Places) -> Results:
     areas = {a.id: a.name for a in inputs.decision.focus_areas}
     return Results(
         totals=totals, indicators=Indicators(**by_key),
-        projects_reporting=Count(with_indicators, "projects.reporting", "projects that reported indicators"),
+        projects_reporting=Count(with_indicators, "projects.reporting", "projects that reported indicators",
+                                 lambda: [places.project(p.id, "indicators") for p in projects
+                                          if p.indicators is not None]),
         projects_total=total_n, participants=participants, women_share=women_share,
-        by_focus_area=_indicator_table(inputs, lambda p: p.focus_areas, areas, "focus_area", by_key),
-        by_county=_indicator_table(inputs, lambda p: p.counties, COUNTIES, "county", by_key),
+        by_focus_area=_indicator_table(inputs, lambda p: p.focus_areas, areas, "focus_area", by_key, places),
+        by_county=_indicator_table(inputs, lambda p: p.counties, COUNTIES, "county", by_key, places),
         partial=any(not i.complete for i in totals),
         targets=_targets(inputs, places))
 
 
-def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, totals: dict[str, Indicator]
-                     ) -> IndicatorTable:
-    plain = _indicator_groups(inputs, groups_of, names)
-    # Which groups had a project that reported each indicator: a group where none did prints "–".
-    reported: dict[str, set[str]] = defaultdict(set)
-    for p in inputs.programme.projects:
-        if p.indicators is None:
-            continue
-        for key in GROUP_INDICATORS:
-            if getattr(p.indicators, key, None) is not None:
-                for g in groups_of(p):
-                    reported[g.code].add(key)
+def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, totals: dict[str, Indicator],
+                     places: _Places) -> IndicatorTable:
+    made_of: dict[tuple[str, str], list] = defaultdict(list)
+    plain = _indicator_groups(inputs, groups_of, names, made_of)
+    made_of = dict(made_of)  # looked up below: no entries made by asking
+    file = places.project_file()
+
+    def figure(key: str, group: str, value: int) -> Count:
+        # Its sources are the figures the group's projects reported; a project in several groups
+        # adds its share (apportioned to whole units), listed under "split".
+        contributions = made_of.get((group, key), ())
+        return Count(value, f"indicators.{key}.{by}.{group}", "sum over the group's projects that reported it, "
+                     "projects in several groups split",
+                     lambda: [f"{file}#projects[{i}].indicators.{key}" for i, _, _ in contributions],
+                     split=tuple({"project": pid, "share": share} for _, pid, share in contributions if share != "1"))
     rows = []
     for r in plain["rows"]:
-        values = {k: Count(r[k], f"indicators.{k}.{by}.{r['key']}", "sum over the group's projects that "
-                           "reported it, projects in several groups split")
-                  if k in reported[r["key"]] else None for k in GROUP_INDICATORS}
+        # A group where no project reported an indicator prints "–" for it, not 0.
+        values = {k: figure(k, r["key"], r[k]) if (r["key"], k) in made_of else None for k in GROUP_INDICATORS}
         rows.append(IndicatorRow(r["key"], r["name"], **values))
     total_values = {}
     for k in GROUP_INDICATORS:
@@ -1422,11 +1464,16 @@ def _split_count(value: int, weights: list[Decimal]) -> list:
     return [whole + 1] * left + [whole] * (len(weights) - left)
 
 
-def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
-    """Indicators per group, a project's figures split over its groups like its money."""
+def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str],
+                      contributions: defaultdict[tuple[str, str], list] | None = None) -> dict:
+    """Indicators per group, a project's figures split over its groups like its money.
+
+    ``contributions``, when given, is filled with what each group's figure is made of: by
+    (group code, indicator), the projects that add to it, each as (its index in programme.yaml,
+    its id, its share of the project: "1", or "1/2" for one in two groups)."""
     unit = Decimal(1)
     sums: dict[str, dict[str, Any]] = {}
-    for p in inputs.programme.projects:
+    for index, p in enumerate(inputs.programme.projects):
         if p.indicators is None:
             continue
         values = [(key, v) for key in GROUP_INDICATORS if (v := getattr(p.indicators, key, None)) is not None]
@@ -1441,15 +1488,21 @@ def _indicator_groups(inputs: Inputs, groups_of, names: dict[str, str]) -> dict:
                 row = sums[code] = dict.fromkeys(GROUP_INDICATORS, 0)
             for key, v in values:
                 row[key] += v if type(v) is int else Decimal(v)
+                if contributions is not None:
+                    contributions[code, key].append((index, p.id, "1"))
             continue
         weights = [g.share if g.share is not None else unit for g in groups]
         equal = bool(weights) and weights[0] != 0 and all(w == weights[0] for w in weights)
+        shares = share_texts(tuple(weights)) if contributions is not None else ()
         for key, v in values:
-            for g, part in zip(groups, _split_count(v, weights) if equal else apportion(Decimal(v), weights, unit)):
+            for i, (g, part) in enumerate(zip(groups, _split_count(v, weights) if equal
+                                              else apportion(Decimal(v), weights, unit))):
                 row = sums.get(g.code)
                 if row is None:
                     row = sums[g.code] = dict.fromkeys(GROUP_INDICATORS, 0)
                 row[key] += part
+                if contributions is not None:
+                    contributions[g.code, key].append((index, p.id, shares[i]))
     order = list(names)
     rows = [{"key": k, "name": names.get(k, k), **{i: int(v) for i, v in sums[k].items()}}
             for k in sorted(sums, key=lambda k: order.index(k) if k in order else len(order))]

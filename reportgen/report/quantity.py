@@ -170,9 +170,11 @@ def share_of(numerator, denominator, name: str) -> Amount | None:
 def rounded(value: Decimal, exact, name: str | None = None) -> Amount:
     """A table cell: ``value`` rounded from the named ``exact`` (largest remainder)."""
     if isinstance(exact, Amount):
-        if (name is None or name == exact.name) and value == exact \
-                and value.as_tuple().exponent == exact.as_tuple().exponent:
-            return exact  # nothing to round (whole kronor): the quantity itself
+        if (name is None or name == exact.name) and value == exact:
+            # Nothing to round (whole kronor): the quantity itself, as it was read ("4041584.00"
+            # prints as "4 041 584 kr" all the same). A copy for each cell of a column of
+            # 10 000 projects would be 10 000 more quantities, per column and deliverable.
+            return exact
         rounded_ = Amount(value, name or exact.name, exact.how, exact._src, exact=Decimal(exact), parts=exact.parts,
                           split=exact.split, refs=exact.refs, terms=exact.terms)
         rounded_.members = exact.members
@@ -274,11 +276,15 @@ class FigureMap:
         """The quantities printed and, through their parts, terms and shares, those they are made of."""
         names = dict(self.quantities)
         todo = list(names.values())
+        pop, push = todo.pop, todo.append
         while todo:
-            for part in _related(todo.pop()):
-                if part.name not in names:
-                    names[part.name] = part
-                    todo.append(part)
+            q = pop()
+            # Most quantities (a project's grant, a year's sum) are made of nothing further.
+            if q.refs or q.members or q.terms:
+                for part in _related(q):
+                    if part.name not in names:
+                        names[part.name] = part
+                        push(part)
         return names
 
     def as_dict(self) -> dict:
@@ -294,11 +300,12 @@ class FigureMap:
     def to_json(self) -> bytes:
         """The map as JSON, one quantity a line: ``as_dict`` as text, written directly (a large
         programme has tens of thousands of quantities, and building the dicts first, then
-        encoding them, cost as much as the rest of its figures)."""
-        text = encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
+        encoding them, cost as much as the rest of its figures).
 
-        def strings(items) -> str:
-            return "[" + ",".join(map(text, items)) + "]"
+        Each line is encoded to UTF-8 as it is made: the "how" texts hold a "−" (U+2212), which
+        would make the whole map one string of two bytes a character to widen and encode at the end.
+        """
+        text = encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
 
         known: dict[str, str] = {}
 
@@ -311,38 +318,57 @@ class FigureMap:
         # Built from inside the inputs folder, its files are named bare ("finances.xlsx:…").
         prefix = None if self.inputs_folder is None else \
             "" if self.inputs_folder in ("", ".") else self.inputs_folder.rstrip("/") + "/"
+        cut = 0 if prefix is None else len(prefix)
 
-        def portable(place: str) -> str:
-            return INPUTS_LABEL + place[len(prefix):] if prefix is not None and place.startswith(prefix) else place
+        def sources_json(places) -> str:
+            places = dict.fromkeys(map(str, places))
+            if prefix is None:
+                return "[" + ",".join(map(text, places)) + "]"
+            return "[" + ",".join([text(INPUTS_LABEL + p[cut:] if p.startswith(prefix) else p)
+                                   for p in places]) + "]"
 
+        printed_of = self.printed.get
+        plain_decimal, plain_int = Decimal.__str__, int.__repr__
         names = self._all_quantities()
         lines = []
         for name in sorted(names):
             q = names[name]
-            out = [text(name), ': {"value":"', _plain(q), '","how":', repeated(q.how)]
+            plain = plain_int if isinstance(q, int) else plain_decimal
+            out = [text(name), ': {"value":"', plain(q), '","how":', repeated(q.how)]
             exact = q.exact
             if exact is not None and exact != q:
                 out += [',"exact":"', _plain(exact), '"']
-            if q.members or q.terms:
+            terms = q.terms
+            if q.members or terms:
                 out.append(',"sources":[]')
             else:
-                out += [',"sources":', strings(map(portable, dict.fromkeys(map(str, q.sources()))))]
+                out += [',"sources":', sources_json(q.sources())]
             if q.parts:
-                out += [',"parts":', strings(q.parts)]
+                out += [',"parts":[', ",".join(map(text, q.parts)), "]"]
             if q.split:
                 out += [',"split":[', ",".join(f'{{"project":{text(x["project"])},"share":{text(x["share"])}}}'
                                               for x in q.split), "]"]
             if q.refs:
                 out += [',"numerator":', text(q.refs[0].name), ',"denominator":', text(q.refs[1].name)]
-            if q.terms:
-                out += [',"terms":[', ",".join(strings(t) for t in _terms(q.terms)), "]"]
-            out.append(',"printed":[')
-            out.append(",".join(f'{{"text":{text(p.text)},"place":{repeated(p.place)}}}'
-                                for p in self.printed.get(name, ())))
-            out.append("]}")
-            lines.append("".join(out))
+            if terms:
+                out += [',"terms":[', ",".join([_term_json(t) for t in terms]), "]"]
+            printed = printed_of(name)
+            if printed:
+                out += [',"printed":[', ",".join([f'{{"text":{text(p.text)},"place":{repeated(p.place)}}}'
+                                                 for p in printed]), "]}"]
+            else:
+                out.append(',"printed":[]}')
+            lines.append("".join(out).encode("utf-8"))
         head = json.dumps({"deliverable": self.deliverable, "as_of": self.as_of}, ensure_ascii=False)[:-1]
-        return (head + ', "quantities": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
+        return b"".join([(head + ', "quantities": {\n').encode("utf-8"), b",\n".join(lines), b"\n}}\n"])
+
+
+def _term_json(term: tuple) -> str:
+    """One of :func:`_terms` as JSON text."""
+    weight = encode_basestring(str(term[0]))
+    if len(term) > 2 and term[2] is not None:
+        return f'[{weight},{encode_basestring(term[1].name)},"{_plain(term[2])}"]'
+    return f"[{weight},{encode_basestring(term[1].name)}]"
 
 
 def _terms(terms: tuple) -> list:

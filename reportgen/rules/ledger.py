@@ -209,7 +209,7 @@ def view_of(ledger: Ledger, deliverable_id: str) -> Ledger:
 
 
 @functools.lru_cache(maxsize=1024)
-def _shares(weights: tuple[Decimal, ...]) -> tuple[str, ...]:
+def share_texts(weights: tuple[Decimal, ...]) -> tuple[str, ...]:
     """Each weight's fraction of their sum, as text ("1", "1/2", "3/10"): a few distinct splits
     recur over thousands of projects."""
     if len(weights) == 1:
@@ -502,8 +502,20 @@ class Ledger:
             self._distributions[key] = self._compute_distribution(years, groups_of, name_of, order)
         return self._distributions[key]
 
+    def _period_sums(self, years) -> list[tuple[Decimal, Decimal]]:
+        """Each project's grants and disbursements in ``years`` (all when None), in the order of
+        ``projects``: the same for the distribution by county and by focus area."""
+        key = ("sums", None if years is None else tuple(sorted(set(years))))
+        found = self._distributions.get(key)
+        if found is None:
+            wanted = set(years) if years is not None else None
+            found = self._distributions[key] = [
+                (_sum(a for y, a in f.granted_by_year.items() if wanted is None or y in wanted),
+                 _sum(a for y, a in f.disbursed_by_year.items() if wanted is None or y in wanted))
+                for f in self.projects]
+        return found
+
     def _compute_distribution(self, years, groups_of, name_of, order: list[str]) -> Distribution:
-        wanted = set(years) if years is not None else None
         granted: dict[str, Decimal] = defaultdict(lambda: ZERO)
         disbursed: dict[str, Decimal] = defaultdict(lambda: ZERO)
         counts: dict[str, int] = defaultdict(int)
@@ -512,12 +524,10 @@ class Ledger:
         split = 0
         distinct = 0
         total_granted = total_disbursed = ZERO
-        for figures in self.projects:
+        for figures, (g, d) in zip(self.projects, self._period_sums(years)):
             groups = groups_of(figures.project)
             if not groups:
                 continue
-            g = _sum(a for y, a in figures.granted_by_year.items() if wanted is None or y in wanted)
-            d = _sum(a for y, a in figures.disbursed_by_year.items() if wanted is None or y in wanted)
             if g == 0 and d == 0:
                 continue
             distinct += 1
@@ -525,7 +535,7 @@ class Ledger:
             any_shares |= any(s.share is not None for s in groups)
             split += len(groups) > 1
             pid = figures.project.id
-            shares = _shares(tuple(weights))
+            shares = share_texts(tuple(weights))
             for s, share_text, g_part, d_part in zip(groups, shares, apportion(g, weights), apportion(d, weights)):
                 granted[s.code] += g_part
                 disbursed[s.code] += d_part

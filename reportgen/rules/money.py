@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, getcontext
 
 OERE = Decimal("0.01")
 _KRONA = Decimal(1).as_tuple()  # a quantum of one: Decimal(1), not Decimal("1.0")
@@ -84,4 +84,14 @@ def round_parts(parts: Sequence[Decimal], quantum: Decimal) -> tuple[list[Decima
         return [f * quantum for f in floors], rounded_total
     if total == 0:
         return [Decimal(0) * quantum for _ in parts], rounded_total
+    first = parts[0]
+    exponent = first.as_tuple().exponent
+    if quantum.as_tuple() == _KRONA and exponent <= 0 \
+            and 2 * total.adjusted() + 2 - exponent <= getcontext().prec \
+            and all(p.same_quantum(first) and p == p.to_integral_value() for p in parts):
+        # Whole kronor already, all written alike (a column of a table in kronor, as a rule): each
+        # part is its own rounding and they add up to their total. Apportioning gives the same
+        # Decimals (exponent 0) through a multiplication and a division per part, as long as the
+        # product fits the context's precision (which bounds the digits of total × part).
+        return [p.quantize(quantum) for p in parts], rounded_total
     return apportion(rounded_total, list(parts), quantum), rounded_total

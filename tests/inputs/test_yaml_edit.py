@@ -86,6 +86,7 @@ def test_no_text_there_is_an_error():
         replace_scalar(DOC, ("texts", "nope"), "x")
 
 
+@pytest.mark.slow  # every text of the example, each rewritten and parsed again: ~7 s
 def test_every_text_of_the_example_can_be_rewritten_in_place():
     text = (EXAMPLE_INPUTS / "programme.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)

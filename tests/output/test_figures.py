@@ -589,3 +589,46 @@ def test_the_outputs_are_the_same_bytes_wherever_the_build_runs_from(tmp_path, m
     assert result.exit_code == 0
     assert all(s.startswith("projekt/inputs/finances.xlsx:") for m in json.loads(result.stdout)["matches"]
                for s in m["sources"])
+
+
+@pytest.fixture(scope="module")
+def all_built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("all") / "outputs"
+    result = build(ROOT / "inputs", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_every_figure_printed_cites_where_it_comes_from(all_built):
+    """Every non-zero figure the four deliverables print has sources, parts, terms or a numerator
+    and denominator in the map: counts of projects and indicators per county included."""
+    for path in sorted(all_built.glob("*.figures.json")):
+        figures = json.loads(path.read_text(encoding="utf-8"))["quantities"]
+        bare = [name for name, e in figures.items()
+                if e["printed"] and Decimal(e["value"]) != 0
+                and not (e["sources"] or e.get("parts") or e.get("terms") or e.get("numerator"))]
+        assert not bare, (path.name, bare[:10])
+
+
+def test_an_indicator_per_county_cites_the_figures_its_projects_reported(final_built):
+    import yaml
+
+    programme = yaml.safe_load((ROOT / "inputs" / "programme.yaml").read_text(encoding="utf-8"))
+    figures = json.loads((final_built / f"{FINAL}.figures.json").read_text(encoding="utf-8"))["quantities"]
+    checked = split_seen = 0
+    for name, entry in figures.items():
+        m = re.fullmatch(r"indicators\.(\w+)\.(county|focus_area)\.(?!total$)[\w-]+", name)
+        if not m:
+            continue
+        shares = {s["project"]: Fraction(s["share"]) for s in entry.get("split", ())}
+        split_seen += bool(shares)
+        summed = Fraction(0)
+        for place in entry["sources"]:
+            index, key = re.fullmatch(r"inputs/programme\.yaml#projects\[(\d+)\]\.indicators\.(\w+)", place).groups()
+            assert key == m.group(1)
+            project = programme["projects"][int(index)]
+            summed += project["indicators"][key] * shares.get(project["id"], Fraction(1))
+        # A split project's share is apportioned to whole units: within one per split project.
+        assert abs(summed - int(entry["value"])) < max(1, len(shares)), (name, summed, entry["value"])
+        checked += 1
+    assert checked > 20 and split_seen, (checked, split_seen)

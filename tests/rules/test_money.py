@@ -82,3 +82,16 @@ def test_whole_kronor_are_left_as_they_are():
     rounded, total = round_parts(parts, Decimal(1))
     assert rounded == parts and total == Decimal(357)
     assert _exactly(rounded) == _exactly(_apportion_reference(total, parts, Decimal(1)))
+
+
+@given(units=st.lists(st.integers(min_value=0, max_value=10**13), min_size=1, max_size=15),
+       exponent=st.integers(min_value=-4, max_value=0))
+def test_whole_kronor_written_alike_round_to_the_same_decimals_as_the_plain_steps(units, exponent):
+    # round_parts' shortcut for a column of whole kronor of one exponent ("100.00", "7.00"):
+    # the same Decimals as apportioning them.
+    parts = [Decimal(u).quantize(Decimal(1).scaleb(exponent)) for u in units]
+    expected = _round_parts_reference(parts, Decimal(1))
+    if expected is None:
+        return
+    rounded, total = round_parts(parts, Decimal(1))
+    assert _exactly(rounded) == _exactly(expected[0]) and total.as_tuple() == expected[1].as_tuple()

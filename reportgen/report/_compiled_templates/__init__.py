@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '9de10c5dee39bd5aa1b67a6a4435ff753e3c44e9fe49909e3cba47ff8dd1f580'),
-    '_makron.md.j2': ('_makron_md_j2', '369a917de1da516ad60a1e27df89cb177ff45307aea012b3aaceba03c2b10756'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '70a44ee4a29030bdc5e884f7ce9758c15d64eaa69e6e298c3101fa90caa57ff2'),
-    'delrapport.md.j2': ('delrapport_md_j2', '23275100d9f66c9def555116386bd3ddff07e3bc35c9dd48c8c9c2c200137b03'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', 'd5a5f9af3c8f1c419f4d8e3c46d5962f1b53d35db933e7b3d5fef16ae44ea6e3'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '5ddcf64aa67406d05b3afce3a58d820e41ba042862796d44cc73bbfe3846bef4'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '41d8c0017afe45fbb9ec604dbab08c41475c1304100c3b7f6621a6dbf771dc68'),
+    '_makron.md.j2': ('_makron_md_j2', '353d1f3b1fc5f12107eb15ed2a136733b0eb641d09a5bf56529a8052b3c3ea3e'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'c652e3df0e742510e15a85bd6ad69eb55dfca911c9f7ab3a132c04784f7a0a1b'),
+    'delrapport.md.j2': ('delrapport_md_j2', '381d3399c97ba17af43247655b6eba365402a48884f6a335e51d8d6935de3e09'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '0059fff83404b90dd55dffdc5b2cbdc006b2804808396573daa6e7f1b190020d'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'd414eda09c657d3a89ff3d2f126827c73107a760c69b02f08fc2ef630b0be511'),
 }
