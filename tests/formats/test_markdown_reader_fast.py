@@ -417,7 +417,8 @@ def test_plain_content_is_what_markdown_it_leaves_alone():
 # The parts between Source markers are read by one fast parser, each in place in the lines of the
 # whole text (reader.parse); each must read as the general reader reads its text alone.
 CHART = '![Diagram](diagram/x "Figur 1. Medel")\n\n{caption="Data" .chart}\n| År | Medel |\n|---|---:|\n| 2019 | 1,5 mnkr |'
-PART_ENDS = ["```\nöppen kod", "- a\n- b", "- a\n\n  b", "{caption=\"x\"}", "# " + "Djup" * 2,
+LONE_CHART_DATA = '{caption="Data" .chart}\n| År | Medel |\n|---|---:|\n| 2019 | 1,5 mnkr |'
+PART_ENDS = [LONE_CHART_DATA, "```\nöppen kod", "- a\n- b", "- a\n\n  b", "{caption=\"x\"}", "# " + "Djup" * 2,
              "####### sju", "[x]: https://e.se\n\n[x]", "a\rb", CHART, "    kod", "> citat"]
 
 
@@ -447,6 +448,7 @@ def sourced_document(draw):
 @example(text='::: {source="a"}\n- a\n:::\n  b')
 @example(text='\\{bad\\}\n\n::: {source="a"}\n\n| a |\n|---|\n| 1 |\n\n:::')
 @example(text='{caption="x"}\n\n::: {source="a"}\n\n| a |\n|---|\n| 1 |\n\n:::')
+@example(text='x\n\n::: {source="a"}\n\n' + LONE_CHART_DATA + '\n\n:::\n\n' + LONE_CHART_DATA)
 @example(text='####### sju\n\n::: {source="a"}\n\n####### sju\n\n:::\n\n####### sju')
 def test_fast_path_agrees_with_markdown_it_across_source_markers(text):
     assert_same(text)

@@ -143,7 +143,6 @@ def escape_attribute(text: str) -> str:
                    for i, c in enumerate(s))
 
 
-
 # --------------------------------------------------------------------------- sources
 
 #: The line that ends a Source's fenced div.
@@ -196,8 +195,8 @@ def _split_sources(text: str) -> list[tuple[str | None, int, int, str]] | None:
 
 def _parse_sources(parts: list[tuple[str | None, int, int, str]], source: str,
                    parse_part) -> tuple[Document, list[Finding]]:
-    """The parts parsed each on its own by ``parse_part(path, first, end, text)``, which gives
-    its blocks (canonical) and findings, these with the lines of the whole text."""
+    """The parts parsed each on its own by ``parse_part(first, end, text)``, which gives its
+    blocks (canonical) and findings, these with the lines of the whole text."""
     blocks: list[Block] = []
     findings: list[Finding] = []
     for path, first, end, part in parts:
