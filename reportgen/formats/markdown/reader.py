@@ -147,10 +147,26 @@ def escape_attribute(text: str) -> str:
 
 #: The line that ends a Source's fenced div.
 SOURCE_CLOSE = ":::"
-# The same as whole lines of a text (trailing spaces allowed), found by one search each instead of
-# a look at every line: a report with ten thousand projects has hundreds of thousands of lines.
-_OPEN_LINE = re.compile(r'^::: \{source="((?:[^"\\\n]|\\.)*)"\} *$', re.MULTILINE)
-_CLOSE_LINE = re.compile(r"^::: *$", re.MULTILINE)
+# The same as whole lines of a text (trailing spaces allowed), matched only where str.find finds
+# their start at the start of a line, instead of a look at every line (a report with ten thousand
+# projects has hundreds of thousands) or a search with "^", which the regular expression engine
+# tries at every position of the text.
+_OPEN_START = '::: {source="'
+_OPEN_LINE = re.compile(r'::: \{source="((?:[^"\\\n]|\\.)*)"\} *$', re.MULTILINE)
+_CLOSE_LINE = re.compile(r"::: *$", re.MULTILINE)
+
+
+def _line_at(text: str, start: str, pattern: re.Pattern, pos: int) -> re.Match | None:
+    """The first line from ``pos`` on (``pos`` starts a line) that ``pattern`` matches whole,
+    looked for where ``start`` starts a line."""
+    at = text.find(start, pos)
+    while at >= 0:
+        if at == pos or text[at - 1] == "\n":
+            m = pattern.match(text, at)
+            if m is not None:
+                return m
+        at = text.find(start, at + 1)
+    return None
 
 
 def source_open(path: str) -> str:
@@ -171,9 +187,9 @@ def _split_sources(text: str) -> list[tuple[str | None, int, int, str]] | None:
     start = 0  # where the current part of text outside the markers starts
     start_line = 0
     line, at = 0, 0  # the line number of position ``at``
-    m = _OPEN_LINE.search(text)
+    m = _line_at(text, _OPEN_START, _OPEN_LINE, 0)
     while m is not None:
-        close = _CLOSE_LINE.search(text, m.end())
+        close = _line_at(text, SOURCE_CLOSE, _CLOSE_LINE, m.end() + 1)
         if close is None:
             break
         line += text.count("\n", at, m.start())
@@ -185,7 +201,7 @@ def _split_sources(text: str) -> list[tuple[str | None, int, int, str]] | None:
         parts.append((unescape_attribute(m.group(1)), open_line + 1, line,
                       text[m.end() + 1:max(m.end() + 1, close.start() - 1)]))
         start, start_line = close.end() + 1, line + 1
-        m = _OPEN_LINE.search(text, start) if start <= len(text) else None
+        m = _line_at(text, _OPEN_START, _OPEN_LINE, start) if start <= len(text) else None
     if not parts:
         return None
     end_line = start_line + text.count("\n", start) + 1 if start <= len(text) else start_line
