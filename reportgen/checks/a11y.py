@@ -485,11 +485,8 @@ class _BodyReader:
                     found[m.start()] = m
             for m in fastlane.CANDIDATE_RUNS.finditer(data, start, end):
                 found.setdefault(data.rfind(b"<w:p>", start, m.start()), None)
-            for empty in fastlane.NO_RUNS:
-                at = data.find(empty, start, end)
-                while at >= 0:  # the paragraph's "<w:p>" is the last one up to its end
-                    found.setdefault(data.rfind(b"<w:p>", start, at + len(empty)), None)
-                    at = data.find(empty, at + 1, end)
+            for at in fastlane.runless(data, start, end):
+                found.setdefault(at, None)
             pos, index = start, first - 1
             for at in sorted(found):
                 index += data.count(b"<w:p>", pos, at) + 1
@@ -522,8 +519,10 @@ class _BodyReader:
         start, end = self._runs[k]
         first, _, count = self._run_at[k]
 
+        # Paragraphs do not nest, and nothing else in a run holds "<w:p>" (see fastlane): the next
+        # paragraph starts at the next "<w:p>", also where a content control lies between them.
         def forward(at: int) -> int:
-            return data.index(b"</w:p>", at) + len(b"</w:p>")
+            return data.index(b"<w:p>", at + 1)
 
         def back(at: int) -> int:
             return data.rindex(b"<w:p>", start, at)
@@ -533,7 +532,7 @@ class _BodyReader:
         if index + 1 in where and index + 1 < first + count:
             return back(where[index + 1])
         if index - first < first + count - index:
-            at = start
+            at = data.index(b"<w:p>", start)  # the run's first paragraph
             for _ in range(index - first):
                 at = forward(at)
         else:
@@ -549,9 +548,11 @@ class _BodyReader:
 _FEED = 1 << 20
 
 
-#: The smallest main document (bytes of word/document.xml) read by the fast lane. It saves about
-#: 30 ms a megabyte, and compiling its grammar costs about 25 ms, once a process: on the
-#: example's documents (40-250 kB) it was a loss. Tests set it to 0.
+#: The smallest main document (bytes of word/document.xml) read by the fast lane while its grammar
+#: is not compiled yet. It saves 15-30 ms a megabyte, and compiling the grammar costs 40-50 ms, once
+#: a process: on the example's documents (40-250 kB) that was a loss. Once compiled (a large
+#: document was checked), it is used for every document: it is then no slower even on the smallest.
+#: Tests set it to 0.
 FAST_LANE_MIN_BYTES = 1 << 20
 
 
@@ -562,7 +563,7 @@ def _read_body(data: bytes, name: str) -> _BodyReader:
     The skeleton of the part (see "the fast lane") is read when it has one, the part itself
     otherwise, or when the skeleton turns out not to stand for the part.
     """
-    if fast_paths_enabled() and len(data) >= FAST_LANE_MIN_BYTES:
+    if fast_paths_enabled() and (len(data) >= FAST_LANE_MIN_BYTES or fastlane.compiled()):
         skeleton = fastlane.skeleton(data)
         if skeleton is not None:
             xml, runs, cuts, target = skeleton

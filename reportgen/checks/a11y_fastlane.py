@@ -16,7 +16,7 @@ import functools
 import os
 import re
 
-__all__ = ["CANDIDATE_RUNS", "NO_RUNS", "headings", "para", "simple_para", "skeleton"]
+__all__ = ["CANDIDATE_RUNS", "compiled", "headings", "para", "runless", "simple_para", "skeleton"]
 
 
 # Most of a large report is plain: body paragraphs of a style and a few runs of text, and table
@@ -31,7 +31,11 @@ __all__ = ["CANDIDATE_RUNS", "NO_RUNS", "headings", "para", "simple_para", "skel
 #   would turn into a line feed), and refers to nothing but the five predefined entities;
 # * none of its elements is one that a check or a count looks at in a table row below the
 #   header (tables, pictures), nor, in a body paragraph, any that _read_para acts on besides
-#   w:pPr, w:pStyle, w:numPr, w:numId and w:t.
+#   w:pPr, w:pStyle, w:numPr, w:numId and w:t (bookmarks it passes by);
+# * a content control (w:sdt) holding such paragraphs is taken whole: the checks look through
+#   it to its paragraphs and read nothing of its properties. The writer puts one around every
+#   text from the inputs, thousands in a large report, so without it lxml would still read
+#   most of the document.
 #
 # What the grammar matches is cut out and a marker, a processing instruction with a random
 # target, put in its place. The rest, the skeleton, is read by lxml as before. The part is
@@ -73,10 +77,17 @@ _RPR = rb'(?:<w:rPr>(?:' + _RPR_ITEM + rb')*+</w:rPr>)?'
 _RUN_START = rb'<w:r>' + _RPR + rb'<w:t(?: xml:space="preserve")?>'
 
 
+# A bookmark's start or end: no check reads one (a11y._read_para passes them by), and the writer
+# puts one around every heading of the table of contents and every text from the inputs.
+_BOOKMARK = (rb'<w:bookmarkStart(?: w:id="' + _VALUE + rb'")?(?: w:name="' + _VALUE + rb'")?/>'
+             rb'|<w:bookmarkEnd(?: w:id="' + _VALUE + rb'")?/>')
+
+
 def _para_source(group, styles: bytes | None = None) -> bytes:
     """A plain paragraph, "<w:p>...</w:p>". ``group`` wraps the parts simple_para reads: the
-    style, the list numbering and its w:numId, the first run's text and the other runs.
-    With ``styles`` (an alternation), only a paragraph of one of those styles."""
+    style, the list numbering and its w:numId, the first run's text and the other runs (with
+    any bookmarks among them). With ``styles`` (an alternation), only a paragraph of one of
+    those styles. It holds "<w:r>" if and only if it has a run, and every run a w:t."""
     style = rb'<w:pStyle w:val="' + group(styles or _VALUE) + rb'"/>'
     props = (rb'<w:pPr>' + (style if styles else rb'(?:' + style + rb')?')
              + rb'(?:' + _PPR_ITEM + rb')*+'
@@ -84,8 +95,12 @@ def _para_source(group, styles: bytes | None = None) -> bytes:
                      + group(_VALUE) + rb'"/></w:numPr>') + rb'?'
              rb'(?:' + _PPR_ITEM + rb')*+' + _RPR + rb'</w:pPr>')
     return (rb'<w:p>' + (props if styles else rb'(?:' + props + rb')?')
+            + rb'(?:' + _BOOKMARK + rb')*+'
             + rb'(?:' + _RUN_START + group(_TEXT) + rb'</w:t></w:r>)?'
-            + group(rb'(?:' + _RUN_START + _TEXT + rb'</w:t></w:r>)*+') + rb'</w:p>')
+            + group(rb'(?:' + _RUN_START + _TEXT + rb'</w:t></w:r>|' + _BOOKMARK + rb')*+')
+            + rb'</w:p>')
+
+
 
 
 def _capture(source: bytes) -> bytes:
@@ -96,8 +111,28 @@ def _group(source: bytes) -> bytes:
     return b"(?:" + source + b")"
 
 
-# Runs of plain body paragraphs (_Grammar.paras). An empty "<w:p/>" is left to lxml, so that every
-# paragraph of a run starts "<w:p>" and counting those counts the paragraphs.
+# An attribute value that no check reads: any XML characters but '"', '<' and a reference other
+# than the predefined entities (so it is well-formed, whatever it decodes to).
+_ANY_VALUE = (rb'(?:[\t\n\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]++|&(?:amp|lt|gt|quot|apos);'
+              rb'|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee][\x80-\xbf]{2}'
+              rb'|\xed[\x80-\x9f][\x80-\xbf]|\xef[\x80-\xbe][\x80-\xbf]|\xef\xbf[\x80-\xbd]'
+              rb'|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}'
+              rb')*+')
+# A block-level content control (w:sdt) of the kind the writer puts around text from the inputs
+# (ooxml.provenance.sdt_open), holding plain paragraphs only. The checks look through content
+# controls (a11y._WRAPPERS) and read nothing of their properties, so its paragraphs read as if
+# they stood in the body.
+_SDT_SOURCE = (rb'<w:sdt><w:sdtPr>(?:<w:alias w:val="' + _ANY_VALUE + rb'"/>)?'
+               rb'(?:<w:tag w:val="' + _ANY_VALUE + rb'"/>)?(?:<w:id w:val="' + _VALUE + rb'"/>)?'
+               rb'(?:<w:lock w:val="' + _VALUE + rb'"/>)?'
+               rb'(?:<w:docPartObj><w:docPartGallery w:val="' + _ANY_VALUE + rb'"/></w:docPartObj>)?'
+               rb'</w:sdtPr><w:sdtContent>(?:' + _para_source(_group) + rb')++</w:sdtContent></w:sdt>')
+
+
+# Runs of plain body paragraphs and content controls holding them (_Grammar.paras). An empty
+# "<w:p/>" is left to lxml, so that every paragraph of a run starts "<w:p>" and counting those
+# counts the paragraphs (none of the markup around them can hold "<w:p>": text and attribute
+# values have no "<").
 _RUN_TEXT = re.compile(rb'<w:t(?: xml:space="preserve")?>([^<]*)</w:t>')
 # A table row of plain cells.
 _ROW_SOURCE = (
@@ -115,7 +150,7 @@ class _Grammar:
 
     def __init__(self) -> None:
         self.para = re.compile(_para_source(_capture))
-        self.paras = re.compile(_group(_para_source(_group)) + b"++")
+        self.paras = re.compile(_group(_para_source(_group) + b"|" + _SDT_SOURCE) + b"++")
         self.row = re.compile(_ROW_SOURCE)
         self.rows = re.compile(_group(_ROW_SOURCE) + b"*+")
 
@@ -123,6 +158,11 @@ class _Grammar:
 @functools.cache
 def grammar() -> _Grammar:
     return _Grammar()
+
+
+def compiled() -> bool:
+    """Whether this process has compiled the grammar already."""
+    return grammar.cache_info().currsize > 0
 
 
 def para(data: bytes, at: int) -> re.Match | None:
@@ -299,6 +339,22 @@ def _heading_finder(ids: tuple[bytes, ...]) -> re.Pattern:
 # either kind, so the paragraphs whose text is empty or typed as a list are among these.
 CANDIDATE_RUNS = re.compile(
     rb'<w:t(?: xml:space="preserve")?>[\t\n ]*+(?:</w:t>|[*\-0-9\x80-\xff]|[A-Za-z](?:[)\t]|</w:t>))')
-NO_RUNS = (b"<w:p></w:p>", b"</w:pPr></w:p>")
+
+
+def runless(data: bytes, start: int, end: int):
+    """Where each paragraph without a run starts, among the plain paragraphs data[start:end]
+    (a run of them): such a paragraph ends "<w:p></w:p>", "</w:pPr></w:p>" or, after a
+    bookmark, "/></w:p>" (then it has a run exactly when it holds "<w:r>")."""
+    for empty in (b"<w:p></w:p>", b"</w:pPr></w:p>"):
+        at = data.find(empty, start, end)
+        while at >= 0:  # the paragraph's "<w:p>" is the last one up to its end
+            yield data.rfind(b"<w:p>", start, at + len(empty))
+            at = data.find(empty, at + 1, end)
+    at = data.find(b"/></w:p>", start, end)
+    while at >= 0:
+        p = data.rfind(b"<w:p>", start, at)
+        if data.find(b"<w:r>", p, at) < 0:
+            yield p
+        at = data.find(b"/></w:p>", at + 1, end)
 
 

@@ -430,13 +430,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 pass
         # A field of the typed context (reportgen.report.context): data, safe by construction;
         # the sandbox's check of each access is a fifth of the rendering time of a large report.
-        fields = getattr(type(obj), "__dataclass_fields__", None)
-        if fields is not None and attribute in fields:
+        # The field names are looked up once a class (for a class without fields, such as str,
+        # the class attribute lookup raised and caught AttributeError on every access).
+        kind = type(obj)
+        fields = _FIELDS.get(kind)
+        if fields is None:
+            fields = _FIELDS[kind] = frozenset(getattr(kind, "__dataclass_fields__", None) or ())
+        if attribute in fields:
             return obj.__dict__[attribute]
         return super().getattr(obj, attribute)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+# The dataclass fields of each class the templates have read an attribute of (none: empty).
+_FIELDS: dict[type, frozenset[str]] = {}
 
 
 class TemplateOutside(jinja2.TemplateNotFound):

@@ -24,8 +24,10 @@ from reportgen.document.tree import (
     Figure,
     Heading,
     Paragraph,
+    Strong,
     Table,
     Text,
+    plain_text,
 )
 from reportgen.formats.docx.writer import CoreProperties, reproducible_zip, write_docx
 from reportgen.formats.markdown.reader import parse
@@ -715,3 +717,68 @@ def test_a_table_does_not_leave_a_header_or_a_total_alone_on_a_page(rows, expect
     data, findings = write_docx(doc, BASE, FIELDS, CORE)
     [table] = docx.Document(io.BytesIO(data)).tables
     assert _kept_rows(table) == expected
+
+
+def test_table_cells_are_escaped_row_by_row_as_cell_by_cell():
+    """The plain cells of a row are escaped together (writer._row_writer): each must still read
+    back as its own text, next to cells with formatting, missing cells and odd characters."""
+    rows = ((Text("a & b"),), (Text("<w:t>x</w:t>"),), (Strong((Text("fet & <b>"),)),)), \
+        ((Text('"q" > \x01'),), (), (Text("sist\u00a0&amp;"),)), \
+        ((Text("kort"),),)
+    doc = Document((Table("Tabell 1. Tecken", ((Text("A"),), (Text("B & C"),), (Text("D"),)), rows,
+                          ("left", "right", "left"), False),))
+    data, findings = write_docx(doc, BASE, FIELDS, CORE)
+    assert findings == []
+    table = docx.Document(io.BytesIO(data)).tables[0]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["A", "B & C", "D"], ["a & b", "<w:t>x</w:t>", "fet & <b>"], ['"q" > ', "", "sist\u00a0&amp;"],
+        ["kort", "", ""]]
+
+
+def test_column_widths_are_those_of_measuring_every_cell():
+    """writer._Builder._widths measures each distinct cell text once and skips those too short to
+    matter; the widths must be those of measuring every cell of the sample."""
+    import random
+
+    from reportgen.formats.docx import writer
+
+    def reference(t, total):
+        mins, wants = [], []
+        for j in range(len(t.header)):
+            head = plain_text(t.header[j])
+            token = max((len(w) for w in writer._BREAKABLE.split(head)), default=0) * writer._CHAR_BOLD
+            longest = len(head) * writer._CHAR_BOLD
+            for row in t.rows[:2000]:
+                text = plain_text(row[j])
+                longest = max(longest, min(len(text), 60) * writer._CHAR)
+                for word in writer._BREAKABLE.split(text):
+                    n = len(word)
+                    if n > 14 and not any(map(str.isdigit, word)):
+                        n = 14
+                    token = max(token, n * writer._CHAR)
+            mins.append(token + writer._CELL_PAD)
+            wants.append(max(longest, token) + writer._CELL_PAD)
+        if sum(mins) >= total:
+            widths = [total * m // sum(mins) for m in mins]
+        elif sum(wants) <= total:
+            widths = [total * w // sum(wants) for w in wants]
+        else:
+            spare = total - sum(mins)
+            flex = [w - m for w, m in zip(wants, mins)]
+            widths = [m + spare * f // sum(flex) for m, f in zip(mins, flex)]
+        widths[-1] += total - sum(widths)
+        return widths
+
+    words = ["", "a", "Region", "Västra Götalands län", "1\u00a0234\u00a0567 kr", "Kunskapslyftindustrin",
+             "SI-2018-000012345", "avslutat", "x\ty", "ett två tre fyra fem sex sju åtta nio tio elva tolv"]
+    rng = random.Random(17)
+    builder = writer._Builder.__new__(writer._Builder)
+    for _ in range(300):
+        n = rng.randint(1, 5)
+        header = tuple((Text(rng.choice(words) or "h"),) for _ in range(n))
+        rows = tuple(tuple((Text(rng.choice(words)),) if rng.random() < 0.9 else
+                           (Strong((Text(rng.choice(words)),)), Text(rng.choice(words)))
+                           for _ in range(n)) for _ in range(rng.randint(0, 40)))
+        t = Table(None, header, rows, ("left",) * n, False)
+        builder.text_width_twips = rng.choice([9070, 3000, 600])
+        assert builder._widths(t) == reference(t, builder.text_width_twips)

@@ -250,3 +250,52 @@ def test_a_chart_table_without_a_figure_is_an_ordinary_table_with_a_warning() ->
     assert isinstance(doc.blocks[1], Table) and doc.blocks[1].caption is None
     assert [f.code for f in findings] == ["markdown.chart-data"]
     assert findings[0].where.line == 4  # the table
+
+
+# ---------------------------------------------------------------------------- Source markers
+
+
+def _split_sources_by_lines(text: str):
+    """The definition of the Source markers, line by line (what reader._split_sources gives,
+    which finds them with one search each instead)."""
+    import re as _re
+
+    from reportgen.formats.markdown.general_reader import unescape_attribute
+
+    opening = _re.compile(r'::: \{source="((?:[^"\\\n]|\\.)*)"\}')
+    if "::: {source=" not in text:
+        return None
+    lines = text.split("\n")
+    parts = []
+    start = i = 0
+    while i < len(lines):
+        m = opening.fullmatch(lines[i].rstrip(" "))
+        if m is None:
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].rstrip(" ") == ":::"), None)
+        if end is None:
+            break
+        parts.append((None, start, i, "\n".join(lines[start:i])))
+        parts.append((unescape_attribute(m.group(1)), i + 1, end, "\n".join(lines[i + 1:end])))
+        start = i = end + 1
+    if not parts:
+        return None
+    parts.append((None, start, len(lines), "\n".join(lines[start:])))
+    return parts
+
+
+def test_source_markers_are_found_as_their_lines_define_them():
+    import random
+
+    from reportgen.formats.markdown.reader import _split_sources
+
+    pieces = ['::: {source="a"}', '::: {source="b\\"c"}  ', "::: {source=\"x\"} y", ":::", "::: ", ":::\r",
+              " :::", "::::", "", " ", "Text", "- punkt", "\r", '::: {source="d\ne"}', "::: {source=\"\"}"]
+    fixed = ['::: {source="a"}\n:::', '::: {source="a"}\n:::\n', '\n::: {source="a"}\n\n:::\n\n',
+             'x\n::: {source="a"}\ny\n:::\nz', '::: {source="a"}\n::: {source="b"}\n:::\n:::',
+             '::: {source="a"}\ntext', '::: {source="a"}\n:::\n::: {source="b"}\n:::']
+    rng = random.Random(14)
+    texts = fixed + ["\n".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12))) for _ in range(3000)]
+    for text in texts:
+        assert _split_sources(text) == _split_sources_by_lines(text), repr(text)

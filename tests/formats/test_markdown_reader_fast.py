@@ -411,3 +411,44 @@ def test_plain_content_is_what_markdown_it_leaves_alone():
     text = '{caption="t"}\n| h |\n|---|\n' + "\n".join(f"|{c}|" for c in chunks)
     doc, _ = assert_same(text)
     assert len(doc.blocks[0].rows) == len(chunks)
+
+
+# --------------------------------------------------------------------------- Source markers
+# The parts between Source markers are read by one fast parser, each in place in the lines of the
+# whole text (reader.parse); each must read as the general reader reads its text alone.
+CHART = '![Diagram](diagram/x "Figur 1. Medel")\n\n{caption="Data" .chart}\n| År | Medel |\n|---|---:|\n| 2019 | 1,5 mnkr |'
+LONE_CHART_DATA = '{caption="Data" .chart}\n| År | Medel |\n|---|---:|\n| 2019 | 1,5 mnkr |'
+PART_ENDS = [LONE_CHART_DATA, "```\nöppen kod", "- a\n- b", "- a\n\n  b", "{caption=\"x\"}", "# " + "Djup" * 2,
+             "####### sju", "[x]: https://e.se\n\n[x]", "a\rb", CHART, "    kod", "> citat"]
+
+
+@st.composite
+def sourced_document(draw):
+    pieces = []
+    for _ in range(draw(st.integers(1, 5))):
+        body = draw(st.one_of(bulk_document(), document(), st.sampled_from(PART_ENDS)))
+        if draw(st.booleans()):
+            body += "\n\n" + draw(st.sampled_from(PART_ENDS))
+        kind = draw(st.sampled_from(["plain", "source", "source", "unclosed", "tight"]))
+        if kind == "source":
+            body = f'::: {{source="projects[{len(pieces)}].summary"}}\n\n{body}\n\n:::'
+        elif kind == "tight":
+            body = f'::: {{source="p"}}\n{body}\n:::  '
+        elif kind == "unclosed":
+            body = '::: {source="q"}\n' + body
+        pieces.append(body)
+    return "\n\n".join(pieces) + draw(st.sampled_from(["", "\n"]))
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=sourced_document())
+@example(text='::: {source="a"}\n```\nx\n:::\n\n# efter')
+@example(text='::: {source="a"}\n- a\n:::\n  b')
+@example(text='\\{bad\\}\n\n::: {source="a"}\n\n| a |\n|---|\n| 1 |\n\n:::')
+@example(text='{caption="x"}\n\n::: {source="a"}\n\n| a |\n|---|\n| 1 |\n\n:::')
+@example(text='x\n\n::: {source="a"}\n\n' + LONE_CHART_DATA + '\n\n:::\n\n' + LONE_CHART_DATA)
+@example(text='####### sju\n\n::: {source="a"}\n\n####### sju\n\n:::\n\n####### sju')
+def test_fast_path_agrees_with_markdown_it_across_source_markers(text):
+    assert_same(text)

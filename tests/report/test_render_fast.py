@@ -7,6 +7,7 @@ Each is checked here against the slow path it replaces.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -46,7 +47,28 @@ TEMPLATES = {
     "unsafe": "{{ s.__class__.__mro__ }}\n",
     "unsafe_dict_method": "{{ rows[0].items }}\n",
     "dict_key_named_like_a_method": "{{ row.items }} {{ row.name }}\n",
+    # Fields of the typed context are read directly (render._Sandbox.getattr, by class), anything
+    # else of the same objects through the sandbox's checks.
+    "dataclass_fields": "{{ dc.name }} {{ dc.amount|kr }} {{ sub.name }} {{ sub.extra }} {{ dc.label }}\n",
+    "str_attribute": "{{ s.name }}\n",
+    "dataclass_unsafe": "{{ sub.__class__ }}\n",
+    "dataclass_missing": "{{ dc.extra }}\n",
 }
+
+@dataclasses.dataclass
+class _Row:
+    name: str
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return self.name + "!"
+
+
+@dataclasses.dataclass
+class _SubRow(_Row):
+    extra: str = "x_y"
+
 
 CONTEXT = {
     "s": "FoU & <utveckling> *2* [x] #1 | ~ {y} \"q\" - ", "m": Markdown("*fet* & [länk](u)"), "n": 12,
@@ -55,6 +77,7 @@ CONTEXT = {
     "l": ["Skåne län", Markdown("*Gotlands* län"), "A & B"], "no": None,
     "rows": [{"name": "Ett_*", "amount": Decimal("10.5")}, {"name": "Två", "amount": Decimal(0)}],
     "row": {"items": "item text", "name": "n"},
+    "dc": _Row("Rad *1*", Decimal(7)), "sub": _SubRow("Sub", Decimal(1)),
 }
 
 

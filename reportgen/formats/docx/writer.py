@@ -805,6 +805,7 @@ class _Builder:
             num_id = self.bullet_num
             style = self.style("bullet")
         numpr = (level, num_id)
+        ppr = self._ppr(style, numpr=numpr)  # every item's but one right after a table
         for item in lst.items:
             if not item or not isinstance(item[0], Paragraph):
                 # The item starts with something that cannot carry the number or bullet (a
@@ -812,8 +813,10 @@ class _Builder:
                 out.add(self.paragraph((), style, numpr=numpr, after_table=out.last_tbl))
             for i, b in enumerate(item):
                 if i == 0 and isinstance(b, Paragraph):
-                    out.add(self.paragraph(b.inlines, style, numpr=numpr,
-                                           after_table=out.last_tbl))
+                    if out.last_tbl:
+                        out.add(self.paragraph(b.inlines, style, numpr=numpr, after_table=True))
+                    else:
+                        out.add(_el("w:p", ppr + self.runs(b.inlines, _NO_FMT)))
                 elif isinstance(b, (BulletList, OrderedList)):
                     self.list_block(b, out, depth=depth + 1, quote=quote)
                 else:
@@ -821,7 +824,9 @@ class _Builder:
 
     # ------------------------------------------------------------------ inlines
 
-    def runs(self, inlines: Iterable[Inline], fmt: frozenset) -> str:
+    def runs(self, inlines: tuple[Inline, ...], fmt: frozenset) -> str:
+        if len(inlines) == 1 and type(inlines[0]) is Text:  # most paragraphs and list items
+            return self.run(inlines[0].text, fmt)
         out = []
         for x in inlines:
             kind = type(x)
@@ -903,9 +908,15 @@ class _Builder:
             head = plain_text(t.header[j])
             token = max((len(w) for w in _BREAKABLE.split(head)), default=0) * _CHAR_BOLD
             longest = len(head) * _CHAR_BOLD
-            for row in t.rows[:2000]:  # a sample is plenty for proportions
-                text = plain_text(row[j])
-                longest = max(longest, min(len(text), 60) * _CHAR)
+            # A sample of the rows is plenty for proportions. Equal cells (a status, a county)
+            # measure alike, and a cell no longer than the longest piece so far has no longer
+            # piece: taken longest first, most cells of a long table are never split into words.
+            texts = sorted({plain_text(row[j]) for row in t.rows[:2000]}, key=len, reverse=True)
+            if texts:
+                longest = max(longest, min(len(texts[0]), 60) * _CHAR)
+            for text in texts:
+                if len(text) * _CHAR <= token:
+                    break
                 for word in _BREAKABLE.split(text):
                     n_chars = len(word)
                     if n_chars > 14 and not any(map(str.isdigit, word)):
@@ -952,9 +963,17 @@ class _Builder:
 
         def write(cells) -> str:
             out = [tr_open]
+            texts = [cell[0].text for cell in cells if len(cell) == 1 and type(cell[0]) is Text]
+            # The plain cells' texts escaped at once, a line feed between them (which escaping
+            # neither adds nor drops): per cell, the calls cost more than the escaping itself.
+            escaped = _esc(_xml_safe("\n".join(texts))).split("\n")
+            if len(escaped) != len(texts):  # a text with a line feed of its own
+                escaped = [_esc(_xml_safe(text)) for text in texts]
+            k = 0
             for j, cell in enumerate(cells):
                 if len(cell) == 1 and type(cell[0]) is Text:
-                    out += (plain[j], _esc(_xml_safe(cell[0].text)), plain_end)
+                    out += (plain[j], escaped[k], plain_end)
+                    k += 1
                 else:
                     tc, ppr = frames[j]
                     out.append(f"{tc}{_el('w:p', ppr + self.runs(cell, fmt))}</w:tc>")
@@ -1160,6 +1179,11 @@ def chart_data(f: Figure) -> charts.ChartData:
 
 def _text_xml(text: str) -> str:
     """The w:t (and w:tab) elements of a run holding ``text``."""
+    # Most text has nothing to drop, escape or split at: written as it is. (Substring tests and
+    # the existing pattern, not a pattern of its own: one more costs a cold build its compiling.)
+    if ("&" not in text and "<" not in text and ">" not in text and "\r" not in text and "\t" not in text
+            and not _NOT_XML.search(text)):
+        return f'<w:t xml:space="preserve">{text}</w:t>' if text else ""
     text = _xml_safe(text)
     if "\t" not in text:
         return f'<w:t xml:space="preserve">{_esc(text)}</w:t>' if text else ""

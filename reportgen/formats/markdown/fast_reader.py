@@ -190,10 +190,14 @@ class FastParser(Converter):
         # The last top-level block as the converter made it: a table checks whether the
         # paragraph before it looks like attributes that could not be read.
         self.prev: Block | None = None
+        self.end = len(self.lines)  # where the text being read ends (see run)
 
-    def run(self) -> Document:
+    def run(self, lo: int = 0, hi: int | None = None) -> Document:
+        """The document of lines lo..hi-1 (all of them by default), read as if they were the
+        whole text: a part of a text between Source markers (see ``parse_fast_lines``)."""
         lines = self.lines
-        segments = _segments(lines)
+        self.end = hi = len(lines) if hi is None else hi
+        segments = _segments(lines, lo, hi)
         findings = self.findings
         run_start = -1  # the first line of the pending markdown-it run, if any
         run_end = 0
@@ -232,9 +236,9 @@ class FastParser(Converter):
         document (a code fence left open at b)."""
         lines = self.lines
         tokens = MARKDOWN.parse("\n".join(lines[a:b]))
-        to_end = b < len(lines) and _open_fence(tokens, lines, a, b)
+        to_end = b < self.end and _open_fence(tokens, lines, a, b)
         if to_end:
-            tokens = MARKDOWN.parse("\n".join(lines[a:]))
+            tokens = MARKDOWN.parse("\n".join(lines[a:self.end]))
         self.tokens, self.pos, self.offset = tokens, 0, a
         out = [] if self.prev is None else [self.prev]
         first = len(out)
@@ -406,11 +410,12 @@ def _new_cell(cells: dict[str, tuple[Inline, ...]], text: str) -> tuple[Inline, 
     return cell
 
 
-def _segments(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, end) of each run of non-blank lines (blank: only spaces and tabs)."""
+def _segments(lines: list[str], lo: int, hi: int) -> list[tuple[int, int]]:
+    """(first, end) of each run of non-blank lines (blank: only spaces and tabs) among lines
+    lo..hi-1."""
     segments = []
     start = -1
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[lo:hi], lo):
         if line.strip(" \t"):
             if start < 0:
                 start = i
@@ -418,7 +423,7 @@ def _segments(lines: list[str]) -> list[tuple[int, int]]:
             segments.append((start, i))
             start = -1
     if start >= 0:
-        segments.append((start, len(lines)))
+        segments.append((start, hi))
     return segments
 
 
@@ -435,15 +440,24 @@ def _open_fence(tokens: list[Token], lines: list[str], a: int, b: int) -> bool:
 
 
 
-def parse_fast(text: str, source: str = "<markdown>", shared: FastParser | None = None) -> tuple[Document, list[Finding]]:
+def parse_fast(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
     """Parse as ``parse_with_markdown_it`` would, faster; for a text without link reference
     definitions, CR or NUL (``reader.parse`` sends those to the general reader)."""
     parser = FastParser(text, source)
-    if shared is not None:
-        # Parts of one document share the caches of plain cells and list items: they repeat from
-        # one part to the next (a project's "- Län: ..." lines).
-        parser.plain_cells, parser.plain_items = shared.plain_cells, shared.plain_items
     doc = parser.run()
     if ".chart" in text:
         return normalize(Document(join_chart_data(doc.blocks, source, parser.findings))), parser.findings
     return _mark_canonical(doc), parser.findings
+
+
+def parse_fast_lines(parser: FastParser, lo: int, hi: int, charts: bool) -> tuple[tuple[Block, ...], list[Finding]]:
+    """The canonical blocks and the findings of lines lo..hi-1 of the parser's text, parsed as
+    ``parse_fast`` parses the text of just those lines (``charts``: that text has ".chart"), with
+    the lines of the whole text in the findings. The parts of one text share one parser, and so its
+    caches of plain cells and list items: they repeat from one part to the next (a project's
+    "- Län: ..." lines)."""
+    parser.out, parser.prev, parser.findings = [], None, []
+    blocks = parser.run(lo, hi).blocks
+    if charts:
+        blocks = normalize_blocks(join_chart_data(blocks, parser.source, parser.findings))
+    return blocks, parser.findings

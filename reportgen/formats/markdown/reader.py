@@ -44,7 +44,11 @@ from reportgen.document.tree import (
     clean_text,
 )
 from reportgen.findings import Finding, Location, error
-from reportgen.formats.markdown.fast_reader import FastParser, parse_fast
+from reportgen.formats.markdown.fast_reader import (
+    FastParser,
+    parse_fast,
+    parse_fast_lines,
+)
 from reportgen.formats.markdown.general_reader import (
     parse_with_markdown_it,
     unescape_attribute,
@@ -132,6 +136,8 @@ def escape_attribute(text: str) -> str:
     ``&`` that would start a reference are escaped.
     """
     s = clean_text(text)
+    if '"' not in s and "\\" not in s and "{" not in s and "}" not in s and "&" not in s:
+        return s  # a place such as "projects[3].summary": nothing to escape, no pass per character
     entity_at = {m.start() for m in ENTITY_LIKE.finditer(s)} if "&" in s else ()
     return "".join("\\" + c if c in '\\"{}' or (c == "&" and i in entity_at) else c
                    for i, c in enumerate(s))
@@ -141,7 +147,26 @@ def escape_attribute(text: str) -> str:
 
 #: The line that ends a Source's fenced div.
 SOURCE_CLOSE = ":::"
-_SOURCE_OPEN = re.compile(r'::: \{source="((?:[^"\\\n]|\\.)*)"\}')
+# The same as whole lines of a text (trailing spaces allowed), matched only where str.find finds
+# their start at the start of a line, instead of a look at every line (a report with ten thousand
+# projects has hundreds of thousands) or a search with "^", which the regular expression engine
+# tries at every position of the text.
+_OPEN_START = '::: {source="'
+_OPEN_LINE = re.compile(r'::: \{source="((?:[^"\\\n]|\\.)*)"\} *$', re.MULTILINE)
+_CLOSE_LINE = re.compile(r"::: *$", re.MULTILINE)
+
+
+def _line_at(text: str, start: str, pattern: re.Pattern, pos: int) -> re.Match | None:
+    """The first line from ``pos`` on (``pos`` starts a line) that ``pattern`` matches whole,
+    looked for where ``start`` starts a line."""
+    at = text.find(start, pos)
+    while at >= 0:
+        if at == pos or text[at - 1] == "\n":
+            m = pattern.match(text, at)
+            if m is not None:
+                return m
+        at = text.find(start, at + 1)
+    return None
 
 
 def source_open(path: str) -> str:
@@ -149,57 +174,75 @@ def source_open(path: str) -> str:
     return '::: {source="' + escape_attribute(path) + '"}'
 
 
-def _split_sources(text: str) -> list[tuple[str | None, int, str]] | None:
-    """(path or None, first line, text) of each part of ``text`` between Source markers, or None
-    if it has none. An opening marker without its closing line is text like any other."""
+def _split_sources(text: str) -> list[tuple[str | None, int, int, str]] | None:
+    """(path or None, first line, end line, text) of each part of ``text`` between Source markers
+    (its lines are ``text.split("\\n")[first:end]``), or None if it has none. An opening marker
+    without its closing line is text like any other.
+
+    Each part's text is sliced from ``text`` as it stands (its lines without the line break after
+    the last), so the text is not split into lines here, nor joined again."""
     if "::: {source=" not in text:
         return None
-    lines = text.split("\n")
-    parts: list[tuple[str | None, int, str]] = []
-    start = 0
-    i = 0
-    while i < len(lines):
-        m = _SOURCE_OPEN.fullmatch(lines[i].rstrip(" "))
-        if m is None:
-            i += 1
-            continue
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].rstrip(" ") == SOURCE_CLOSE), None)
-        if end is None:
+    parts: list[tuple[str | None, int, int, str]] = []
+    start = 0  # where the current part of text outside the markers starts
+    start_line = 0
+    line, at = 0, 0  # the line number of position ``at``
+    m = _line_at(text, _OPEN_START, _OPEN_LINE, 0)
+    while m is not None:
+        close = _line_at(text, SOURCE_CLOSE, _CLOSE_LINE, m.end() + 1)
+        if close is None:
             break
-        parts.append((None, start, "\n".join(lines[start:i])))
-        parts.append((unescape_attribute(m.group(1)), i + 1, "\n".join(lines[i + 1:end])))
-        start = i = end + 1
-    if not any(path is not None for path, _, _ in parts):
+        line += text.count("\n", at, m.start())
+        open_line = line
+        line += text.count("\n", m.start(), close.start())
+        at = close.start()
+        # A part's text ends before the line break that ends its last line; an empty part is "".
+        parts.append((None, start_line, open_line, text[start:max(start, m.start() - 1)]))
+        parts.append((unescape_attribute(m.group(1)), open_line + 1, line,
+                      text[m.end() + 1:max(m.end() + 1, close.start() - 1)]))
+        start, start_line = close.end() + 1, line + 1
+        m = _line_at(text, _OPEN_START, _OPEN_LINE, start) if start <= len(text) else None
+    if not parts:
         return None
-    parts.append((None, start, "\n".join(lines[start:])))
+    end_line = start_line + text.count("\n", start) + 1 if start <= len(text) else start_line
+    parts.append((None, start_line, end_line, text[start:]))
     return parts
 
 
-def _parse_sources(parts: list[tuple[str | None, int, str]], source: str,
+def _parse_sources(parts: list[tuple[str | None, int, int, str]], source: str,
                    parse_part) -> tuple[Document, list[Finding]]:
+    """The parts parsed each on its own by ``parse_part(first, end, text)``, which gives its
+    blocks (canonical) and findings, these with the lines of the whole text."""
     blocks: list[Block] = []
     findings: list[Finding] = []
-    for path, first, part in parts:
-        doc, found = parse_part(part, source)
-        for f in found:
-            if f.where is not None and f.where.line is not None and f.where.file == source:
-                f = replace(f, where=replace(f.where, line=f.where.line + first))
-            findings.append(f)
+    for path, first, end, part in parts:
+        found_blocks, found = parse_part(first, end, part)
+        findings += found
         if path is None:
-            blocks.extend(doc.blocks)
-        elif doc.blocks:
-            blocks.append(Source(path, doc.blocks))
+            blocks.extend(found_blocks)
+        elif found_blocks:
+            blocks.append(Source(path, found_blocks))
     # Each part is canonical, and normalize works block by block: so is the whole.
     return _mark_canonical(Document(tuple(blocks))), findings
 
 
-def _parse_one(text: str, source: str, shared: FastParser | None = None) -> tuple[Document, list[Finding]]:
+def _general_part(source: str):
+    """parse_part for _parse_sources: the general reader on the part's text."""
+    def parse_part(first: int, end: int, part: str) -> tuple[tuple[Block, ...], list[Finding]]:
+        doc, found = parse_with_markdown_it(part, source)
+        return doc.blocks, [replace(f, where=replace(f.where, line=f.where.line + first))
+                            if f.where is not None and f.where.line is not None and f.where.file == source else f
+                            for f in found]
+    return parse_part
+
+
+def _parse_one(text: str, source: str) -> tuple[Document, list[Finding]]:
     # Link reference definitions ("[x]: url") act on the whole document, and markdown-it
     # rewrites CR and NUL before it splits lines: such a document goes to markdown-it whole.
     # The fast reader (its own module) gives the same trees faster, unless the fast paths are off.
     if "]:" in text or "\r" in text or "\0" in text or not fast_paths_enabled():
         return parse_with_markdown_it(text, source)
-    return parse_fast(text, source, shared)
+    return parse_fast(text, source)
 
 
 def parse_general(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding]]:
@@ -207,7 +250,7 @@ def parse_general(text: str, source: str = "<markdown>") -> tuple[Document, list
     the fast path is held to."""
     parts = _split_sources(text)
     if parts is not None:
-        return _parse_sources(parts, source, parse_with_markdown_it)
+        return _parse_sources(parts, source, _general_part(source))
     return parse_with_markdown_it(text, source)
 
 
@@ -218,10 +261,22 @@ def parse(text: str, source: str = "<markdown>") -> tuple[Document, list[Finding
     """
     try:
         parts = _split_sources(text)
-        if parts is not None:
-            shared = FastParser("", source)
-            return _parse_sources(parts, source, lambda part, src: _parse_one(part, src, shared))
-        return _parse_one(text, source)
+        if parts is None:
+            return _parse_one(text, source)
+        general = _general_part(source)
+        if not fast_paths_enabled():
+            return _parse_sources(parts, source, general)
+        # One fast parser reads every part, in place in the lines of the whole text: a report of
+        # ten thousand projects has twice as many parts, and a parser for each, with the text cut
+        # into lines once for the markers and again for each part, was a third of its parse.
+        parser = FastParser(text, source)
+
+        def parse_part(first: int, end: int, part: str) -> tuple[tuple[Block, ...], list[Finding]]:
+            if "]:" in part or "\r" in part or "\0" in part:
+                return general(first, end, part)  # as _parse_one does with a whole text
+            return parse_fast_lines(parser, first, end, ".chart" in part)
+
+        return _parse_sources(parts, source, parse_part)
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug must not crash a build
         return Document(()), [error(
             "markdown.internal", f"could not parse the Markdown: {type(exc).__name__}: {exc}",

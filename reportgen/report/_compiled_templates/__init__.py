@@ -9,10 +9,10 @@ JINJA = '3.1.6'
 
 #: template name -> (module holding its compiled code, the key it was compiled for)
 TEMPLATES = {
-    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '67dee0051cb5d5ef73f63c9d24750d05e5647992441c624cc320795aa1fe007b'),
-    '_makron.md.j2': ('_makron_md_j2', 'c11187b7d8ad5fada44e9a823a8dc4a688a79c934a0e5043677af530131f6c33'),
-    '_uppdraget.md.j2': ('_uppdraget_md_j2', '159fe5084e0e972f9c62028d1feeab911e527cebfc29305ae7f0654fbc044850'),
-    'delrapport.md.j2': ('delrapport_md_j2', 'cb1d306a2b6ec2eb4426f7622370c49d56ecef909ce95abcd7ea837934a2a148'),
-    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '34401e55a230ca7187aa9d3574fc3e43514007ab52b3f3995921a92419f6d4c4'),
-    'slutredovisning.md.j2': ('slutredovisning_md_j2', '0290c1ab55e1902c3e7ccc29075d6b21e388af405e1034b9510e12330a8e0d75'),
+    '_ekonomi_ar.md.j2': ('_ekonomi_ar_md_j2', '41d8c0017afe45fbb9ec604dbab08c41475c1304100c3b7f6621a6dbf771dc68'),
+    '_makron.md.j2': ('_makron_md_j2', '353d1f3b1fc5f12107eb15ed2a136733b0eb641d09a5bf56529a8052b3c3ea3e'),
+    '_uppdraget.md.j2': ('_uppdraget_md_j2', 'c652e3df0e742510e15a85bd6ad69eb55dfca911c9f7ab3a132c04784f7a0a1b'),
+    'delrapport.md.j2': ('delrapport_md_j2', '381d3399c97ba17af43247655b6eba365402a48884f6a335e51d8d6935de3e09'),
+    'genomforandeplan.md.j2': ('genomforandeplan_md_j2', '0059fff83404b90dd55dffdc5b2cbdc006b2804808396573daa6e7f1b190020d'),
+    'slutredovisning.md.j2': ('slutredovisning_md_j2', 'd414eda09c657d3a89ff3d2f126827c73107a760c69b02f08fc2ef630b0be511'),
 }
