@@ -1371,9 +1371,10 @@ def _indicator_table(inputs: Inputs, groups_of, names: dict[str, str], by: str, 
         # Its sources are the figures the group's projects reported; a project in several groups
         # adds its share (apportioned to whole units), listed under "split".
         contributions = made_of.get((group, key), ())
+        suffix = _path_suffix(("indicators", key))  # as _Places.project writes it, by index
         return Count(value, f"indicators.{key}.{by}.{group}", "sum over the group's projects that reported it, "
                      "projects in several groups split",
-                     lambda: [f"{file}#projects[{i}].indicators.{key}" for i, _, _ in contributions],
+                     lambda: [f"{file}#projects[{i}]{suffix}" for i, _, _ in contributions],
                      split=tuple({"project": pid, "share": share} for _, pid, share in contributions if share != "1"))
     rows = []
     for r in plain["rows"]:
