@@ -12,7 +12,8 @@ it skip); and, in the same run and on the same content, the anchors: the project
 a Word template with a row loop, and by pandoc (pypandoc-binary) from the same Markdown; and
 the whole final report's Markdown draft written to .docx by reportgen's parser and writer and by
 pandoc. A full build is also measured with the cache filled (every document rendered again, the
-compiled templates taken from the cache) and with two worker processes (--jobs 2).
+compiled templates taken from the cache) and in one process (--jobs 1; the default is a worker
+process per CPU).
 Every command runs in its own process and is measured from outside (os.wait4, in a small
 launcher process so that this script's own memory does not count), so the figures
 are what a user waits for. The cache is emptied before each full build (REPORTGEN_CACHE_DIR points
@@ -22,7 +23,8 @@ With ``--against REV`` it measures instead whether this checkout is slower than 
 the shipped example (each revision builds its own ``inputs/`` with its own templates, as a user
 of that revision would) and generated inputs of each size (one set, generated with
 ``--portable`` so that both read it), a cold full build each, the two revisions taking turns so
-that the machine's load falls on both alike. It prints the medians and their ratio. REV is
+that the machine's load falls on both alike. It prints the medians and their ratio, of the wall
+time and of the CPU time (user + system, the worker processes included). REV is
 unpacked with ``git archive`` into the work folder and run from there (its dependencies must be
 installed: a revision before issue 17 needs matplotlib).
 """
@@ -59,21 +61,30 @@ if pid == 0:
     finally:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds (from the command's start to its end) and peak RSS in MB of one run of ``cmd``."""
+    wall, peak, _cpu = measure_with_cpu(cmd, env, cwd)
+    return wall, peak
+
+
+def measure_with_cpu(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, float]:
+    """:func:`measure`, and the CPU seconds (user + system) of the command and of the worker
+    processes it waited for: with workers rendering side by side, wall time is what a user waits
+    for, CPU time what the machine spends."""
     proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *map(str, cmd)], env=env, cwd=cwd,
                           capture_output=True, text=True, check=False)
     try:
-        wall, maxrss_kb, returncode = proc.stdout.split()
+        wall, maxrss_kb, returncode, cpu = proc.stdout.split()
     except ValueError:
         raise SystemExit(f"the launcher failed: {proc.stderr[-2000:]}") from None
     if int(returncode) != 0:
         raise SystemExit(f"failed ({returncode}): {' '.join(map(str, cmd))}\n{proc.stderr[-2000:]}")
-    return float(wall), int(maxrss_kb) / 1024
+    return float(wall), int(maxrss_kb) / 1024, float(cpu)
 
 
 def median_of(runs: int, cmd: list[str], env: dict | None = None, before=None) -> tuple[float, float]:
@@ -206,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         # The cache is left as the last cold build filled it: every document is rendered again,
         # the compiled templates are taken from the cache.
         r["build, cache filled"] = median_of(runs, build_cmd, env)
-        r["build, 2 processes"] = median_of(runs, build_cmd + ["--jobs", "2"], env)
+        r["build, 1 process"] = median_of(runs, build_cmd + ["--jobs", "1"], env)
         r["rebuild"] = median_of(runs, reportgen + ["build", "--inputs", str(inputs), "--out", str(out), "-q"], env)
 
         md, rows = table_content(inputs, work / f"n{n}")
@@ -235,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             r["table: pandoc"] = r["final report draft: pandoc"] = (float("nan"), float("nan"))
 
-    names = ["validate", "build", "build, cache filled", "build, 2 processes", "rebuild", "table: reportgen",
+    names = ["validate", "build", "build, cache filled", "build, 1 process", "rebuild", "table: reportgen",
              "table: docxtpl", "table: pandoc", "final report draft: reportgen", "final report draft: pandoc"]
     print()
     print("| what | " + " | ".join(f"N = {n:,}".replace(",", " ") for n in sizes) + " |")
@@ -285,9 +296,10 @@ def against(rev: str, sizes: list[int], runs: int, work: Path) -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         measure([PY, "-m", "reportgen.cli", "-q", "build", "--inputs", str(tree / "inputs"), "--out",
                  str(work / "out" / "warm-up"), "--force"], env, cwd=tree)
-    print(f"\n| inputs | {commit} | {head} (this checkout) | ratio |\n|---|---:|---:|---:|")
+    print(f"\n| inputs | {commit} | {head} (this checkout) | ratio | CPU ratio |\n|---|---:|---:|---:|---:|")
     for label, inputs_of in cases:
         walls: dict[str, list[float]] = {name: [] for name in sides}
+        cpus: dict[str, list[float]] = {name: [] for name in sides}
         peaks: dict[str, float] = {name: 0.0 for name in sides}
         for _ in range(runs):
             for name, tree in sides.items():
@@ -296,13 +308,16 @@ def against(rev: str, sizes: list[int], runs: int, work: Path) -> int:
                 out = work / "out" / name.split()[0] / label.replace(" ", "-")
                 env = dict(os.environ, PYTHONPATH=str(tree), REPORTGEN_CACHE_DIR=str(cache))
                 env.pop("PYTHONDONTWRITEBYTECODE", None)  # each side runs from its compiled files
-                wall, peak = measure([PY, "-m", "reportgen.cli", "-q", "build", "--inputs", str(inputs_of[name]),
-                                      "--out", str(out), "--force"], env, cwd=tree)
+                wall, peak, cpu = measure_with_cpu([PY, "-m", "reportgen.cli", "-q", "build", "--inputs",
+                                                    str(inputs_of[name]), "--out", str(out), "--force"], env, cwd=tree)
                 walls[name].append(wall)
+                cpus[name].append(cpu)
                 peaks[name] = max(peaks[name], peak)
         old, new = (statistics.median(walls[name]) for name in sides)
-        cells = [f"{statistics.median(walls[name]):.2f} s, {peaks[name]:.0f} MB" for name in sides]
-        print(f"| {label} | {cells[0]} | {cells[1]} | {new / old:.2f} |", flush=True)
+        old_cpu, new_cpu = (statistics.median(cpus[name]) for name in sides)
+        cells = [f"{statistics.median(walls[name]):.2f} s ({statistics.median(cpus[name]):.2f} s CPU), "
+                 f"{peaks[name]:.0f} MB" for name in sides]
+        print(f"| {label} | {cells[0]} | {cells[1]} | {new / old:.2f} | {new_cpu / old_cpu:.2f} |", flush=True)
     print(f"\ninputs and outputs kept in {work}")
     return 0
 
