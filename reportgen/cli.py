@@ -176,8 +176,8 @@ def status(printer: Printer, inputs_dir: Path, out_dir: Path, today: dt.date | N
                                             "UTKAST, the gaps listed at the start (warnings instead of errors).")
 @click.option("--soffice", metavar="PATH", help="The LibreOffice program for --pdf (default: soffice or libreoffice on PATH).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Render N deliverables at once, each in a process of its own (default: REPORTGEN_JOBS, else 1). "
-                   "Worth it where the CPUs are real cores; the outputs are the same bytes whatever N is.")
+              help="Render N deliverables at once, each in a process of its own (default: REPORTGEN_JOBS, else "
+                   "one per CPU). --jobs 1 needs the least memory; the outputs are the same bytes whatever N is.")
 @format_option
 @today_option
 @verbosity_options

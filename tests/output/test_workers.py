@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import reportgen.output.build as build_module
-from reportgen import build
+from reportgen import build, load
 
 ROOT = Path(__file__).resolve().parents[2]
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
@@ -55,14 +55,24 @@ def test_the_default_is_a_worker_per_cpu_and_reportgen_jobs_overrides_it(monkeyp
 
 @linux_only
 @pytest.mark.skipif(CPUS < 2, reason="one CPU: the default is one process")
-def test_by_default_the_deliverables_are_rendered_in_workers(tmp_path: Path, monkeypatch):
+def test_by_default_the_largest_is_rendered_here_and_the_others_in_workers(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("REPORTGEN_JOBS", raising=False)
     pids = _record_rendering_pids(monkeypatch, tmp_path)
     result = build(ROOT / "inputs", tmp_path / "out", force=True)
     assert result.ok, result.findings
-    rendered_by = _rendered_by(pids)
-    assert os.getpid() not in rendered_by
-    assert len(rendered_by) == min(CPUS, 4)
+    by = {p.name: int(p.read_text()) for p in pids.iterdir()}
+    assert by.pop("slutredovisning-2021") == os.getpid()
+    workers = set(by.values())
+    assert os.getpid() not in workers
+    assert len(workers) == min(CPUS - 1, 3)
+
+
+def test_the_deliverables_are_shared_out_by_their_size():
+    job = build_module._Job(load(ROOT / "inputs")[0], None, ROOT / "templates", [], ROOT / "outputs")
+    rest = ["genomforandeplan-2018", "delrapport-2019", "delrapport-2020"]
+    assert build_module._share_out(job, rest, 1) == [["delrapport-2019", "delrapport-2020", "genomforandeplan-2018"]]
+    assert build_module._share_out(job, rest, 2) == [["delrapport-2019", "genomforandeplan-2018"], ["delrapport-2020"]]
+    assert build_module._share_out(job, rest, 8) == [["delrapport-2019"], ["delrapport-2020"], ["genomforandeplan-2018"]]
 
 
 def test_jobs_1_renders_in_this_process(tmp_path: Path, monkeypatch):
@@ -124,11 +134,11 @@ def test_workers_end_with_a_killed_build_and_free_the_output_folder(tmp_path: Pa
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.monotonic() + 60
-        while len(list(started.iterdir())) < 2:
+        while len(list(started.iterdir())) < 2:  # the build itself and its worker
             assert proc.poll() is None and time.monotonic() < deadline, "the workers did not start"
             time.sleep(0.05)
-        workers = [int(p.name) for p in started.iterdir()]
-        assert proc.pid not in workers
+        workers = [int(p.name) for p in started.iterdir() if int(p.name) != proc.pid]
+        assert workers
         proc.send_signal(signal.SIGKILL)  # as the out-of-memory killer would
         proc.wait()
         deadline = time.monotonic() + 10
