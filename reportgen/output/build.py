@@ -16,9 +16,7 @@ import json
 import os
 import posixpath
 import re
-import signal
 import sys
-import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +39,8 @@ from reportgen.findings import Finding, Location, Severity, error, excerpt, has_
 from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
+from reportgen.inputs import processes
+from reportgen.inputs.processes import default_jobs
 from reportgen.inputs.fingerprint import value_hash
 from reportgen.inputs.load import (
     DECISION_FILE,
@@ -449,7 +449,7 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
             result.findings.append(error("pdf-soffice-missing", f"--pdf needs LibreOffice: {what}",
                                          hint=INSTALL_HINT))
             return result
-    inputs, findings = validate_inputs(inputs_dir, today, readiness=False)
+    inputs, findings = validate_inputs(inputs_dir, today, readiness=False, jobs=jobs)
     result.findings += findings
     if inputs is None or has_errors(findings):
         return result
@@ -589,51 +589,6 @@ def _render_in_worker(ids: list[str]) -> list[tuple[Rendered | None, list[Findin
     return [render_checked(_FORKED_JOB, i) for i in ids]
 
 
-def _worker_dies_with_its_parent(parent: int) -> None:
-    """Run in each worker as it starts: end it when the build's process ends.
-
-    A worker outlives a build killed from outside (``kill -9``, the out-of-memory killer): it
-    would go on rendering for no one, then wait forever on a pipe no one reads, holding its
-    memory and the output folder's lock (a forked copy of the lock's file descriptor), so the
-    next build into that folder would wait for it in vain. Linux ends it instead.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the build died before the line above took effect
-        os._exit(1)
-
-
-def default_jobs() -> int:
-    """REPORTGEN_JOBS, else as many processes as this process has CPUs to run on.
-
-    Rendering in parallel pays at every size on the 2-vCPU machines reportgen is measured on
-    (docs/performance.md, "Parallel rendering"): the example builds in 0.55 s instead of 0.62 s,
-    10 000 projects in 10 s instead of 15 s. It costs memory: each worker's copy of what it
-    touches (10 000 projects: 1.1 GB in all instead of 0.7 GB). ``--jobs 1`` renders in one process.
-    """
-    env = os.environ.get("REPORTGEN_JOBS", "").strip()
-    if env.isdecimal() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def can_fork_workers() -> bool:
-    """Whether this process can fork workers that share its loaded inputs.
-
-    Only on Linux (fork; elsewhere a worker would have to be sent the whole model), and only while
-    this process runs one thread: a thread holding a lock when the process forks leaves that lock
-    held forever in the child, which would hang the build (the API may be called from a server or
-    a test runner with threads of its own).
-    """
-    return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
 def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple[Rendered | None, list[Finding]]]:
     """Render ``ids`` (in that order in the result), several at once when there are CPUs for it.
 
@@ -645,7 +600,7 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
     """
     jobs = default_jobs() if jobs is None else jobs
     workers = min(jobs, len(ids))
-    if workers <= 1 or not can_fork_workers():
+    if workers <= 1 or not processes.can_fork():
         return [render_checked(job, i) for i in ids]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -663,7 +618,7 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
     try:
         try:
             pool = ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_worker_dies_with_its_parent, initargs=(os.getpid(),))
+                                       initializer=processes.die_with_parent, initargs=(os.getpid(),))
         except (OSError, ImportError):  # no POSIX semaphores here (no /dev/shm): one process, then
             return [render_checked(job, i) for i in ids]
         with pool:

@@ -1,0 +1,109 @@
+"""Work in a second process (reportgen.inputs.processes): the same result as in one, whatever happens."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE_INPUTS
+from test_bad_inputs import CASES, apply_step
+
+from reportgen.cli import cli
+from reportgen.inputs import load as load_module
+from reportgen.inputs import processes
+from reportgen.inputs.load import load_inputs
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux only")
+ME = os.getpid()
+
+
+def whose_pid() -> int:
+    return os.getpid()
+
+
+def fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def dies_in_a_child() -> int:
+    if os.getpid() != ME:
+        os._exit(9)  # as if killed by the kernel's out-of-memory killer
+    return 42
+
+
+def unpicklable_in_a_child():
+    if os.getpid() != ME:
+        return lambda: None  # cannot be pickled: the child fails to send it
+    return "done here"
+
+
+@linux_only
+def test_the_work_is_done_in_a_child_and_its_result_comes_back():
+    assert processes.aside(whose_pid)() not in (ME, None)
+    assert processes.aside(sorted, [3, 1, 2])() == [1, 2, 3]
+
+
+@linux_only
+def test_a_child_that_dies_or_cannot_send_its_result_is_replaced_by_the_work_done_here():
+    assert processes.aside(dies_in_a_child)() == 42
+    assert processes.aside(unpicklable_in_a_child)() == "done here"
+
+
+@linux_only
+def test_what_the_work_raises_is_raised_here():
+    wait = processes.aside(fails, "as it would be without a child")
+    with pytest.raises(ValueError, match="as it would be without a child"):
+        wait()
+
+
+@linux_only
+def test_a_process_with_other_threads_does_the_work_itself():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert processes.aside(whose_pid)() == ME
+    finally:
+        stop.set()
+        other.join()
+
+
+@linux_only
+def test_a_large_programme_is_read_aside_and_loads_as_in_one_process(tmp_path: Path, monkeypatch):
+    started = []
+    real = processes.aside
+    monkeypatch.setattr(processes, "aside", lambda work, *args: started.append(args) or real(work, *args))
+    monkeypatch.setattr(load_module, "ASIDE_MIN_BYTES", 0)
+    aside, findings_aside = load_inputs(EXAMPLE_INPUTS, jobs=2)
+    assert [Path(args[0]).name for args in started] == ["programme.yaml"]
+    here, findings_here = load_inputs(EXAMPLE_INPUTS, jobs=1)
+    assert len(started) == 1  # jobs=1: one process
+    assert aside.programme == here.programme and aside.finances == here.finances
+    assert findings_aside == findings_here
+    assert aside.programme_doc.where(("projects", 1, "budget")) == here.programme_doc.where(("projects", 1, "budget"))
+
+
+@linux_only
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if not c.get("limits")], ids=lambda c: c["id"])
+def test_every_bad_input_reads_alike_in_one_process_and_in_two(case: dict, tmp_path: Path, monkeypatch):
+    root = tmp_path / "case"
+    shutil.copytree(EXAMPLE_INPUTS, root / "inputs")
+    for step in case.get("steps", []):
+        if "templates/" not in json.dumps(step):
+            apply_step(root, step)
+    monkeypatch.chdir(root)
+    assert processes.can_fork(), "another thread is running: nothing would be read aside"
+    outputs = {}
+    for jobs, min_bytes in (("1", load_module.ASIDE_MIN_BYTES), ("2", 0)):
+        monkeypatch.setenv("REPORTGEN_JOBS", jobs)
+        monkeypatch.setattr(load_module, "ASIDE_MIN_BYTES", min_bytes)
+        result = CliRunner().invoke(cli, ["validate", "--inputs", "inputs", "--format", "json"])
+        outputs[jobs] = (result.exit_code, result.stdout, result.stderr)
+    assert outputs["1"] == outputs["2"]
