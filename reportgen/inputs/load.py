@@ -173,8 +173,13 @@ def load_inputs(folder: Path, jobs: int | None = None) -> tuple[Inputs | None, l
         return None, [error("inputs-missing", "the inputs folder does not exist", Location(display_path(folder)))]
 
     programme_read = _read_aside(folder / PROGRAMME_FILE, jobs)
-    decision_doc, decision, f1 = _load_yaml_model(folder / DECISION_FILE, Decision)
-    finances, finances_file, f3 = _load_finances(folder / FINANCES_FILE)
+    try:
+        decision_doc, decision, f1 = _load_yaml_model(folder / DECISION_FILE, Decision)
+        finances, finances_file, f3 = _load_finances(folder / FINANCES_FILE)
+    except BaseException:
+        if programme_read is not None:
+            programme_read.cancel()
+        raise
     programme_doc, programme, f2 = _load_yaml_model(folder / PROGRAMME_FILE, Programme, programme_read)
     findings += f1 + f2 + f3
     if decision is None or programme is None or finances is None:
@@ -208,7 +213,7 @@ def _load_yaml_model(path: Path, model: type[BaseModel], read=None):
     outside = outside_finding(path, path.parent, "inputs")
     if outside is not None:
         return None, None, [outside]
-    doc, findings = read() if read is not None else load_yaml(path, file)
+    doc, findings = read.result() if read is not None else load_yaml(path, file)
     if doc is None or any(f.is_error for f in findings) or not isinstance(doc.data, dict):
         return doc, None, findings
     cleaned = doc.may_hold_control_characters()

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -63,47 +63,111 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def aside(work: Callable[..., T], *args) -> Callable[[], T]:
-    """Start ``work(*args)`` in a forked child; the returned function waits for its result.
+class ChildDied(Exception):
+    """The child of :func:`aside` ended without a result (killed, out of memory)."""
 
-    The result is sent back pickled. If the child cannot be started, or dies, or its result
-    cannot be read, the returned function does the work itself, in this process: so whatever
-    ``work`` reports or raises, it reports or raises here as it would have without a child.
-    """
-    if not can_fork():
-        return lambda: work(*args)
-    parent = os.getpid()
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return lambda: work(*args)
-    if pid == 0:  # the child: never returns
-        status = 1
+    def __init__(self, status: int):
+        super().__init__(f"the process ended with status {status}")
+        self.status = status
+
+
+class Aside(Generic[T]):
+    """Work started by :func:`aside`: :meth:`result` waits for it, :meth:`cancel` stops it."""
+
+    def __init__(self, work: Callable[..., T], args: tuple, fallback: bool):
+        self._work, self._args, self._fallback = work, args, fallback
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        if not can_fork():
+            return
+        parent = os.getpid()
         try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
             os.close(read_end)
-            die_with_parent(parent)
-            data = memoryview(pickle.dumps(work(*args), protocol=pickle.HIGHEST_PROTOCOL))
-            while data:
-                data = data[os.write(write_end, data):]
-            status = 0
-        except BaseException:  # noqa: BLE001 - whatever it was, the parent does the work again and sees it
-            pass
-        finally:
-            os._exit(status)
-    os.close(write_end)
+            os.close(write_end)
+            return
+        if pid == 0:
+            os.close(read_end)
+            _run_child(parent, write_end, work, args)  # never returns
+        os.close(write_end)
+        self._pid, self._pipe = pid, read_end
 
-    def result() -> T:
+    def result(self) -> T:
+        """The work's result or what it raised, as if it were done here. A child that ended
+        without sending either: the work is done here (``fallback``), or :class:`ChildDied`."""
+        if self._pid is None:
+            return self._work(*self._args)
+        pid, pipe = self._pid, self._pipe
+        self._pid = self._pipe = None
         chunks = []
         try:
-            with open(read_end, "rb", closefd=True) as pipe:
-                while chunk := pipe.read(1 << 20):
+            with open(pipe, "rb", closefd=True) as reader:
+                while chunk := reader.read(1 << 20):
                     chunks.append(chunk)
-        finally:
-            _, status = os.waitpid(pid, 0)
+        except BaseException:  # interrupted here: the child is of no use any more
+            _kill(pid)
+            raise
+        _, status = os.waitpid(pid, 0)
+        outcome = None
         if os.waitstatus_to_exitcode(status) == 0:
             with contextlib.suppress(Exception):
-                return pickle.loads(b"".join(chunks))
-        return work(*args)
+                outcome = pickle.loads(b"".join(chunks))
+        if outcome is None:
+            if self._fallback:
+                return self._work(*self._args)
+            raise ChildDied(os.waitstatus_to_exitcode(status))
+        kind, value = outcome
+        if kind == "raised":
+            raise value
+        return value
 
-    return result
+    def cancel(self) -> None:
+        """Stop the child, if there is one still working (the result is not wanted)."""
+        if self._pid is not None:
+            os.close(self._pipe)
+            _kill(self._pid)
+            self._pid = self._pipe = None
+
+
+def aside(work: Callable[..., T], *args, fallback: bool = True) -> Aside[T]:
+    """Start ``work(*args)`` in a forked child; ``.result()`` waits for what it returns or raises.
+
+    The child needs nothing sent to it (it starts with this process's memory); its outcome comes
+    back pickled. Where no child can be had (:func:`can_fork`), the work is done by ``result()``,
+    here. A child that ends without an outcome (killed, out of memory, an outcome that cannot be
+    pickled): with ``fallback``, ``result()`` does the work here, so that whatever it reports or
+    raises, it does as it would have without a child; without, it raises :class:`ChildDied`.
+    Whoever starts work aside either waits for its result or cancels it.
+    """
+    return Aside(work, args, fallback)
+
+
+def _run_child(parent: int, pipe: int, work: Callable, args: tuple) -> None:
+    status = 1
+    try:
+        die_with_parent(parent)
+        try:
+            outcome = ("returned", work(*args))
+        except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            outcome = ("raised", exc)
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an outcome that cannot be sent: the parent sees no outcome
+            data = b""
+        view = memoryview(data)
+        while view:
+            view = view[os.write(pipe, view):]
+        status = 0 if data else 1
+    finally:
+        os._exit(status)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)

@@ -579,62 +579,43 @@ def _collector_paused():
             gc.enable()
 
 
-#: The job of the worker processes: set before they are forked, so they inherit it instead of
-#: being sent the inputs (a large model) through a pipe.
-_FORKED_JOB: _Job | None = None
-
-
-def _render_in_worker(ids: list[str]) -> list[tuple[Rendered | None, list[Finding]]]:
-    assert _FORKED_JOB is not None
-    return [render_checked(_FORKED_JOB, i) for i in ids]
+def _render_share(job: _Job, ids: list[str]) -> list[tuple[Rendered | None, list[Finding]]]:
+    return [render_checked(job, i) for i in ids]
 
 
 def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple[Rendered | None, list[Finding]]]:
     """Render ``ids`` (in that order in the result), several at once when there are CPUs for it.
 
     The deliverables are independent, so each can be rendered in a process of its own. Workers
-    are forked (Linux), so they share the loaded inputs instead of loading or receiving them;
-    elsewhere, or with one CPU or one deliverable, or where workers cannot be started,
-    everything runs in this process. The result is the same either way: the same bytes, the
-    same findings in the same order.
+    are forked (Linux, :func:`reportgen.inputs.processes.aside`), so they share the loaded inputs
+    instead of loading or receiving them; elsewhere, or with one CPU or one deliverable, or
+    where workers cannot be started, everything runs in this process. The result is the same
+    either way: the same bytes, the same findings in the same order.
     """
     jobs = default_jobs() if jobs is None else jobs
     workers = min(jobs, len(ids))
     if workers <= 1 or not processes.can_fork():
         return [render_checked(job, i) for i in ids]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    global _FORKED_JOB
-    _FORKED_JOB = job
     # The largest deliverable (the final report, with every project) is rendered here, so that its
     # result (at 10 000 projects, 70 MB of documents and figure map) is not sent through a pipe;
-    # the others are shared out among the workers beforehand, one task each: a worker waiting
-    # for its next task would wait for this process's pool thread, which shares the interpreter
-    # with the rendering here (a second's gap at 10 000 projects).
+    # the others are shared out among the workers beforehand.
     largest, *rest = sorted(ids, key=lambda i: -_size_estimate(job, i))
     shares = _share_out(job, rest, workers - 1)
+    started = [processes.aside(_render_share, job, share, fallback=False) for share in shares]
     try:
-        try:
-            pool = ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=processes.die_with_parent, initargs=(os.getpid(),))
-        except (OSError, ImportError):  # no POSIX semaphores here (no /dev/shm): one process, then
-            return [render_checked(job, i) for i in ids]
-        with pool:
-            futures = [pool.submit(_render_in_worker, share) for share in shares]
-            outcome = {largest: render_checked(job, largest)}
-            for share, future in zip(shares, futures):
-                outcome.update(zip(share, future.result()))
-            return [outcome[i] for i in ids]
-    except BrokenProcessPool:
+        outcome = {largest: render_checked(job, largest)}
+        for share, worker in zip(shares, started):
+            outcome.update(zip(share, worker.result()))
+    except processes.ChildDied:
         died = error("build-worker", "a process rendering the deliverables stopped unexpectedly (out of memory, "
                      "or killed)", Location(display_path(Path(job.out_dir))),
                      hint="run again; with REPORTGEN_JOBS=1 (or --jobs 1) the deliverables are rendered one at a "
                           "time, in one process, which needs less memory")
         return [(None, [])] * (len(ids) - 1) + [(None, [died])]
     finally:
-        _FORKED_JOB = None
+        for worker in started:  # whatever ended this early (Ctrl-C, a failure), the workers go with it
+            worker.cancel()
+    return [outcome[i] for i in ids]
 
 
 def _share_out(job: _Job, ids: list[str], workers: int) -> list[list[str]]:

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -43,23 +44,58 @@ def unpicklable_in_a_child():
     return "done here"
 
 
+def raises_in_a_child() -> str:
+    if os.getpid() != ME:
+        raise ValueError(f"raised in the child {os.getpid()}")
+    return "not in a child"
+
+
+def sleeps() -> None:
+    time.sleep(60)
+
+
 @linux_only
 def test_the_work_is_done_in_a_child_and_its_result_comes_back():
-    assert processes.aside(whose_pid)() not in (ME, None)
-    assert processes.aside(sorted, [3, 1, 2])() == [1, 2, 3]
+    assert processes.aside(whose_pid).result() not in (ME, None)
+    assert processes.aside(sorted, [3, 1, 2]).result() == [1, 2, 3]
+
+
+@linux_only
+def test_what_the_child_raises_is_raised_here():
+    with pytest.raises(ValueError, match="raised in the child"):
+        processes.aside(raises_in_a_child).result()
 
 
 @linux_only
 def test_a_child_that_dies_or_cannot_send_its_result_is_replaced_by_the_work_done_here():
-    assert processes.aside(dies_in_a_child)() == 42
-    assert processes.aside(unpicklable_in_a_child)() == "done here"
+    assert processes.aside(dies_in_a_child).result() == 42
+    assert processes.aside(unpicklable_in_a_child).result() == "done here"
 
 
 @linux_only
-def test_what_the_work_raises_is_raised_here():
-    wait = processes.aside(fails, "as it would be without a child")
-    with pytest.raises(ValueError, match="as it would be without a child"):
-        wait()
+def test_without_fallback_a_child_that_dies_is_reported():
+    with pytest.raises(processes.ChildDied) as died:
+        processes.aside(dies_in_a_child, fallback=False).result()
+    assert died.value.status == 9
+
+
+@linux_only
+def test_cancelled_work_ends_its_child_at_once():
+    start = time.monotonic()
+    work = processes.aside(sleeps)
+    pid = work._pid
+    assert pid is not None
+    work.cancel()
+    assert time.monotonic() - start < 5
+    with pytest.raises(ChildProcessError):  # ended and collected: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_where_no_child_can_be_had_the_work_is_done_here(monkeypatch):
+    monkeypatch.setattr(processes, "can_fork", lambda: False)
+    assert processes.aside(whose_pid).result() == ME
+    with pytest.raises(ValueError, match="as it would be"):
+        processes.aside(fails, "as it would be without a child").result()
 
 
 @linux_only
@@ -68,7 +104,7 @@ def test_a_process_with_other_threads_does_the_work_itself():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert processes.aside(whose_pid)() == ME
+        assert processes.aside(whose_pid).result() == ME
     finally:
         stop.set()
         other.join()

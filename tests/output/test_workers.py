@@ -1,7 +1,8 @@
 """Rendering in worker processes: the default where there are CPUs for it, safe where there are not.
 
 The byte-for-byte equality of one process and several is in test_build.py
-(test_one_process_and_several_give_the_same_bytes); here: when workers are used, and that they
+(test_one_process_and_several_give_the_same_bytes), and what the mechanism does when a child
+dies or raises in tests/inputs/test_processes.py; here: when workers are used, and that they
 never outlive the build.
 """
 
@@ -151,3 +152,27 @@ def test_workers_end_with_a_killed_build_and_free_the_output_folder(tmp_path: Pa
     # The lock the killed build held is free: the next build into the folder does not wait for it.
     result = build_module.build(ROOT / "inputs", out, force=True, jobs=1, lock_timeout=1)
     assert result.ok, result.findings
+
+
+@linux_only
+@pytest.mark.slow
+def test_an_interrupted_build_stops_its_workers_at_once(tmp_path: Path):
+    # Ctrl-C sent to the build's process alone (kill -INT PID), not to its process group.
+    started = tmp_path / "started"
+    started.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(ROOT / "inputs"), str(started), str(tmp_path / "out")],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(started.iterdir())) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
+        workers = [int(p.name) for p in started.iterdir() if int(p.name) != proc.pid]
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        assert time.monotonic() - start < 5, "the build waited for its workers"
+        assert not any(_alive(pid) for pid in workers), "a worker outlived the build"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
