@@ -51,6 +51,16 @@ def inputs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # --- editing a copy ------------------------------------------------------------------------
 
+@pytest.fixture
+def forking() -> None:
+    """For a test of work done in forked children: skipped on a system that cannot fork, or in
+    a test process where another thread runs (a browser test's), where reportgen does not fork."""
+    from reportgen.inputs import processes
+
+    if not processes.can_fork():
+        pytest.skip("this test process cannot fork (not Linux, or another thread is running)")
+
+
 def replace_text(path: Path, old: str, new: str) -> None:
     """Replace ``old`` by ``new`` in a text file; ``old`` must occur exactly once."""
     text = path.read_text(encoding="utf-8")

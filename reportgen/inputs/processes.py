@@ -54,7 +54,7 @@ def die_with_parent(parent: int) -> None:
     and every file descriptor it inherited, the output folder's lock among them, so that the next
     build into that folder would wait for it in vain. Linux ends it instead.
     """
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, ImportError):  # without it, the child is as before
         import ctypes
 
         pr_set_pdeathsig = 1

@@ -20,7 +20,7 @@ from reportgen.inputs import load as load_module
 from reportgen.inputs import processes
 from reportgen.inputs.load import load_inputs
 
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux only")
+forks = pytest.mark.usefixtures("forking")
 ME = os.getpid()
 
 
@@ -54,32 +54,32 @@ def sleeps() -> None:
     time.sleep(60)
 
 
-@linux_only
+@forks
 def test_the_work_is_done_in_a_child_and_its_result_comes_back():
     assert processes.aside(whose_pid).result() not in (ME, None)
     assert processes.aside(sorted, [3, 1, 2]).result() == [1, 2, 3]
 
 
-@linux_only
+@forks
 def test_what_the_child_raises_is_raised_here():
     with pytest.raises(ValueError, match="raised in the child"):
         processes.aside(raises_in_a_child).result()
 
 
-@linux_only
+@forks
 def test_a_child_that_dies_or_cannot_send_its_result_is_replaced_by_the_work_done_here():
     assert processes.aside(dies_in_a_child).result() == 42
     assert processes.aside(unpicklable_in_a_child).result() == "done here"
 
 
-@linux_only
+@forks
 def test_without_fallback_a_child_that_dies_is_reported():
     with pytest.raises(processes.ChildDied) as died:
         processes.aside(dies_in_a_child, fallback=False).result()
     assert died.value.status == 9
 
 
-@linux_only
+@forks
 def test_cancelled_work_ends_its_child_at_once():
     start = time.monotonic()
     work = processes.aside(sleeps)
@@ -98,7 +98,6 @@ def test_where_no_child_can_be_had_the_work_is_done_here(monkeypatch):
         processes.aside(fails, "as it would be without a child").result()
 
 
-@linux_only
 def test_a_process_with_other_threads_does_the_work_itself():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -110,7 +109,7 @@ def test_a_process_with_other_threads_does_the_work_itself():
         other.join()
 
 
-@linux_only
+@forks
 def test_a_large_programme_is_read_aside_and_loads_as_in_one_process(tmp_path: Path, monkeypatch):
     started = []
     real = processes.aside
@@ -125,7 +124,7 @@ def test_a_large_programme_is_read_aside_and_loads_as_in_one_process(tmp_path: P
     assert aside.programme_doc.where(("projects", 1, "budget")) == here.programme_doc.where(("projects", 1, "budget"))
 
 
-@linux_only
+@forks
 @pytest.mark.slow
 @pytest.mark.parametrize("case", [c for c in CASES if not c.get("limits")], ids=lambda c: c["id"])
 def test_every_bad_input_reads_alike_in_one_process_and_in_two(case: dict, tmp_path: Path, monkeypatch):
@@ -135,7 +134,6 @@ def test_every_bad_input_reads_alike_in_one_process_and_in_two(case: dict, tmp_p
         if "templates/" not in json.dumps(step):
             apply_step(root, step)
     monkeypatch.chdir(root)
-    assert processes.can_fork(), "another thread is running: nothing would be read aside"
     outputs = {}
     for jobs, min_bytes in (("1", load_module.ASIDE_MIN_BYTES), ("2", 0)):
         monkeypatch.setenv("REPORTGEN_JOBS", jobs)

@@ -330,6 +330,7 @@ def test_errors_from_several_deliverables_are_the_same_with_one_process_or_sever
     assert outputs["1"].index("delrapport.md.j2") < outputs["1"].index("slutredovisning.md.j2")
 
 
+@pytest.mark.usefixtures("forking")  # in this process, the os._exit below would end the test run
 def test_a_worker_that_dies_fails_the_build_and_writes_nothing(tmp_path: Path, monkeypatch):
     import reportgen.output.build as build_module
 

@@ -24,6 +24,7 @@ from reportgen import build, load
 
 ROOT = Path(__file__).resolve().parents[2]
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+forks = pytest.mark.usefixtures("forking")
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 
 
@@ -54,7 +55,7 @@ def test_the_default_is_a_worker_per_cpu_and_reportgen_jobs_overrides_it(monkeyp
     assert build_module.default_jobs() == CPUS
 
 
-@linux_only
+@forks
 @pytest.mark.skipif(CPUS < 2, reason="one CPU: the default is one process")
 def test_by_default_the_largest_is_rendered_here_and_the_others_in_workers(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("REPORTGEN_JOBS", raising=False)
