@@ -86,7 +86,9 @@ def load(inputs_dir: _PathLike) -> tuple[Inputs | None, list[Finding]]:
 
     Returns the :class:`Inputs` (None when they cannot be read into the model) and the findings
     of reading them (schema, types, references between the files). The decision's rules are not
-    judged: :func:`validate` does that too.
+    judged: :func:`validate` does that too. A large programme.yaml is read in a forked child
+    while finances.xlsx is read here, where there are CPUs for it (REPORTGEN_JOBS=1: one
+    process; a process running other threads never forks).
     """
     from pathlib import Path
 
@@ -118,7 +120,10 @@ def build(inputs_dir: _PathLike, out_dir: _PathLike, ids: list[str] | None = Non
 
     ``templates``: the folder of templates and ``base.docx`` (default: ``templates/`` beside the
     inputs, else the packaged ones). ``force``: rebuild even when the manifest says that nothing
-    changed. Returns a :class:`BuildResult`: ``ok``, ``findings``, ``written``, ``up_to_date``.
+    changed. ``jobs``: how many processes render at once (default: REPORTGEN_JOBS, else one per
+    CPU; the largest deliverable is rendered in this process, the others in forked children,
+    which end with it; 1: everything in this process, which needs the least memory).
+    Returns a :class:`BuildResult`: ``ok``, ``findings``, ``written``, ``up_to_date``.
     """
     from pathlib import Path
 
