@@ -25,8 +25,8 @@ T = TypeVar("T")
 def default_jobs() -> int:
     """How many processes may work at once: REPORTGEN_JOBS, else as many as this process has CPUs
     to run on (docs/performance.md, "Session 6": on the 2-vCPU machines reportgen is measured on,
-    two processes build the example in 0.55 s instead of 0.62 s and 10 000 projects in 10 s
-    instead of 15 s, for more memory). ``reportgen build --jobs 1`` or REPORTGEN_JOBS=1: one process."""
+    two processes build the example in 0.53 s instead of 0.58 s and 10 000 projects in 8.3 s
+    instead of 14.2 s, for more memory). ``reportgen build --jobs 1`` or REPORTGEN_JOBS=1: one process."""
     env = os.environ.get("REPORTGEN_JOBS", "").strip()
     if env.isdecimal() and int(env) > 0:
         return int(env)
