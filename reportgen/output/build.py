@@ -16,7 +16,6 @@ import json
 import os
 import posixpath
 import re
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,7 +39,6 @@ from reportgen.formats.docx.writer import CoreProperties, write_docx
 from reportgen.formats.markdown.reader import parse
 from reportgen.formats.markdown.writer import write_markdown
 from reportgen.inputs import processes
-from reportgen.inputs.processes import default_jobs
 from reportgen.inputs.fingerprint import value_hash
 from reportgen.inputs.load import (
     DECISION_FILE,
@@ -49,6 +47,7 @@ from reportgen.inputs.load import (
     display_path,
     outside_finding,
 )
+from reportgen.inputs.processes import default_jobs
 from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.output import manifest, outfolder
 from reportgen.report import charts
