@@ -198,9 +198,10 @@ def _read_aside(path: Path, jobs: int | None):
     if (jobs if jobs is not None else processes.default_jobs()) < 2:
         return None
     try:
-        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size < ASIDE_MIN_BYTES:
-            return None
+        st = path.stat()
     except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size < ASIDE_MIN_BYTES:
         return None
     if outside_finding(path, path.parent, "inputs") is not None:
         return None

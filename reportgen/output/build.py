@@ -47,7 +47,6 @@ from reportgen.inputs.load import (
     display_path,
     outside_finding,
 )
-from reportgen.inputs.processes import default_jobs
 from reportgen.inputs.yaml_edit import YamlEditError, parse_path
 from reportgen.output import manifest, outfolder
 from reportgen.report import charts
@@ -428,7 +427,7 @@ def build(inputs_dir: Path, out_dir: Path, ids: list[str] | None = None, templat
           lock_timeout: float = outfolder.LOCK_TIMEOUT, force: bool = False, key: str | None = None,
           jobs: int | None = None, draft: bool = False, html: bool = False) -> BuildResult:
     """``key``: the manifest key, when the caller has computed it already (the CLI checks it early).
-    ``jobs``: how many deliverables to render at once (default: :func:`default_jobs`; see :func:`render_all`).
+    ``jobs``: how many deliverables to render at once (default: :func:`reportgen.inputs.processes.default_jobs`; see :func:`render_all`).
     ``draft``: build the deliverables that lack data too, as drafts: the gaps are warnings, listed
     at the start of the document, and every page is marked UTKAST.
     ``html``: also write ``<id>.html``, each deliverable as a self-contained web page (review/html.py)."""
@@ -591,7 +590,7 @@ def render_all(job: _Job, ids: list[str], jobs: int | None = None) -> list[tuple
     where workers cannot be started, everything runs in this process. The result is the same
     either way: the same bytes, the same findings in the same order.
     """
-    jobs = default_jobs() if jobs is None else jobs
+    jobs = processes.default_jobs() if jobs is None else jobs
     workers = min(jobs, len(ids))
     if workers <= 1 or not processes.can_fork():
         return [render_checked(job, i) for i in ids]

@@ -21,6 +21,7 @@ import pytest
 
 import reportgen.output.build as build_module
 from reportgen import build, load
+from reportgen.inputs import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
@@ -48,11 +49,11 @@ def _rendered_by(pids: Path) -> set[int]:
 
 def test_the_default_is_a_worker_per_cpu_and_reportgen_jobs_overrides_it(monkeypatch):
     monkeypatch.delenv("REPORTGEN_JOBS", raising=False)
-    assert build_module.default_jobs() == CPUS
+    assert processes.default_jobs() == CPUS
     monkeypatch.setenv("REPORTGEN_JOBS", "3")
-    assert build_module.default_jobs() == 3
+    assert processes.default_jobs() == 3
     monkeypatch.setenv("REPORTGEN_JOBS", "0")  # not a number of processes: the default
-    assert build_module.default_jobs() == CPUS
+    assert processes.default_jobs() == CPUS
 
 
 @forks
